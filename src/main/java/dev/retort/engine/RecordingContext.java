@@ -1,0 +1,43 @@
+package dev.retort.engine;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+
+/** Collects the statements a revision would execute, without any database: for checksums and offline SQL. */
+public final class RecordingContext implements MigrationContext {
+
+    private final List<String> statements = new ArrayList<>();
+
+    @Override
+    public void execute(String sql) {
+        statements.add(sql.strip());
+    }
+
+    public List<String> statements() {
+        return List.copyOf(statements);
+    }
+
+    public static List<String> statementsOf(Step step) {
+        RecordingContext recorder = new RecordingContext();
+        step.applyTo(recorder);
+        return recorder.statements();
+    }
+
+    /** SHA-256 of the step's statements, so that a later edit of a revision that already ran can be detected. */
+    public static String checksumOf(Step step) {
+        try {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            for (String statement : statementsOf(step)) {
+                digest.update(statement.getBytes(StandardCharsets.UTF_8));
+                digest.update((byte) 0);
+            }
+            return HexFormat.of().formatHex(digest.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
+    }
+}

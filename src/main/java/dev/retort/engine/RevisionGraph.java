@@ -1,0 +1,200 @@
+package dev.retort.engine;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * The revisions as one straight chain from base to head, and Alembic's way of naming places on it.
+ *
+ * <p>No database here: the graph is plain data, so every target form and every error is tested in memory.
+ * A place on the chain is a position: {@code -1} is base (no revision), {@code 0} the first revision.
+ */
+public final class RevisionGraph {
+
+    public static final int BASE = -1;
+    public static final String MAX_ID_LENGTH_REASON = "alembic_version.version_num is varchar(32)";
+
+    private static final Pattern RELATIVE = Pattern.compile("([+-])(\\d+)");
+    private static final Pattern ANCHORED_RELATIVE = Pattern.compile("(.+?)([+-])(\\d+)");
+
+    private final List<Revision> chain;
+    private final Map<String, Integer> positions = new HashMap<>();
+
+    public RevisionGraph(List<? extends Revision> revisions) {
+        this.chain = List.copyOf(chainFrom(revisions));
+        for (int i = 0; i < chain.size(); i++) {
+            positions.put(chain.get(i).id(), i);
+        }
+    }
+
+    /** Orders the revisions by their parent links and refuses anything that is not one straight chain. */
+    private static List<Revision> chainFrom(List<? extends Revision> revisions) {
+        Map<String, Revision> byId = new LinkedHashMap<>();
+        Map<String, Revision> byParent = new HashMap<>();
+        for (Revision revision : revisions) {
+            String id = revision.id();
+            if (id == null || id.isBlank() || id.length() > 32 || !id.equals(id.strip())) {
+                throw new RevisionGraphException("Revision id '" + id + "' of " + revision.path()
+                        + " must be 1 to 32 characters without surrounding spaces (" + MAX_ID_LENGTH_REASON + ").");
+            }
+            if (id.equals("head") || id.equals("heads") || id.equals("base") || id.equals("current")
+                    || RELATIVE.matcher(id).matches() || id.contains(":")) {
+                throw new RevisionGraphException("Revision id '" + id + "' of " + revision.path()
+                        + " would read as a target; choose another id.");
+            }
+            Revision clash = byId.putIfAbsent(id, revision);
+            if (clash != null) {
+                throw new RevisionGraphException("Two revisions have the id " + id + ": "
+                        + clash.path() + " and " + revision.path() + ". Give one of them the next free id.");
+            }
+            String parentKey = revision.revises() == null ? "<base>" : revision.revises();
+            Revision sibling = byParent.putIfAbsent(parentKey, revision);
+            if (sibling != null) {
+                throw new RevisionGraphException("Revisions " + sibling.id() + " and " + id + " both revise "
+                        + parentKey + ", which would make two heads; Retort keeps one straight chain. Make "
+                        + id + " revise the current head instead.");
+            }
+        }
+        for (Revision revision : byId.values()) {
+            if (revision.revises() != null && !byId.containsKey(revision.revises())) {
+                throw new RevisionGraphException("Revision " + revision.id() + " revises " + revision.revises()
+                        + ", which is not in the revision list.");
+            }
+        }
+        List<Revision> ordered = new ArrayList<>();
+        for (Revision next = byParent.get("<base>"); next != null; next = byParent.get(next.id())) {
+            ordered.add(next);
+        }
+        if (ordered.size() != byId.size()) {
+            throw new RevisionGraphException(byId.isEmpty() ? "No revisions." : ordered.isEmpty()
+                    ? "No revision starts the chain (one must revise nothing)."
+                    : "Revisions form a cycle: not all are reachable from the first revision.");
+        }
+        return ordered;
+    }
+
+    public List<Revision> revisions() {
+        return chain;
+    }
+
+    public Revision head() {
+        return chain.get(chain.size() - 1);
+    }
+
+    public Optional<Revision> find(String id) {
+        Integer position = positions.get(id);
+        return position == null ? Optional.empty() : Optional.of(chain.get(position));
+    }
+
+    public boolean isHead(String id) {
+        return head().id().equals(id);
+    }
+
+    /** The position of a revision id, {@link #BASE} for null; an unknown id is an {@link InvalidTargetException}. */
+    public int positionOf(String id) {
+        if (id == null) {
+            return BASE;
+        }
+        Integer position = positions.get(id);
+        if (position == null) {
+            throw new InvalidTargetException("No revision '" + id + "'. " + validChoices());
+        }
+        return position;
+    }
+
+    /** The revision at a position, {@code null} for base. */
+    public String idAt(int position) {
+        return position == BASE ? null : chain.get(position).id();
+    }
+
+    /**
+     * Where a target names, as Alembic reads it: {@code head}, {@code base}, an id, {@code +N}/{@code -N} from
+     * {@code current}, or {@code ID+N}/{@code ID-N}.
+     *
+     * @param current the database's position; only needed for {@code +N}/{@code -N}
+     */
+    public int resolve(String target, int current) {
+        String word = target == null ? "" : target.strip();
+        if (word.equals("head") || word.equals("heads")) {
+            return chain.size() - 1;
+        }
+        if (word.equals("base")) {
+            return BASE;
+        }
+        if (positions.containsKey(word)) {
+            return positions.get(word);
+        }
+        Matcher relative = RELATIVE.matcher(word);
+        if (relative.matches()) {
+            return step(current, relative.group(1), relative.group(2), word, "the current revision " + label(current));
+        }
+        Matcher anchored = ANCHORED_RELATIVE.matcher(word);
+        if (anchored.matches() && positions.containsKey(anchored.group(1))) {
+            return step(positions.get(anchored.group(1)), anchored.group(2), anchored.group(3), word, anchored.group(1));
+        }
+        throw new InvalidTargetException("No revision '" + word + "'. " + validChoices());
+    }
+
+    private int step(int from, String sign, String count, String word, String fromName) {
+        int steps;
+        try {
+            steps = Integer.parseInt(count);
+        } catch (NumberFormatException e) {
+            throw new InvalidTargetException("'" + word + "' steps too far. " + validChoices());
+        }
+        int target = sign.equals("+") ? from + steps : from - steps;
+        if (target > chain.size() - 1) {
+            throw new InvalidTargetException("'" + word + "' goes past head: " + fromName + " is "
+                    + (chain.size() - 1 - from) + " step(s) below head " + head().id() + ". " + validChoices());
+        }
+        if (target < BASE) {
+            throw new InvalidTargetException("'" + word + "' goes past base: " + fromName + " is "
+                    + (from - BASE) + " step(s) above base. " + validChoices());
+        }
+        return target;
+    }
+
+    /** The steps that take the database from one position up to a higher one, oldest first. */
+    public List<Step> upgradePath(int from, int to) {
+        List<Step> steps = new ArrayList<>();
+        for (int position = from + 1; position <= to; position++) {
+            steps.add(Step.up(chain.get(position)));
+        }
+        return steps;
+    }
+
+    /** The steps that take the database from one position down to a lower one, newest first. */
+    public List<Step> downgradePath(int from, int to) {
+        List<Step> steps = new ArrayList<>();
+        for (int position = from; position > to; position--) {
+            steps.add(Step.down(chain.get(position)));
+        }
+        return steps;
+    }
+
+    /** Newest first, as {@code history} lists them. */
+    public List<Revision> newestFirst() {
+        List<Revision> reversed = new ArrayList<>(chain);
+        Collections.reverse(reversed);
+        return reversed;
+    }
+
+    public String label(int position) {
+        return position == BASE ? "<base>" : chain.get(position).id();
+    }
+
+    public String validChoices() {
+        String ids = chain.size() <= 12
+                ? chain.stream().map(Revision::id).collect(Collectors.joining(", "))
+                : chain.get(0).id() + " … " + head().id();
+        return "Valid targets: head, base, " + ids + ", +N or -N (from the current revision), ID+N or ID-N.";
+    }
+}

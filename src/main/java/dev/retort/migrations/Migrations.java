@@ -1,0 +1,17 @@
+package dev.retort.migrations;
+
+import dev.retort.engine.Revision;
+
+import java.util.List;
+
+/** The seed's schema, in order. A new revision is added at the end of this list. */
+public final class Migrations {
+
+    private Migrations() {
+    }
+
+    public static List<Revision> all() {
+        return List.of(
+        );
+    }
+}
