@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.IntSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -45,8 +46,8 @@ public final class RevisionGraph {
                 throw new RevisionGraphException("Revision id '" + id + "' of " + revision.path()
                         + " must be 1 to 32 characters without surrounding spaces (" + MAX_ID_LENGTH_REASON + ").");
             }
-            if (id.equals("head") || id.equals("heads") || id.equals("base") || id.equals("current")
-                    || RELATIVE.matcher(id).matches() || id.contains(":")) {
+            if (id.equals("head") || id.equals("heads") || id.equals("base") || id.startsWith("current")
+                    || ANCHORED_RELATIVE.matcher(id).matches() || RELATIVE.matcher(id).matches() || id.contains(":")) {
                 throw new RevisionGraphException("Revision id '" + id + "' of " + revision.path()
                         + " would read as a target; choose another id.");
             }
@@ -69,12 +70,15 @@ public final class RevisionGraph {
                         + ", which is not in the revision list.");
             }
         }
+        if (byId.isEmpty()) {
+            throw new RevisionGraphException("The revision list is empty: there is nothing to migrate to.");
+        }
         List<Revision> ordered = new ArrayList<>();
         for (Revision next = byParent.get("<base>"); next != null; next = byParent.get(next.id())) {
             ordered.add(next);
         }
         if (ordered.size() != byId.size()) {
-            throw new RevisionGraphException(byId.isEmpty() ? "No revisions." : ordered.isEmpty()
+            throw new RevisionGraphException(ordered.isEmpty()
                     ? "No revision starts the chain (one must revise nothing)."
                     : "Revisions form a cycle: not all are reachable from the first revision.");
         }
@@ -115,13 +119,18 @@ public final class RevisionGraph {
         return position == BASE ? null : chain.get(position).id();
     }
 
-    /**
-     * Where a target names, as Alembic reads it: {@code head}, {@code base}, an id, {@code +N}/{@code -N} from
-     * {@code current}, or {@code ID+N}/{@code ID-N}.
-     *
-     * @param current the database's position; only needed for {@code +N}/{@code -N}
-     */
+    /** Like {@link #resolve(String, IntSupplier)}, with the database's position already known. */
     public int resolve(String target, int current) {
+        return resolve(target, () -> current);
+    }
+
+    /**
+     * Where a target names, as Alembic reads it: {@code head}, {@code base}, an id, {@code current},
+     * {@code +N}/{@code -N} from the current revision, or {@code ID+N}/{@code ID-N}.
+     *
+     * @param current the database's position, asked for only when the target is relative to it
+     */
+    public int resolve(String target, IntSupplier current) {
         String word = target == null ? "" : target.strip();
         if (word.equals("head") || word.equals("heads")) {
             return chain.size() - 1;
@@ -129,18 +138,32 @@ public final class RevisionGraph {
         if (word.equals("base")) {
             return BASE;
         }
+        if (word.equals("current")) {
+            return current.getAsInt();
+        }
         if (positions.containsKey(word)) {
             return positions.get(word);
         }
         Matcher relative = RELATIVE.matcher(word);
         if (relative.matches()) {
-            return step(current, relative.group(1), relative.group(2), word, "the current revision " + label(current));
+            int from = current.getAsInt();
+            return step(from, relative.group(1), relative.group(2), word, "the current revision " + label(from));
         }
         Matcher anchored = ANCHORED_RELATIVE.matcher(word);
+        if (anchored.matches() && anchored.group(1).equals("current")) {
+            int from = current.getAsInt();
+            return step(from, anchored.group(2), anchored.group(3), word, "the current revision " + label(from));
+        }
         if (anchored.matches() && positions.containsKey(anchored.group(1))) {
             return step(positions.get(anchored.group(1)), anchored.group(2), anchored.group(3), word, anchored.group(1));
         }
         throw new InvalidTargetException("No revision '" + word + "'. " + validChoices());
+    }
+
+    /** Whether resolving {@code target} needs the database's current revision. */
+    public static boolean isRelativeToCurrent(String target) {
+        String word = target == null ? "" : target.strip();
+        return word.startsWith("current") || RELATIVE.matcher(word).matches();
     }
 
     private int step(int from, String sign, String count, String word, String fromName) {
@@ -195,6 +218,6 @@ public final class RevisionGraph {
         String ids = chain.size() <= 12
                 ? chain.stream().map(Revision::id).collect(Collectors.joining(", "))
                 : chain.get(0).id() + " … " + head().id();
-        return "Valid targets: head, base, " + ids + ", +N or -N (from the current revision), ID+N or ID-N.";
+        return "Valid targets: head, base, " + ids + ", current, +N or -N (from the current revision), ID+N or ID-N.";
     }
 }

@@ -1,0 +1,115 @@
+package dev.retort.engine;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * The migration lock: a session-level advisory lock, held on a connection of its own for the whole run.
+ *
+ * <p>Session-level, not transaction-level, because a run spans many transactions (one per revision). On a
+ * connection of its own, in autocommit, because a waiting runner must hold no snapshot or open transaction that
+ * could block the holder's work (a {@code CREATE INDEX CONCURRENTLY} waits for every older snapshot). If the
+ * holder dies, PostgreSQL ends its session and the lock goes with it: there is never a stale lock to clear by
+ * hand. We poll {@code pg_try_advisory_lock} instead of blocking in {@code pg_advisory_lock} so the wait is
+ * bounded and the waiter can say who it waits for.
+ */
+public final class AdvisoryLock implements AutoCloseable {
+
+    /** "retort" in ASCII: the same key for every Retort, so two runners on one database exclude each other. */
+    static final long KEY = 0x72_65_74_6f_72_74L;
+
+    private static final Duration FIRST_POLL = Duration.ofMillis(50);
+    private static final Duration LONGEST_POLL = Duration.ofSeconds(1);
+
+    private final Connection connection;
+
+    private AdvisoryLock(Connection connection) {
+        this.connection = connection;
+    }
+
+    /** Who holds the lock: the session's pid and application_name. */
+    public record Holder(int pid, String applicationName) {
+        @Override
+        public String toString() {
+            return "pid " + pid + " (application_name '" + applicationName + "')";
+        }
+    }
+
+    /**
+     * Takes the lock on the given connection, waiting at most {@code maxWait}.
+     *
+     * @param onWait told once, with the current holder, when the lock is not free at the first try
+     * @throws LockNotAcquiredException when the wait runs out; the message names the holder
+     */
+    public static AdvisoryLock acquire(Connection connection, Duration maxWait, Consumer<Optional<Holder>> onWait)
+            throws SQLException {
+        long deadline = System.nanoTime() + maxWait.toNanos();
+        Duration pause = FIRST_POLL;
+        boolean told = false;
+        while (!tryLock(connection)) {
+            if (!told) {
+                onWait.accept(holder(connection));
+                told = true;
+            }
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                String who = holder(connection).map(Holder::toString).orElse("a session that has just ended");
+                throw new LockNotAcquiredException("Another migration holds the lock on this database: " + who
+                        + "; waited " + Durations.format(maxWait) + ". Let it finish, or wait longer with --lock-wait.");
+            }
+            sleep(Math.min(pause.toNanos(), left));
+            pause = pause.multipliedBy(2).compareTo(LONGEST_POLL) > 0 ? LONGEST_POLL : pause.multipliedBy(2);
+        }
+        return new AdvisoryLock(connection);
+    }
+
+    private static boolean tryLock(Connection connection) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement("SELECT pg_try_advisory_lock(?)")) {
+            statement.setLong(1, KEY);
+            try (ResultSet rows = statement.executeQuery()) {
+                rows.next();
+                return rows.getBoolean(1);
+            }
+        }
+    }
+
+    /** A bigint advisory key shows in pg_locks as classid (high 32 bits), objid (low 32 bits), objsubid 1. */
+    static Optional<Holder> holder(Connection connection) throws SQLException {
+        String sql = """
+                SELECT a.pid, a.application_name
+                FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+                WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1
+                  AND l.classid = ? AND l.objid = ?
+                  AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())""";
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setLong(1, KEY >>> 32);
+            statement.setLong(2, KEY & 0xffff_ffffL);
+            try (ResultSet rows = statement.executeQuery()) {
+                return rows.next() ? Optional.of(new Holder(rows.getInt(1), rows.getString(2))) : Optional.empty();
+            }
+        }
+    }
+
+    private static void sleep(long nanos) {
+        try {
+            Thread.sleep(Duration.ofNanos(nanos).toMillis(), (int) (nanos % 1_000_000));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LockNotAcquiredException("Interrupted while waiting for the migration lock.");
+        }
+    }
+
+    /** Releases the lock. Closing the connection would release it too; this makes the release explicit. */
+    @Override
+    public void close() throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement("SELECT pg_advisory_unlock(?)")) {
+            statement.setLong(1, KEY);
+            statement.execute();
+        }
+    }
+}

@@ -1,0 +1,43 @@
+package dev.retort.engine;
+
+import java.time.Duration;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Durations as people write them on a command line: {@code 500ms}, {@code 1s}, {@code 2m}, {@code 60} (seconds). */
+public final class Durations {
+
+    private static final Pattern TEXT = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|min|h)?");
+
+    private Durations() {
+    }
+
+    public static Duration parse(String text) {
+        Matcher matcher = TEXT.matcher(text == null ? "" : text.strip().toLowerCase(Locale.ROOT));
+        if (!matcher.matches()) {
+            throw new IllegalArgumentException("'" + text + "' is not a duration; write it as 500ms, 1s, 2m or 1h");
+        }
+        double amount = Double.parseDouble(matcher.group(1));
+        String unit = matcher.group(2) == null ? "s" : matcher.group(2);
+        double millis = switch (unit) {
+            case "ms" -> amount;
+            case "s" -> amount * 1_000;
+            case "m", "min" -> amount * 60_000;
+            default -> amount * 3_600_000;
+        };
+        return Duration.ofMillis(Math.round(millis));
+    }
+
+    /** {@code 41 ms}, {@code 1.3 s}, {@code 2 min 5 s}: short and readable. */
+    public static String format(Duration duration) {
+        long millis = duration.toMillis();
+        if (millis < 1_000) {
+            return millis + " ms";
+        }
+        if (millis < 60_000) {
+            return String.format(Locale.ROOT, "%.1f s", millis / 1000.0);
+        }
+        return (millis / 60_000) + " min " + (millis % 60_000) / 1000 + " s";
+    }
+}

@@ -1,0 +1,94 @@
+package dev.retort.engine;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * {@code retort_history}: one row per step, successful or not, so an operator can tell what ran, when, by whom.
+ * The id is a uuid rather than a serial so that the table owns no sequence.
+ */
+final class HistoryTable {
+
+    static final String CREATE = """
+            CREATE TABLE IF NOT EXISTS retort_history (
+                id uuid NOT NULL DEFAULT gen_random_uuid(),
+                revision varchar(32) NOT NULL,
+                direction text NOT NULL,
+                from_revision varchar(32),
+                to_revision varchar(32),
+                checksum text,
+                started_at timestamptz NOT NULL,
+                finished_at timestamptz NOT NULL,
+                duration_ms bigint NOT NULL,
+                db_user text NOT NULL DEFAULT current_user,
+                retort_version text NOT NULL,
+                outcome text NOT NULL,
+                error text,
+                CONSTRAINT retort_history_pkey PRIMARY KEY (id)
+            )""";
+
+    private static final String INSERT = """
+            INSERT INTO retort_history (revision, direction, from_revision, to_revision, checksum,
+                                        started_at, finished_at, duration_ms, retort_version, outcome, error)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
+
+    /** What is recorded for one step. {@code error} is null on success. */
+    record Entry(String revision, String direction, String from, String to, String checksum,
+                 Instant startedAt, Instant finishedAt, String outcome, String error) {
+    }
+
+    private HistoryTable() {
+    }
+
+    static void record(Connection connection, Entry entry) throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
+            insert.setString(1, entry.revision());
+            insert.setString(2, entry.direction());
+            insert.setString(3, entry.from());
+            insert.setString(4, entry.to());
+            insert.setString(5, entry.checksum());
+            insert.setTimestamp(6, Timestamp.from(entry.startedAt()));
+            insert.setTimestamp(7, Timestamp.from(entry.finishedAt()));
+            insert.setLong(8, Duration.between(entry.startedAt(), entry.finishedAt()).toMillis());
+            insert.setString(9, RetortVersion.get());
+            insert.setString(10, entry.outcome());
+            insert.setString(11, entry.error());
+            insert.executeUpdate();
+        }
+    }
+
+    /** For each revision, its latest successful upgrade: when it was applied and by whom. */
+    static Map<String, AppliedRevision> latestUpgrades(Connection connection) throws SQLException {
+        Map<String, AppliedRevision> applied = new HashMap<>();
+        if (!exists(connection)) {
+            return applied;
+        }
+        String sql = """
+                SELECT DISTINCT ON (revision) revision, finished_at, db_user, duration_ms, checksum
+                FROM retort_history
+                WHERE direction = 'upgrade' AND outcome = 'success'
+                ORDER BY revision, finished_at DESC""";
+        try (PreparedStatement query = connection.prepareStatement(sql); ResultSet rows = query.executeQuery()) {
+            while (rows.next()) {
+                applied.put(rows.getString(1), new AppliedRevision(rows.getString(1),
+                        rows.getTimestamp(2).toInstant(), rows.getString(3), rows.getLong(4), rows.getString(5)));
+            }
+        }
+        return applied;
+    }
+
+    static boolean exists(Connection connection) throws SQLException {
+        try (PreparedStatement query = connection.prepareStatement("SELECT to_regclass('retort_history') IS NOT NULL");
+             ResultSet rows = query.executeQuery()) {
+            rows.next();
+            return rows.getBoolean(1);
+        }
+    }
+}

@@ -1,0 +1,19 @@
+package dev.retort.engine;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * What a run did: where the database was, where it is now, each step with its time.
+ *
+ * @param note why nothing was done, when nothing was (e.g. the target is behind the current revision); else null
+ */
+public record MigrationResult(String from, String to, List<StepTiming> steps, String note) {
+
+    public record StepTiming(Step step, Duration took) {
+    }
+
+    public boolean changedNothing() {
+        return steps.isEmpty();
+    }
+}

@@ -1,0 +1,231 @@
+package dev.retort.engine;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The runner: moves a database along the revision chain, one transaction per revision.
+ *
+ * <p>Each step runs its SQL, moves the {@code alembic_version} row and writes its {@code retort_history} row in
+ * the same transaction, so a step either happens whole or not at all: a failure leaves the database at the
+ * revision the step started from (and a "failed" history row, written after the rollback). Every run that
+ * changes anything holds the {@link AdvisoryLock} from before it reads the current revision until after the last
+ * commit, so two runners never apply the same revision: the second waits, then finds nothing left to do.
+ */
+public final class Migrator {
+
+    public static final Duration DEFAULT_LOCK_WAIT = Duration.ofSeconds(60);
+
+    private final DataSource dataSource;
+    private final RevisionGraph graph;
+    private final MigrationListener listener;
+    private final Duration lockWait;
+
+    public Migrator(DataSource dataSource, RevisionGraph graph, MigrationListener listener, Duration lockWait) {
+        this.dataSource = dataSource;
+        this.graph = graph;
+        this.listener = listener;
+        this.lockWait = lockWait;
+    }
+
+    public RevisionGraph graph() {
+        return graph;
+    }
+
+    /** The revision the database is at, {@code null} at base. Reads only; creates nothing. */
+    public String current() {
+        try (Connection connection = open()) {
+            return knownRevision(VersionTable.read(connection));
+        } catch (SQLException e) {
+            throw new DatabaseException("Could not read alembic_version: " + SqlErrors.describe(e), e);
+        }
+    }
+
+    /** Each applied revision's latest successful upgrade, from {@code retort_history}. */
+    public Map<String, AppliedRevision> appliedRevisions() {
+        try (Connection connection = open()) {
+            return HistoryTable.latestUpgrades(connection);
+        } catch (SQLException e) {
+            throw new DatabaseException("Could not read retort_history: " + SqlErrors.describe(e), e);
+        }
+    }
+
+    public MigrationResult upgrade(String target) {
+        return underLock(work -> {
+            int from = graph.positionOf(knownRevision(VersionTable.read(work)));
+            int to = graph.resolve(target, from);
+            if (to < from) {
+                return nothingDone(from, "The database is at " + graph.label(from) + ", ahead of " + graph.label(to)
+                        + ": nothing to upgrade. To go back, use downgrade " + graph.label(to) + ".");
+            }
+            if (to == from) {
+                return nothingDone(from, "Already at " + label(from) + ": nothing to upgrade.");
+            }
+            return run(work, from, graph.upgradePath(from, to));
+        });
+    }
+
+    public MigrationResult downgrade(String target) {
+        return underLock(work -> {
+            int from = graph.positionOf(knownRevision(VersionTable.read(work)));
+            int to = graph.resolve(target, from);
+            if (to > from) {
+                throw new InvalidTargetException("Cannot downgrade to " + graph.label(to) + ": it is ahead of the "
+                        + "current revision " + graph.label(from) + ". To go forward, use upgrade " + graph.label(to) + ".");
+            }
+            if (to == from) {
+                return nothingDone(from, "Already at " + label(from) + ": nothing to downgrade.");
+            }
+            return run(work, from, graph.downgradePath(from, to));
+        });
+    }
+
+    /** Records {@code target} as the current revision without running any migration (Alembic's {@code stamp}). */
+    public MigrationResult stamp(String target) {
+        return underLock(work -> {
+            String stored = VersionTable.read(work);
+            int from = stored == null || graph.find(stored).isPresent() ? graph.positionOf(stored) : RevisionGraph.BASE;
+            int to = graph.resolve(target, from);
+            createTables(work);
+            Instant started = Instant.now();
+            work.setAutoCommit(false);
+            try {
+                VersionTable.replace(work, graph.idAt(to));
+                HistoryTable.record(work, new HistoryTable.Entry(graph.label(to), "stamp", stored, graph.idAt(to),
+                        null, started, Instant.now(), "success", null));
+                work.commit();
+            } catch (SQLException | RuntimeException e) {
+                rollbackQuietly(work);
+                throw e;
+            }
+            return new MigrationResult(stored, graph.idAt(to), List.of(), null);
+        });
+    }
+
+    private MigrationResult nothingDone(int at, String note) {
+        return new MigrationResult(graph.idAt(at), graph.idAt(at), List.of(), note);
+    }
+
+    private String label(int position) {
+        String label = graph.label(position);
+        return position >= 0 && graph.isHead(label) ? label + " (head)" : label;
+    }
+
+    /** The stored revision, checked against the chain: an id we do not know means the wrong database or Retort. */
+    private String knownRevision(String stored) {
+        if (stored != null && graph.find(stored).isEmpty()) {
+            throw new VersionStateException("The database is at revision '" + stored + "', which is not in this "
+                    + "Retort's revisions (" + graph.revisions().get(0).id() + " … " + graph.head().id() + "). Is this "
+                    + "the right database, or was it migrated by a newer version of the project? If you know its "
+                    + "real state, set it with 'retort stamp REV'.");
+        }
+        return stored;
+    }
+
+    private MigrationResult run(Connection work, int from, List<Step> steps) throws SQLException {
+        createTables(work);
+        work.setAutoCommit(false);
+        List<MigrationResult.StepTiming> timings = new ArrayList<>();
+        for (Step step : steps) {
+            timings.add(new MigrationResult.StepTiming(step, runStep(work, step)));
+        }
+        return new MigrationResult(graph.idAt(from), steps.get(steps.size() - 1).to(), timings, null);
+    }
+
+    private Duration runStep(Connection work, Step step) throws SQLException {
+        listener.stepStarted(step);
+        String checksum = RecordingContext.checksumOf(step);
+        Instant started = Instant.now();
+        long startNanos = System.nanoTime();
+        try {
+            step.applyTo(new JdbcContext(work));
+            VersionTable.move(work, step.from(), step.to());
+            HistoryTable.record(work, entry(step, checksum, started, "success", null));
+            work.commit();
+        } catch (SQLException | RuntimeException e) {
+            Duration took = Duration.ofNanos(System.nanoTime() - startNanos);
+            rollbackQuietly(work);
+            String reason = reason(e);
+            recordFailure(work, entry(step, checksum, started, "failed", reason));
+            listener.stepFailed(step, took);
+            throw new MigrationFailedException(step, "Running " + step.describe() + " failed: " + reason
+                    + ". Rolled back: the database is still at " + (step.from() == null ? "<base>" : step.from()) + ".",
+                    e);
+        }
+        Duration took = Duration.ofNanos(System.nanoTime() - startNanos);
+        listener.stepFinished(step, took);
+        return took;
+    }
+
+    private static HistoryTable.Entry entry(Step step, String checksum, Instant started, String outcome, String error) {
+        return new HistoryTable.Entry(step.revision().id(), step.direction().word(), step.from(), step.to(),
+                checksum, started, Instant.now(), outcome, error);
+    }
+
+    private static String reason(Exception e) {
+        if (e instanceof JdbcContext.StatementFailedException failed) {
+            return SqlErrors.describe(failed.sqlException(), failed.sql());
+        }
+        if (e instanceof SQLException sql) {
+            return SqlErrors.describe(sql);
+        }
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
+
+    /** A rollback that fails (the connection is gone) must not hide the error that made us roll back. */
+    private static void rollbackQuietly(Connection work) {
+        try {
+            work.rollback();
+        } catch (SQLException ignored) {
+            // PostgreSQL rolls back an open transaction by itself when the session ends.
+        }
+    }
+
+    /** The failure row goes in a transaction of its own, after the rollback, so the failure itself is not lost. */
+    private static void recordFailure(Connection work, HistoryTable.Entry entry) {
+        try {
+            HistoryTable.record(work, entry);
+            work.commit();
+        } catch (SQLException ignored) {
+            // The original failure is what the user needs to see; losing this row must not hide it.
+        }
+    }
+
+    private static void createTables(Connection work) throws SQLException {
+        try (Statement statement = work.createStatement()) {
+            statement.execute(VersionTable.CREATE);
+            statement.execute(HistoryTable.CREATE);
+        }
+    }
+
+    @FunctionalInterface
+    private interface Work<T> {
+        T on(Connection connection) throws SQLException;
+    }
+
+    /** Runs {@code work} on its own connection while a second connection holds the migration lock. */
+    private <T> T underLock(Work<T> work) {
+        try (Connection lockConnection = open(); Connection workConnection = open()) {
+            try (AdvisoryLock ignored = AdvisoryLock.acquire(lockConnection, lockWait, listener::waitingForLock)) {
+                return work.on(workConnection);
+            }
+        } catch (SQLException e) {
+            throw new DatabaseException("Database error: " + SqlErrors.describe(e), e);
+        }
+    }
+
+    private Connection open() {
+        try {
+            return dataSource.getConnection();
+        } catch (SQLException e) {
+            throw new ConnectionFailedException(SqlErrors.describe(e), e);
+        }
+    }
+}

@@ -1,0 +1,43 @@
+package dev.retort.engine;
+
+import org.postgresql.util.PSQLException;
+import org.postgresql.util.ServerErrorMessage;
+
+import java.sql.SQLException;
+
+/** PostgreSQL's errors told in one line, pointing at the line of the statement where the server found the fault. */
+public final class SqlErrors {
+
+    private SqlErrors() {
+    }
+
+    public static String describe(SQLException error) {
+        ServerErrorMessage server = error instanceof PSQLException psql ? psql.getServerErrorMessage() : null;
+        String text = server != null && server.getMessage() != null ? server.getMessage() : String.valueOf(error.getMessage());
+        String state = error.getSQLState() == null ? "" : " (SQLSTATE " + error.getSQLState() + ")";
+        String detail = server != null && server.getDetail() != null ? "; " + server.getDetail() : "";
+        return text + state + detail;
+    }
+
+    /** Like {@link #describe(SQLException)}, plus where in {@code sql} the error is, when the server says. */
+    public static String describe(SQLException error, String sql) {
+        ServerErrorMessage server = error instanceof PSQLException psql ? psql.getServerErrorMessage() : null;
+        int position = server == null ? 0 : server.getPosition();
+        if (position <= 0 || position > sql.length()) {
+            return describe(error) + ", in: " + firstLine(sql);
+        }
+        String before = sql.substring(0, position - 1);
+        int line = (int) before.chars().filter(c -> c == '\n').count() + 1;
+        int lineStart = before.lastIndexOf('\n') + 1;
+        int lineEnd = sql.indexOf('\n', lineStart);
+        String lineText = sql.substring(lineStart, lineEnd < 0 ? sql.length() : lineEnd).strip();
+        int column = position - lineStart;
+        return describe(error) + ", at line " + line + " column " + column + " of the statement: " + lineText;
+    }
+
+    private static String firstLine(String sql) {
+        String stripped = sql.strip();
+        int newline = stripped.indexOf('\n');
+        return newline < 0 ? stripped : stripped.substring(0, newline) + " …";
+    }
+}

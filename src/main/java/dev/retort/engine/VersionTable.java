@@ -1,0 +1,89 @@
+package dev.retort.engine;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Alembic's own {@code alembic_version} table, so that a database the seed's Python Alembic migrated is
+ * picked up as it is, and Alembic reads ours. One row holds the current revision; no row means base.
+ */
+final class VersionTable {
+
+    static final String CREATE = """
+            CREATE TABLE IF NOT EXISTS alembic_version (
+                version_num varchar(32) NOT NULL,
+                CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num)
+            )""";
+
+    private VersionTable() {
+    }
+
+    static boolean exists(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery("SELECT to_regclass('alembic_version') IS NOT NULL")) {
+            rows.next();
+            return rows.getBoolean(1);
+        }
+    }
+
+    /** The revision id stored, {@code null} at base; several rows (Alembic's branches) are refused. */
+    static String read(Connection connection) throws SQLException {
+        if (!exists(connection)) {
+            return null;
+        }
+        List<String> versions = new ArrayList<>();
+        try (Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery("SELECT version_num FROM alembic_version ORDER BY version_num")) {
+            while (rows.next()) {
+                versions.add(rows.getString(1));
+            }
+        }
+        if (versions.size() > 1) {
+            throw new VersionStateException("alembic_version holds " + versions.size() + " rows " + versions
+                    + ", as Alembic does for branches; Retort follows one straight chain. Keep the one row that is "
+                    + "true and delete the others, or set it with 'retort stamp REV'.");
+        }
+        return versions.isEmpty() ? null : versions.get(0);
+    }
+
+    /** Moves the version row from one revision to the next inside the caller's transaction. */
+    static void move(Connection connection, String from, String to) throws SQLException {
+        int touched;
+        if (from == null) {
+            touched = update(connection, "INSERT INTO alembic_version (version_num) VALUES (?)", to);
+        } else if (to == null) {
+            touched = update(connection, "DELETE FROM alembic_version WHERE version_num = ?", from);
+        } else {
+            touched = update(connection, "UPDATE alembic_version SET version_num = ? WHERE version_num = ?", to, from);
+        }
+        if (touched != 1) {
+            // Someone changed the version behind our back; refusing here rolls the step back.
+            throw new VersionStateException("alembic_version changed during the run: moving " + from + " -> " + to
+                    + " touched " + touched + " rows instead of 1.");
+        }
+    }
+
+    /** Sets the version outright, whatever it was: what {@code stamp} does. */
+    static void replace(Connection connection, String to) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.executeUpdate("DELETE FROM alembic_version");
+        }
+        if (to != null) {
+            update(connection, "INSERT INTO alembic_version (version_num) VALUES (?)", to);
+        }
+    }
+
+    private static int update(Connection connection, String sql, String... values) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            for (int i = 0; i < values.length; i++) {
+                statement.setString(i + 1, values[i]);
+            }
+            return statement.executeUpdate();
+        }
+    }
+}

@@ -1,0 +1,216 @@
+package dev.retort.engine;
+
+import dev.retort.testing.TestPostgres;
+import dev.retort.testing.TestPostgres.TestDatabase;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.postgresql.ds.PGSimpleDataSource;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class MigratorTest {
+
+    private static final List<Revision> THREE_TABLES = List.of(
+            FakeRevision.table("001", null), FakeRevision.table("002", "001"), FakeRevision.table("003", "002"));
+
+    private TestDatabase database;
+
+    @BeforeEach
+    void freshDatabase() {
+        database = TestPostgres.newDatabase("migrator");
+    }
+
+    private Migrator migrator(List<Revision> revisions) {
+        return new Migrator(database.dataSource(), new RevisionGraph(revisions), MigrationListener.SILENT,
+                Duration.ofSeconds(5));
+    }
+
+    @Test
+    void upgradeToHeadRunsEveryRevisionInOrderAndRecordsEachStep() throws SQLException {
+        MigrationResult result = migrator(THREE_TABLES).upgrade("head");
+
+        assertThat(result.from()).isNull();
+        assertThat(result.to()).isEqualTo("003");
+        assertThat(result.steps()).extracting(timing -> timing.step().describe()).containsExactly(
+                "upgrade  -> 001, create t001", "upgrade 001 -> 002, create t002", "upgrade 002 -> 003, create t003");
+        assertThat(tables()).contains("t001", "t002", "t003");
+        assertThat(query("SELECT version_num FROM alembic_version")).containsExactly("003");
+        assertThat(query("SELECT revision || ' ' || direction || ' ' || outcome || ' ' || length(checksum)"
+                + " || ' ' || (db_user = current_user) FROM retort_history ORDER BY started_at"))
+                .containsExactly("001 upgrade success 64 true", "002 upgrade success 64 true", "003 upgrade success 64 true");
+    }
+
+    @Test
+    void aFailingRevisionLeavesThePreviousRevisionCurrentAndNoPartialObject() throws SQLException {
+        Revision broken = new FakeRevision("003", "002", "half done",
+                List.of("CREATE TABLE t003 (id int)", "CREATE INDEX ix_t003 ON t003 (no_such_column)"),
+                List.of("DROP TABLE t003"));
+        Migrator migrator = migrator(List.of(THREE_TABLES.get(0), THREE_TABLES.get(1), broken));
+
+        assertThatThrownBy(() -> migrator.upgrade("head"))
+                .isInstanceOf(MigrationFailedException.class)
+                .hasMessageContaining("Running upgrade 002 -> 003, half done failed")
+                .hasMessageContaining("column \"no_such_column\" does not exist (SQLSTATE 42703)")
+                .hasMessageContaining("database is still at 002");
+
+        assertThat(migrator.current()).isEqualTo("002");
+        assertThat(tables()).contains("t001", "t002").doesNotContain("t003");
+        assertThat(query("SELECT count(*) FROM pg_class WHERE relname = 'ix_t003'")).containsExactly("0");
+        assertThat(query("SELECT revision || ' ' || outcome FROM retort_history ORDER BY started_at"))
+                .containsExactly("001 success", "002 success", "003 failed");
+        assertThat(query("SELECT error FROM retort_history WHERE outcome = 'failed'")).singleElement()
+                .asString().contains("no_such_column");
+    }
+
+    @Test
+    void upgradingToARevisionBehindTheCurrentOneChangesNothingAndSaysSo() throws SQLException {
+        Migrator migrator = migrator(THREE_TABLES);
+        migrator.upgrade("head");
+
+        MigrationResult result = migrator.upgrade("001");
+
+        assertThat(result.changedNothing()).isTrue();
+        assertThat(result.note()).contains("at 003, ahead of 001").contains("use downgrade 001");
+        assertThat(migrator.current()).isEqualTo("003");
+        assertThat(migrator.upgrade("head").note()).isEqualTo("Already at 003 (head): nothing to upgrade.");
+    }
+
+    @Test
+    void downgradeStepsBackNewestFirstAndDowngradingAheadIsRefused() throws SQLException {
+        Migrator migrator = migrator(THREE_TABLES);
+        migrator.upgrade("002");
+
+        assertThatThrownBy(() -> migrator.downgrade("003"))
+                .isInstanceOf(InvalidTargetException.class)
+                .hasMessageContaining("ahead of the current revision 002");
+
+        MigrationResult result = migrator.downgrade("-1");
+        assertThat(result.steps()).extracting(timing -> timing.step().describe())
+                .containsExactly("downgrade 002 -> 001, create t002");
+        assertThat(migrator.current()).isEqualTo("001");
+        migrator.downgrade("base");
+        assertThat(migrator.current()).isNull();
+        assertThat(query("SELECT count(*) FROM alembic_version")).containsExactly("0");
+        assertThat(tables()).containsExactlyInAnyOrder("alembic_version", "retort_history");
+    }
+
+    @Test
+    void aBadTargetChangesNothingInTheDatabase() throws SQLException {
+        assertThatThrownBy(() -> migrator(THREE_TABLES).upgrade("007")).isInstanceOf(InvalidTargetException.class);
+        assertThatThrownBy(() -> migrator(THREE_TABLES).downgrade("-1")).isInstanceOf(InvalidTargetException.class);
+        assertThat(tables()).isEmpty();
+    }
+
+    @Test
+    void currentReadsWithoutCreatingAnything() throws SQLException {
+        assertThat(migrator(THREE_TABLES).current()).isNull();
+        assertThat(tables()).isEmpty();
+    }
+
+    @Test
+    void aVersionThisRetortDoesNotKnowIsRefusedWithAHint() throws SQLException {
+        migrator(THREE_TABLES).upgrade("001");
+        execute("UPDATE alembic_version SET version_num = 'ae1027a6acf'");
+
+        assertThatThrownBy(() -> migrator(THREE_TABLES).current())
+                .isInstanceOf(VersionStateException.class)
+                .hasMessageContaining("'ae1027a6acf', which is not in this Retort's revisions (001 … 003)");
+        assertThatThrownBy(() -> migrator(THREE_TABLES).upgrade("head")).isInstanceOf(VersionStateException.class);
+    }
+
+    @Test
+    void twoVersionRowsAreRefusedAsBranches() throws SQLException {
+        migrator(THREE_TABLES).upgrade("001");
+        execute("INSERT INTO alembic_version VALUES ('002')");
+
+        assertThatThrownBy(() -> migrator(THREE_TABLES).upgrade("head"))
+                .isInstanceOf(VersionStateException.class)
+                .hasMessageContaining("holds 2 rows [001, 002]");
+        assertThat(tables()).doesNotContain("t002");
+    }
+
+    @Test
+    void stampRecordsTheRevisionWithoutRunningIt() throws SQLException {
+        Migrator migrator = migrator(THREE_TABLES);
+        migrator.stamp("002");
+
+        assertThat(migrator.current()).isEqualTo("002");
+        assertThat(tables()).doesNotContain("t001", "t002");
+        assertThat(query("SELECT direction FROM retort_history")).containsExactly("stamp");
+
+        migrator.stamp("base");
+        assertThat(migrator.current()).isNull();
+    }
+
+    @Test
+    void aRunnerThatCannotHaveTheLockInTimeNamesTheHolderAndChangesNothing() throws SQLException {
+        PGSimpleDataSource holderSource = (PGSimpleDataSource) database.dataSource();
+        holderSource.setApplicationName("long-running-deploy");
+        List<Optional<AdvisoryLock.Holder>> toldWaiting = new ArrayList<>();
+        MigrationListener listener = new MigrationListener() {
+            @Override
+            public void waitingForLock(Optional<AdvisoryLock.Holder> holder) {
+                toldWaiting.add(holder);
+            }
+        };
+        Migrator migrator = new Migrator(database.dataSource(), new RevisionGraph(THREE_TABLES), listener,
+                Duration.ofMillis(300));
+
+        try (Connection holder = holderSource.getConnection();
+             AdvisoryLock ignored = AdvisoryLock.acquire(holder, Duration.ZERO, waiting -> { })) {
+            int pid = pidOf(holder);
+            assertThatThrownBy(() -> migrator.upgrade("head"))
+                    .isInstanceOf(LockNotAcquiredException.class)
+                    .hasMessageContaining("pid " + pid + " (application_name 'long-running-deploy')")
+                    .hasMessageContaining("--lock-wait");
+            assertThat(toldWaiting).singleElement().isEqualTo(Optional.of(new AdvisoryLock.Holder(pid, "long-running-deploy")));
+        }
+        assertThat(tables()).isEmpty();
+        assertThat(migrator.upgrade("head").to()).isEqualTo("003");
+    }
+
+    @Test
+    void theLockIsReleasedWhenTheRunEnds() throws SQLException {
+        migrator(THREE_TABLES).upgrade("head");
+        assertThat(query("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'")).containsExactly("0");
+    }
+
+    private int pidOf(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery("SELECT pg_backend_pid()")) {
+            rows.next();
+            return rows.getInt(1);
+        }
+    }
+
+    private List<String> tables() throws SQLException {
+        return query("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename");
+    }
+
+    private void execute(String sql) throws SQLException {
+        try (Connection connection = database.connect(); Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+        }
+    }
+
+    private List<String> query(String sql) throws SQLException {
+        List<String> values = new ArrayList<>();
+        try (Connection connection = database.connect(); Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery(sql)) {
+            while (rows.next()) {
+                values.add(rows.getString(1));
+            }
+        }
+        return values;
+    }
+}

@@ -1,0 +1,120 @@
+package dev.retort.engine;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class RevisionGraphTest {
+
+    private final RevisionGraph graph = new RevisionGraph(List.of(
+            FakeRevision.of("001", null), FakeRevision.of("002", "001"), FakeRevision.of("003", "002"),
+            FakeRevision.of("004", "003"), FakeRevision.of("005", "004"), FakeRevision.of("006", "005")));
+
+    @ParameterizedTest(name = "at {1}, ''{0}'' is {2}")
+    @CsvSource({
+            "head,    003, 006",
+            "heads,   003, 006",
+            "base,    003, <base>",
+            "002,     003, 002",
+            "current, 003, 003",
+            "+1,      003, 004",
+            "+3,      003, 006",
+            "-1,      003, 002",
+            "-3,      003, <base>",
+            "+1,      <base>, 001",
+            "001+2,   006, 003",
+            "004-4,   006, <base>",
+            "002+4,   <base>, 006",
+            "current+2, 003, 005",
+            "current-1, 003, 002",
+            "' 005 ', 003, 005",
+    })
+    void resolvesEveryTargetFormAsAlembicDoes(String target, String current, String expected) {
+        int at = current.equals("<base>") ? RevisionGraph.BASE : graph.positionOf(current);
+        assertThat(graph.label(graph.resolve(target, at))).isEqualTo(expected);
+    }
+
+    @ParameterizedTest(name = "at {1}, ''{0}'' is refused: {2}")
+    @CsvSource(delimiter = '|', value = {
+            "+4      | 003    | goes past head",
+            "-4      | 003    | goes past base",
+            "-1      | <base> | goes past base",
+            "+1      | 006    | goes past head",
+            "006+1   | 001    | goes past head",
+            "001-2   | 006    | goes past base",
+            "007     | 003    | No revision '007'",
+            "3       | 003    | No revision '3'",
+            "''      | 003    | No revision ''",
+            "head+1x | 003    | No revision 'head+1x'",
+            "+99999999999 | 003 | steps too far",
+    })
+    void refusesTargetsThatNameNothingAndSaysWhatIsValid(String target, String current, String reason) {
+        int at = current.equals("<base>") ? RevisionGraph.BASE : graph.positionOf(current);
+        assertThatThrownBy(() -> graph.resolve(target, at))
+                .isInstanceOf(InvalidTargetException.class)
+                .hasMessageContaining(reason)
+                .hasMessageContaining("Valid targets: head, base, 001, 002, 003, 004, 005, 006");
+    }
+
+    @Test
+    void doesNotAskForTheCurrentRevisionUnlessTheTargetIsRelativeToIt() {
+        assertThat(graph.resolve("004", () -> {
+            throw new AssertionError("the database was read for an absolute target");
+        })).isEqualTo(3);
+        assertThat(RevisionGraph.isRelativeToCurrent("-1")).isTrue();
+        assertThat(RevisionGraph.isRelativeToCurrent("current")).isTrue();
+        assertThat(RevisionGraph.isRelativeToCurrent("003-1")).isFalse();
+    }
+
+    @Test
+    void ordersTheChainByParentLinksNotByListOrder() {
+        RevisionGraph shuffled = new RevisionGraph(List.of(
+                FakeRevision.of("b", "a"), FakeRevision.of("c", "b"), FakeRevision.of("a", null)));
+        assertThat(shuffled.revisions()).extracting(Revision::id).containsExactly("a", "b", "c");
+        assertThat(shuffled.head().id()).isEqualTo("c");
+        assertThat(shuffled.newestFirst()).extracting(Revision::id).containsExactly("c", "b", "a");
+    }
+
+    @Test
+    void upgradePathRunsOldestFirstAndDowngradePathNewestFirst() {
+        assertThat(graph.upgradePath(RevisionGraph.BASE, 2)).extracting(Step::describe).containsExactly(
+                "upgrade  -> 001, revision 001", "upgrade 001 -> 002, revision 002", "upgrade 002 -> 003, revision 003");
+        assertThat(graph.downgradePath(5, 3)).extracting(Step::describe).containsExactly(
+                "downgrade 006 -> 005, revision 006", "downgrade 005 -> 004, revision 005");
+        assertThat(graph.upgradePath(3, 3)).isEmpty();
+    }
+
+    @Test
+    void refusesTwoRevisionsClaimingTheSameParent() {
+        assertThatThrownBy(() -> new RevisionGraph(List.of(
+                FakeRevision.of("001", null), FakeRevision.of("002", "001"), FakeRevision.of("002b", "001"))))
+                .isInstanceOf(RevisionGraphException.class)
+                .hasMessageContaining("002 and 002b both revise 001")
+                .hasMessageContaining("two heads");
+    }
+
+    @Test
+    void refusesDuplicateIdsMissingParentsCyclesAndAnEmptyList() {
+        assertThatThrownBy(() -> new RevisionGraph(List.of(FakeRevision.of("001", null), FakeRevision.of("001", "001"))))
+                .isInstanceOf(RevisionGraphException.class).hasMessageContaining("Two revisions have the id 001");
+        assertThatThrownBy(() -> new RevisionGraph(List.of(FakeRevision.of("001", null), FakeRevision.of("003", "002"))))
+                .isInstanceOf(RevisionGraphException.class).hasMessageContaining("revises 002, which is not in the revision list");
+        assertThatThrownBy(() -> new RevisionGraph(List.of(
+                FakeRevision.of("001", null), FakeRevision.of("002", "003"), FakeRevision.of("003", "002"))))
+                .isInstanceOf(RevisionGraphException.class).hasMessageContaining("cycle");
+        assertThatThrownBy(() -> new RevisionGraph(List.of()))
+                .isInstanceOf(RevisionGraphException.class).hasMessageContaining("empty");
+    }
+
+    @ParameterizedTest
+    @CsvSource({"head", "base", "current", "+1", "a-1", "a:b", "' 001'", "123456789012345678901234567890123"})
+    void refusesIdsThatWouldReadAsTargetsOrNotFitTheVersionTable(String id) {
+        assertThatThrownBy(() -> new RevisionGraph(List.of(FakeRevision.of(id, null))))
+                .isInstanceOf(RevisionGraphException.class);
+    }
+}
