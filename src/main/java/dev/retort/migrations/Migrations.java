@@ -12,6 +12,7 @@ public final class Migrations {
 
     public static List<Revision> all() {
         return List.of(
+                new R001CreateCustomersTable()
         );
     }
 }
