@@ -12,7 +12,8 @@ public final class Migrations {
 
     public static List<Revision> all() {
         return List.of(
-                new R001CreateCustomersTable()
+                new R001CreateCustomersTable(),
+                new R002CreateUsersTable()
         );
     }
 }
