@@ -13,7 +13,8 @@ public final class Migrations {
     public static List<Revision> all() {
         return List.of(
                 new R001CreateCustomersTable(),
-                new R002CreateUsersTable()
+                new R002CreateUsersTable(),
+                new R003CreateAuditLogsTable()
         );
     }
 }
