@@ -14,7 +14,8 @@ public final class Migrations {
         return List.of(
                 new R001CreateCustomersTable(),
                 new R002CreateUsersTable(),
-                new R003CreateAuditLogsTable()
+                new R003CreateAuditLogsTable(),
+                new R004AddCustomerForeignKeys()
         );
     }
 }
