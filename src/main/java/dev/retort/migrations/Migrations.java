@@ -15,7 +15,8 @@ public final class Migrations {
                 new R001CreateCustomersTable(),
                 new R002CreateUsersTable(),
                 new R003CreateAuditLogsTable(),
-                new R004AddCustomerForeignKeys()
+                new R004AddCustomerForeignKeys(),
+                new R005AddSoftDeleteColumns()
         );
     }
 }
