@@ -16,7 +16,8 @@ public final class Migrations {
                 new R002CreateUsersTable(),
                 new R003CreateAuditLogsTable(),
                 new R004AddCustomerForeignKeys(),
-                new R005AddSoftDeleteColumns()
+                new R005AddSoftDeleteColumns(),
+                new R006AddCheckConstraints()
         );
     }
 }
