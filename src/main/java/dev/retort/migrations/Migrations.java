@@ -12,6 +12,12 @@ public final class Migrations {
 
     public static List<Revision> all() {
         return List.of(
+                new R001CreateCustomersTable(),
+                new R002CreateUsersTable(),
+                new R003CreateAuditLogsTable(),
+                new R004AddCustomerForeignKeys(),
+                new R005AddSoftDeleteColumns(),
+                new R006AddCheckConstraints()
         );
     }
 }
