@@ -1,0 +1,287 @@
+package dev.retort.cli;
+
+import org.postgresql.PGProperty;
+import org.postgresql.ds.PGSimpleDataSource;
+
+import javax.sql.DataSource;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.StringJoiner;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A database as the user names it ({@code --url} or {@code DATABASE_URL}), read once and turned into what pgjdbc
+ * needs.
+ *
+ * <p>Two spellings are accepted: pgjdbc's {@code jdbc:postgresql://host:port/db?user=u&password=p&…} and libpq's
+ * {@code postgresql://user:password@host:port/db?…} (also {@code postgres://}, as Heroku writes
+ * {@code DATABASE_URL}), with a percent-encoded user and password, 5432 as the default port, IPv6 hosts in
+ * brackets and several hosts separated by commas. Query parameters go through to pgjdbc; the two libpq names that
+ * pgjdbc spells differently are renamed.
+ *
+ * <p>The password is kept apart: {@link #jdbcUrl()} never holds the user or password, {@link #toString()} is the
+ * masked URL, and an {@link InvalidUrlException} never repeats it, so printing any of them is safe.
+ *
+ * @param jdbcUrl  {@code jdbc:postgresql://host:port/database?…}, without user or password
+ * @param user     the user, or null when the URL names none (pgjdbc then uses the operating system's user name)
+ * @param password the password, or null when the URL has none
+ * @param masked   the URL as the user gave it, with the password replaced by {@code ***}
+ */
+public record ConnectionUrl(String jdbcUrl, String user, String password, String masked) {
+
+    static final String EXAMPLES =
+            "give postgresql://user:password@host:5432/database or jdbc:postgresql://host:5432/database";
+    static final int DEFAULT_PORT = 5432;
+    /** Long enough for a database across the world, short enough that an unreachable host fails in bounded time. */
+    static final int DEFAULT_CONNECT_TIMEOUT_SECONDS = 10;
+
+    private static final Pattern PREFIX = Pattern.compile("(?i)(jdbc:postgresql|postgresql|postgres)://(.*)");
+    private static final Pattern OTHER_SCHEME = Pattern.compile("(?i)(jdbc:)?[a-z][a-z0-9+.-]*://.*");
+    private static final Pattern HOST_NAME = Pattern.compile("[A-Za-z0-9._-]+|\\[[0-9A-Fa-f:.]+]");
+    private static final Pattern PORT = Pattern.compile("[0-9]{1,5}");
+    /** {@code password=…} in a query string (also pgjdbc's {@code sslpassword}), up to the next parameter. */
+    private static final Pattern QUERY_PASSWORD = Pattern.compile("(?i)([?&](?:ssl)?password=)[^&\\s]*");
+    /** {@code ://user:password@} in free text; the password runs to the last {@code @} before a path or a space. */
+    private static final Pattern USERINFO_PASSWORD = Pattern.compile("(://[^\\s/?#@:]*:)[^\\s/?#]*@");
+    /** The libpq parameters pgjdbc knows under another name. */
+    private static final Map<String, String> LIBPQ_TO_PGJDBC = Map.of(
+            "application_name", PGProperty.APPLICATION_NAME.getName(),
+            "connect_timeout", PGProperty.CONNECT_TIMEOUT.getName());
+
+    public ConnectionUrl {
+        if (jdbcUrl == null || masked == null) {
+            throw new IllegalArgumentException("jdbcUrl and masked are required");
+        }
+    }
+
+    /** Reads a URL in either spelling; anything else is an {@link InvalidUrlException} that says what would work. */
+    public static ConnectionUrl parse(String text) {
+        String given = text == null ? "" : text.strip();
+        Matcher prefix = PREFIX.matcher(given);
+        if (!prefix.matches()) {
+            throw invalid(given, schemeProblem(given));
+        }
+        boolean jdbc = prefix.group(1).equalsIgnoreCase("jdbc:postgresql");
+        int restStart = prefix.start(2);
+        int authorityEnd = firstOf(given, "/?", restStart);
+        int at = given.lastIndexOf('@', authorityEnd - 1);
+        boolean hasUserInfo = at >= restStart;
+        int queryStart = firstOf(given, "?", authorityEnd);
+        if (given.substring(authorityEnd, queryStart).contains("@")) {
+            throw invalid(given, "a / in the user or password must be written %2F");
+        }
+        String hosts = hostList(given.substring(hasUserInfo ? at + 1 : restStart, authorityEnd), given);
+        String database = database(given.substring(authorityEnd, queryStart), jdbc, given);
+        Query query = Query.parse(given.substring(Math.min(queryStart + 1, given.length())), jdbc, given);
+
+        Credentials credentials = hasUserInfo ? Credentials.of(given.substring(restStart, at), given)
+                : new Credentials(null, null);
+        String user = query.user() != null ? query.user() : credentials.user();
+        String password = query.password() != null ? query.password() : credentials.password();
+        String masked = hasUserInfo && credentials.password() != null
+                ? given.substring(0, given.indexOf(':', restStart) + 1) + "***" + given.substring(at) : given;
+        return new ConnectionUrl("jdbc:postgresql://" + hosts + "/" + database + query.passedOn(), user, password,
+                QUERY_PASSWORD.matcher(masked).replaceAll("$1***"));
+    }
+
+    /**
+     * A data source for this database: the application name shows in {@code pg_stat_activity} and the connect
+     * timeout is {@value #DEFAULT_CONNECT_TIMEOUT_SECONDS} s, unless the URL sets either itself.
+     */
+    public DataSource dataSource(String applicationName) {
+        PGSimpleDataSource dataSource = new PGSimpleDataSource();
+        dataSource.setURL(jdbcUrl);
+        if (user != null) {
+            dataSource.setUser(user);
+        }
+        if (password != null) {
+            dataSource.setPassword(password);
+        }
+        if (!setsParameter(PGProperty.APPLICATION_NAME)) {
+            dataSource.setApplicationName(applicationName);
+        }
+        if (!setsParameter(PGProperty.CONNECT_TIMEOUT)) {
+            dataSource.setConnectTimeout(DEFAULT_CONNECT_TIMEOUT_SECONDS);
+        }
+        return dataSource;
+    }
+
+    /**
+     * The text with the URL's password taken out: as given, percent-encoded, and wherever a URL or a
+     * {@code password=} parameter shows one. For messages from the driver or the server before they are printed.
+     * A short password is taken out wherever it appears, even inside other words: the message may read oddly,
+     * but it never shows the password.
+     *
+     * @param url the URL in use, or null when there is none (URL-shaped passwords are still taken out)
+     */
+    public static String mask(String text, ConnectionUrl url) {
+        if (text == null) {
+            return null;
+        }
+        String masked = text;
+        if (url != null && url.password() != null && !url.password().isEmpty()) {
+            String encoded = URLEncoder.encode(url.password(), StandardCharsets.UTF_8);
+            for (String form : List.of(url.password(), encoded, encoded.replace("+", "%20"))) {
+                masked = masked.replace(form, "***");
+            }
+        }
+        masked = USERINFO_PASSWORD.matcher(masked).replaceAll("$1***@");
+        return QUERY_PASSWORD.matcher(masked).replaceAll("$1***");
+    }
+
+    /** The masked URL, so that logging the record never shows the password. */
+    @Override
+    public String toString() {
+        return masked;
+    }
+
+    private static String schemeProblem(String given) {
+        if (given.isEmpty()) {
+            return "it is empty";
+        }
+        if (given.toLowerCase(Locale.ROOT).startsWith("jdbc:postgresql:")) {
+            return "the host must follow jdbc:postgresql://";
+        }
+        return OTHER_SCHEME.matcher(given).matches() ? "Retort speaks to PostgreSQL" : "it is not a URL";
+    }
+
+    private boolean setsParameter(PGProperty property) {
+        return Pattern.compile("[?&]" + Pattern.quote(property.getName()) + "=").matcher(jdbcUrl).find();
+    }
+
+    /** {@code host:port} for each host (comma-separated), the port filled in, checked; pgjdbc writes them alike. */
+    private static String hostList(String hosts, String given) {
+        StringJoiner list = new StringJoiner(",");
+        for (String spec : hosts.split(",", -1)) {
+            boolean bracketed = spec.startsWith("[");
+            int portColon = bracketed ? spec.indexOf(':', Math.max(spec.indexOf(']'), 0)) : spec.indexOf(':');
+            String host = portColon < 0 ? spec : spec.substring(0, portColon);
+            String port = portColon < 0 ? null : spec.substring(portColon + 1);
+            if (!bracketed && port != null && port.contains(":")) {
+                throw invalid(given, "an IPv6 address goes in brackets, as in [::1]:5432");
+            }
+            if (host.isEmpty()) {
+                throw invalid(given, "it names no host");
+            }
+            if (bracketed && !host.endsWith("]")) {
+                throw invalid(given, "an IPv6 address lacks its closing ]");
+            }
+            if (!HOST_NAME.matcher(host).matches()) {
+                throw invalid(given, "the host is not a host name, nor an IPv6 address in brackets");
+            }
+            list.add(host + ":" + port(port, given));
+        }
+        return list.toString();
+    }
+
+    private static int port(String port, String given) {
+        if (port == null) {
+            return DEFAULT_PORT;
+        }
+        int number = PORT.matcher(port).matches() ? Integer.parseInt(port) : 0;
+        if (number < 1 || number > 65535) {
+            throw invalid(given, "the port is not a number from 1 to 65535");
+        }
+        return number;
+    }
+
+    /** The database name as pgjdbc reads it (URL-decoded); libpq's percent-encoding is translated into that. */
+    private static String database(String path, boolean jdbc, String given) {
+        String name = path.startsWith("/") ? path.substring(1) : path;
+        if (name.isEmpty()) {
+            throw invalid(given, "it names no database");
+        }
+        return jdbc ? name : URLEncoder.encode(percentDecoded(name, given), StandardCharsets.UTF_8);
+    }
+
+    /** The user and password of {@code user:password@}, percent-decoded; an empty one counts as none. */
+    private record Credentials(String user, String password) {
+        static Credentials of(String userInfo, String given) {
+            int colon = userInfo.indexOf(':');
+            String user = percentDecoded(colon < 0 ? userInfo : userInfo.substring(0, colon), given);
+            String password = colon < 0 ? "" : percentDecoded(userInfo.substring(colon + 1), given);
+            return new Credentials(user.isEmpty() ? null : user, password.isEmpty() ? null : password);
+        }
+    }
+
+    /**
+     * The query string: {@code user} and {@code password} taken out, libpq names renamed, the rest passed on
+     * as written.
+     *
+     * @param passedOn {@code ?a=1&b=2}, or empty
+     */
+    private record Query(String user, String password, String passedOn) {
+        static Query parse(String query, boolean jdbc, String given) {
+            String user = null;
+            String password = null;
+            List<String> passedOn = new ArrayList<>();
+            for (String parameter : query.isEmpty() ? new String[0] : query.split("&")) {
+                int equals = parameter.indexOf('=');
+                String name = decoded(equals < 0 ? parameter : parameter.substring(0, equals), jdbc, given);
+                String value = decoded(equals < 0 ? "" : parameter.substring(equals + 1), jdbc, given);
+                if (name.equals("user")) {
+                    user = value;
+                } else if (name.equals("password")) {
+                    password = value;
+                } else if (!jdbc && LIBPQ_TO_PGJDBC.containsKey(name)) {
+                    passedOn.add(LIBPQ_TO_PGJDBC.get(name) + (equals < 0 ? "" : parameter.substring(equals)));
+                } else if (!parameter.isEmpty()) {
+                    passedOn.add(parameter);
+                }
+            }
+            return new Query(user, password, passedOn.isEmpty() ? "" : "?" + String.join("&", passedOn));
+        }
+
+        /** Query values decoded as the spelling's own reader does: pgjdbc turns + into a space, libpq does not. */
+        private static String decoded(String text, boolean jdbc, String given) {
+            if (!jdbc) {
+                return percentDecoded(text, given);
+            }
+            try {
+                return URLDecoder.decode(text, StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException e) {
+                throw invalid(given, "a query parameter has a broken %-escape");
+            }
+        }
+    }
+
+    /** RFC 3986 percent-decoding, where + stays a plus (URLDecoder alone would make it a space). */
+    private static String percentDecoded(String text, String given) {
+        try {
+            return URLDecoder.decode(text.replace("+", "%2B"), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw invalid(given, "it has a broken %-escape (write % as %25)");
+        }
+    }
+
+    private static int firstOf(String text, String characters, int from) {
+        for (int i = from; i < text.length(); i++) {
+            if (characters.indexOf(text.charAt(i)) >= 0) {
+                return i;
+            }
+        }
+        return text.length();
+    }
+
+    /**
+     * The error for a URL that cannot be read. The URL is repeated with everything between {@code //} and the last
+     * {@code @} hidden: it may not have parsed, so the password's exact place is not known. For the same reason
+     * the problem never quotes a piece of the URL: a "port" may be half of a password.
+     */
+    private static InvalidUrlException invalid(String given, String problem) {
+        String shown = QUERY_PASSWORD.matcher(given).replaceAll("$1***");
+        int start = shown.indexOf("//") < 0 ? 0 : shown.indexOf("//") + 2;
+        int at = shown.lastIndexOf('@');
+        if (at >= start) {
+            shown = shown.substring(0, start) + "***" + shown.substring(at);
+        }
+        shown = shown.replaceAll("\\R", " ");
+        return new InvalidUrlException("invalid database URL '" + shown + "': " + problem + "; " + EXAMPLES);
+    }
+}

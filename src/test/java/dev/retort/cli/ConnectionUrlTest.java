@@ -1,0 +1,212 @@
+package dev.retort.cli;
+
+import dev.retort.testing.TestPostgres;
+import dev.retort.testing.TestPostgres.TestDatabase;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.postgresql.ds.PGSimpleDataSource;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ConnectionUrlTest {
+
+    @Test
+    void libpqUrlGivesJdbcUrlWithoutCredentials() {
+        ConnectionUrl url = ConnectionUrl.parse("postgresql://alice:s3cret@db.example.com:6543/shop?sslmode=require");
+
+        assertThat(url.jdbcUrl()).isEqualTo("jdbc:postgresql://db.example.com:6543/shop?sslmode=require");
+        assertThat(url.user()).isEqualTo("alice");
+        assertThat(url.password()).isEqualTo("s3cret");
+    }
+
+    @Test
+    void postgresSchemeIsReadAsHerokuWritesDatabaseUrl() {
+        ConnectionUrl url = ConnectionUrl.parse("postgres://u1:pw@ec2-1-2-3-4.compute-1.amazonaws.com:5432/d8ab\n");
+
+        assertThat(url.jdbcUrl()).isEqualTo("jdbc:postgresql://ec2-1-2-3-4.compute-1.amazonaws.com:5432/d8ab");
+        assertThat(url.user()).isEqualTo("u1");
+        assertThat(url.password()).isEqualTo("pw");
+    }
+
+    @Test
+    void portDefaultsTo5432AndPasswordToNone() {
+        ConnectionUrl url = ConnectionUrl.parse("postgresql://app@localhost/app");
+
+        assertThat(url.jdbcUrl()).isEqualTo("jdbc:postgresql://localhost:5432/app");
+        assertThat(url.user()).isEqualTo("app");
+        assertThat(url.password()).isNull();
+    }
+
+    @Test
+    void percentEncodedUserAndPasswordAreDecodedWithPlusKept() {
+        ConnectionUrl url = ConnectionUrl.parse("postgresql://admin%40corp:p%40ss%2Fw%3Ard+x@h/db");
+
+        assertThat(url.user()).isEqualTo("admin@corp");
+        assertThat(url.password()).isEqualTo("p@ss/w:rd+x");
+    }
+
+    @Test
+    void passwordWithAnUnencodedAtRunsToTheLastAt() {
+        assertThat(ConnectionUrl.parse("postgresql://u:p@ss@h/db").password()).isEqualTo("p@ss");
+    }
+
+    @Test
+    void ipv6HostsStayInBrackets() {
+        assertThat(ConnectionUrl.parse("postgresql://u:p@[::1]:5433/db").jdbcUrl())
+                .isEqualTo("jdbc:postgresql://[::1]:5433/db");
+        assertThat(ConnectionUrl.parse("postgresql://[2001:db8::1]/db").jdbcUrl())
+                .isEqualTo("jdbc:postgresql://[2001:db8::1]:5432/db");
+    }
+
+    @Test
+    void queryParametersPassThroughWithLibpqNamesRenamedForPgjdbc() {
+        ConnectionUrl url = ConnectionUrl.parse("postgresql://h/db?sslmode=verify-full&sslrootcert=/etc/ca.pem"
+                + "&application_name=shop&connect_timeout=3");
+
+        assertThat(url.jdbcUrl()).isEqualTo("jdbc:postgresql://h:5432/db?sslmode=verify-full&sslrootcert=/etc/ca.pem"
+                + "&ApplicationName=shop&connectTimeout=3");
+    }
+
+    @Test
+    void jdbcUrlKeepsItsParametersButGivesUpUserAndPassword() {
+        ConnectionUrl url = ConnectionUrl.parse("jdbc:postgresql://h:5433/db?user=bob&password=x%26y&sslmode=require");
+
+        assertThat(url.jdbcUrl()).isEqualTo("jdbc:postgresql://h:5433/db?sslmode=require");
+        assertThat(url.user()).isEqualTo("bob");
+        assertThat(url.password()).isEqualTo("x&y");
+    }
+
+    @Test
+    void jdbcUrlWithSeveralHostsGetsEachItsPort() {
+        assertThat(ConnectionUrl.parse("jdbc:postgresql://h1,h2:5433/db?targetServerType=primary").jdbcUrl())
+                .isEqualTo("jdbc:postgresql://h1:5432,h2:5433/db?targetServerType=primary");
+    }
+
+    @Test
+    void libpqDatabaseNameIsPercentDecodedThenWrittenAsPgjdbcDecodesIt() {
+        assertThat(ConnectionUrl.parse("postgresql://h/my%20db+1").jdbcUrl())
+                .isEqualTo("jdbc:postgresql://h:5432/my+db%2B1");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', textBlock = """
+            ''                                        | it is empty
+            '   '                                     | it is empty
+            mysql://root:hunter2@db/shop              | Retort speaks to PostgreSQL
+            jdbc:mysql://db/shop?password=hunter2     | Retort speaks to PostgreSQL
+            jdbc:postgresql:shop                      | the host must follow jdbc:postgresql://
+            not a url                                 | it is not a URL
+            root:hunter2@db/shop                      | it is not a URL
+            postgresql:///shop                        | it names no host
+            postgresql://root:hunter2@/shop           | it names no host
+            postgresql://root:hunter2@db:99999/shop   | the port is not a number from 1 to 65535
+            postgresql://root:hunter2@db:abc/shop     | the port is not a number from 1 to 65535
+            postgresql://root:hunter2@db:/shop        | the port is not a number from 1 to 65535
+            postgresql://root:hunter2@db              | it names no database
+            jdbc:postgresql://db/?password=hunter2    | it names no database
+            postgresql://root:hunter2@[::1/shop       | lacks its closing ]
+            postgresql://root:hunter2@::1/shop        | an IPv6 address goes in brackets
+            postgresql://root:hunt/er2@db/shop        | a / in the user or password must be written %2F
+            postgresql://root:hun?ter2@db/shop        | the port is not a number
+            postgresql://root:hunter2@db%/shop        | the host is not a host name
+            postgresql://root:hunter2@db/shop?x=%zz   | broken %-escape
+            """)
+    void unreadableUrlIsOneLineThatNeverShowsThePassword(String text, String problem) {
+        assertThatThrownBy(() -> ConnectionUrl.parse(text))
+                .isInstanceOf(InvalidUrlException.class)
+                .hasMessageStartingWith("invalid database URL '")
+                .hasMessageContaining(problem)
+                .hasMessageEndingWith("; give postgresql://user:password@host:5432/database"
+                        + " or jdbc:postgresql://host:5432/database")
+                .hasMessageNotContaining("hun")
+                .hasMessageNotContaining("er2")
+                .hasMessageNotContaining("\n");
+    }
+
+    @Test
+    void unreadableUrlIsRepeatedWithItsCredentialsHidden() {
+        assertThatThrownBy(() -> ConnectionUrl.parse("mysql://root:hunter2@db/shop"))
+                .hasMessage("invalid database URL 'mysql://***@db/shop': Retort speaks to PostgreSQL; "
+                        + "give postgresql://user:password@host:5432/database or jdbc:postgresql://host:5432/database");
+    }
+
+    @Test
+    void maskedHidesThePasswordInBothSpellings() {
+        assertThat(ConnectionUrl.parse("postgresql://alice:s%40cret@h:5432/db?sslmode=require").masked())
+                .isEqualTo("postgresql://alice:***@h:5432/db?sslmode=require");
+        assertThat(ConnectionUrl.parse("jdbc:postgresql://h/db?user=bob&password=s3cret&ssl=true").masked())
+                .isEqualTo("jdbc:postgresql://h/db?user=bob&password=***&ssl=true");
+        assertThat(ConnectionUrl.parse("postgresql://alice@h/db").masked()).isEqualTo("postgresql://alice@h/db");
+    }
+
+    @Test
+    void printingTheRecordShowsTheMaskedUrl() {
+        ConnectionUrl url = ConnectionUrl.parse("postgresql://alice:s3cret@h/db");
+
+        assertThat(url.toString()).isEqualTo("postgresql://alice:***@h/db");
+    }
+
+    @Test
+    void maskTakesThePasswordOutOfAnyText() {
+        ConnectionUrl url = ConnectionUrl.parse("postgresql://alice:p%40ss+w0rd@h/db");
+        String message = "could not log in as alice with p@ss+w0rd (encoded p%40ss%2Bw0rd) "
+                + "to postgresql://alice:p@ss+w0rd@h/db";
+
+        assertThat(ConnectionUrl.mask(message, url)).doesNotContain("ss+w0rd").doesNotContain("ss%2Bw0rd")
+                .startsWith("could not log in as alice with ***")
+                .endsWith("to postgresql://alice:***@h/db");
+    }
+
+    @Test
+    void maskWithoutUrlStillHidesUrlShapedPasswords() {
+        assertThat(ConnectionUrl.mask("at jdbc:postgresql://h/db?password=s3cret&ssl=true or postgres://u:s3cret@h/db",
+                null)).isEqualTo("at jdbc:postgresql://h/db?password=***&ssl=true or postgres://u:***@h/db");
+    }
+
+    @Test
+    void dataSourceNamesTheApplicationAndBoundsTheConnectTime() {
+        PGSimpleDataSource dataSource = (PGSimpleDataSource) ConnectionUrl.parse("postgresql://alice:s3cret@h/db")
+                .dataSource("retort");
+
+        assertThat(dataSource.getApplicationName()).isEqualTo("retort");
+        assertThat(dataSource.getConnectTimeout()).isEqualTo(10);
+        assertThat(dataSource.getUser()).isEqualTo("alice");
+        assertThat(dataSource.getPassword()).isEqualTo("s3cret");
+    }
+
+    @Test
+    void dataSourceLeavesApplicationNameAndConnectTimeoutTheUrlSets() {
+        PGSimpleDataSource fromJdbc = (PGSimpleDataSource) ConnectionUrl
+                .parse("jdbc:postgresql://h/db?ApplicationName=shop&connectTimeout=3").dataSource("retort");
+        PGSimpleDataSource fromLibpq = (PGSimpleDataSource) ConnectionUrl
+                .parse("postgresql://h/db?application_name=shop&connect_timeout=3").dataSource("retort");
+
+        assertThat(fromJdbc.getApplicationName()).isEqualTo("shop");
+        assertThat(fromJdbc.getConnectTimeout()).isEqualTo(3);
+        assertThat(fromLibpq.getApplicationName()).isEqualTo("shop");
+        assertThat(fromLibpq.getConnectTimeout()).isEqualTo(3);
+    }
+
+    @Test
+    void parsedLibpqUrlConnectsToPostgresAsRetort() throws SQLException {
+        TestDatabase database = TestPostgres.newDatabase("connection_url");
+        ConnectionUrl url = ConnectionUrl.parse(database.postgresUrl());
+
+        try (Connection connection = url.dataSource("retort").getConnection();
+             Statement statement = connection.createStatement();
+             ResultSet row = statement.executeQuery("SELECT current_database(), current_setting('application_name'),"
+                     + " (SELECT application_name FROM pg_stat_activity WHERE pid = pg_backend_pid())")) {
+            row.next();
+            assertThat(row.getString(1)).isEqualTo(database.name());
+            assertThat(row.getString(2)).isEqualTo("retort");
+            assertThat(row.getString(3)).isEqualTo("retort");
+        }
+    }
+}
