@@ -150,14 +150,16 @@ public final class RevisionGraph {
             return step(from, relative.group(1), relative.group(2), word, "the current revision " + label(from));
         }
         Matcher anchored = ANCHORED_RELATIVE.matcher(word);
-        if (anchored.matches() && anchored.group(1).equals("current")) {
-            int from = current.getAsInt();
-            return step(from, anchored.group(2), anchored.group(3), word, "the current revision " + label(from));
-        }
-        if (anchored.matches() && positions.containsKey(anchored.group(1))) {
-            return step(positions.get(anchored.group(1)), anchored.group(2), anchored.group(3), word, anchored.group(1));
+        if (anchored.matches() && (anchored.group(1).equals("current") || isNamedPlace(anchored.group(1)))) {
+            int from = resolve(anchored.group(1), current);
+            String fromName = anchored.group(1).equals("current") ? "the current revision " + label(from) : anchored.group(1);
+            return step(from, anchored.group(2), anchored.group(3), word, fromName);
         }
         throw new InvalidTargetException("No revision '" + word + "'. " + validChoices());
+    }
+
+    private boolean isNamedPlace(String word) {
+        return word.equals("head") || word.equals("heads") || word.equals("base") || positions.containsKey(word);
     }
 
     /** Whether resolving {@code target} needs the database's current revision. */

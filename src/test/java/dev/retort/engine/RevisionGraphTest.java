@@ -33,6 +33,8 @@ class RevisionGraphTest {
             "current+2, 003, 005",
             "current-1, 003, 002",
             "' 005 ', 003, 005",
+            "head-2,  001, 004",
+            "base+1,  006, 001",
     })
     void resolvesEveryTargetFormAsAlembicDoes(String target, String current, String expected) {
         int at = current.equals("<base>") ? RevisionGraph.BASE : graph.positionOf(current);
@@ -51,6 +53,8 @@ class RevisionGraphTest {
             "3       | 003    | No revision '3'",
             "''      | 003    | No revision ''",
             "head+1x | 003    | No revision 'head+1x'",
+            "head+1  | 003    | goes past head",
+            "base-1  | 003    | goes past base",
             "+99999999999 | 003 | steps too far",
     })
     void refusesTargetsThatNameNothingAndSaysWhatIsValid(String target, String current, String reason) {

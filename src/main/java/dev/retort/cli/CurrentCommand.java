@@ -1,0 +1,48 @@
+package dev.retort.cli;
+
+import dev.retort.engine.MigrationListener;
+import dev.retort.engine.Migrator;
+import dev.retort.engine.RevisionGraph;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+
+@Command(name = "current", description = {
+        "Show the revision the database is at, e.g. \"006 (head)\".",
+        "Prints \"<base>\" when no revision is applied."})
+final class CurrentCommand implements Callable<Integer> {
+
+    @ParentCommand
+    RetortCommand root;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = {"-v", "--verbose"}, description = "Also show its parent, source, message, and when and by whom it was applied.")
+    boolean verbose;
+
+    @Override
+    public Integer call() {
+        RevisionGraph graph = root.graph();
+        Migrator migrator = root.migrator(MigrationListener.SILENT);
+        String current = migrator.current();
+        PrintWriter out = spec.commandLine().getOut();
+        if (verbose) {
+            out.println("Current revision for " + root.session().describe() + ":");
+        }
+        if (current == null) {
+            out.println("<base>");
+        } else if (verbose) {
+            out.print(RevisionText.block(graph, graph.find(current).orElseThrow(), null,
+                    migrator.appliedRevisions().get(current), true));
+        } else {
+            out.println(RevisionText.label(graph, graph.find(current).orElseThrow(), null));
+        }
+        return ExitCodes.OK;
+    }
+}

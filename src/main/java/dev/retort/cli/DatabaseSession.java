@@ -1,0 +1,59 @@
+package dev.retort.cli;
+
+import javax.sql.DataSource;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * The database a command works on: the server named by {@code --url} or {@code DATABASE_URL}, or else the
+ * embedded PostgreSQL, started only when a command first needs it and stopped when the command ends.
+ */
+final class DatabaseSession implements AutoCloseable {
+
+    static final String APPLICATION_NAME = "retort";
+
+    private final ConnectionUrl url;
+    private final Path home;
+    private final Duration embeddedWait;
+    private final PrintWriter notices;
+    private EmbeddedDatabase embedded;
+    private DataSource dataSource;
+
+    /**
+     * @param url          the server to use, or null for the embedded one
+     * @param embeddedWait how long to wait for another Retort that is using the embedded data directory
+     */
+    DatabaseSession(ConnectionUrl url, Path home, Duration embeddedWait, PrintWriter notices) {
+        this.url = url;
+        this.home = home;
+        this.embeddedWait = embeddedWait;
+        this.notices = notices;
+    }
+
+    DataSource dataSource() {
+        if (dataSource == null) {
+            if (url != null) {
+                dataSource = url.dataSource(APPLICATION_NAME);
+            } else {
+                embedded = EmbeddedDatabase.start(home, embeddedWait, notices);
+                dataSource = ConnectionUrl.parse("postgresql://postgres@localhost:" + embedded.port() + "/postgres")
+                        .dataSource(APPLICATION_NAME);
+            }
+        }
+        return dataSource;
+    }
+
+    /** Where we are connected, fit to print: the URL with its password masked, or the embedded folder. */
+    String describe() {
+        return url != null ? url.masked() : "embedded PostgreSQL " + EmbeddedDatabase.MAJOR_VERSION + " in "
+                + home.resolve(".retort");
+    }
+
+    @Override
+    public void close() {
+        if (embedded != null) {
+            embedded.close();
+        }
+    }
+}

@@ -1,0 +1,34 @@
+package dev.retort.cli;
+
+import dev.retort.engine.MigrationResult;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+import java.util.concurrent.Callable;
+
+@Command(name = "downgrade", description = {
+        "Downgrade the database to TARGET (e.g. -1, 002, base).",
+        "Newest revision first, each in its own transaction. A downgrade drops what its revision created:",
+        "the data in those tables and columns is lost."})
+final class DowngradeCommand implements Callable<Integer> {
+
+    @ParentCommand
+    RetortCommand root;
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(paramLabel = "TARGET", description = "base (undo every revision), a revision id such as 002, -N (N steps down from the current revision), or ID-N.")
+    String target;
+
+    @Override
+    public Integer call() {
+        MigrationResult result = root.migrator(new ConsoleListener(spec.commandLine().getOut(), spec.commandLine().getErr()))
+                .downgrade(target);
+        RunSummary.print(spec.commandLine().getOut(), root.graph(), result);
+        return ExitCodes.OK;
+    }
+}

@@ -1,0 +1,32 @@
+package dev.retort.cli;
+
+import dev.retort.engine.RevisionGraph;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+import java.util.concurrent.Callable;
+
+@Command(name = "heads", description = {"Show the head: the newest revision, where 'upgrade head' goes.", "Needs no database."})
+final class HeadsCommand implements Callable<Integer> {
+
+    @ParentCommand
+    RetortCommand root;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = {"-v", "--verbose"}, description = "Also show its parent, source and message.")
+    boolean verbose;
+
+    @Override
+    public Integer call() {
+        RevisionGraph graph = root.graph();
+        spec.commandLine().getOut().print(verbose
+                ? RevisionText.block(graph, graph.head(), null, null, false)
+                : RevisionText.label(graph, graph.head(), null) + "\n");
+        return ExitCodes.OK;
+    }
+}

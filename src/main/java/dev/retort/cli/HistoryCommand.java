@@ -1,0 +1,81 @@
+package dev.retort.cli;
+
+import dev.retort.engine.AppliedRevision;
+import dev.retort.engine.InvalidTargetException;
+import dev.retort.engine.MigrationListener;
+import dev.retort.engine.Migrator;
+import dev.retort.engine.Revision;
+import dev.retort.engine.RevisionGraph;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+@Command(name = "history", description = {
+        "List the revisions, newest first: \"002 -> 003 (head), create audit_logs table\".",
+        "Reads the database only for -v, -i, or a range that names current or +N/-N."})
+final class HistoryCommand implements Callable<Integer> {
+
+    @ParentCommand
+    RetortCommand root;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = {"-v", "--verbose"}, description = "Show each revision's parent, source, message, and when and by whom it was applied.")
+    boolean verbose;
+
+    @Option(names = {"-i", "--indicate-current"}, description = "Mark the revision the database is at with (current).")
+    boolean indicateCurrent;
+
+    @Option(names = {"-r", "--rev-range"}, paramLabel = "FROM:TO",
+            description = "Only revisions from FROM to TO, both included; either may be left out, e.g. 002:004, 003:, :current.")
+    String range;
+
+    @Override
+    public Integer call() {
+        RevisionGraph graph = root.graph();
+        String[] bounds = splitRange();
+        boolean needsDatabase = verbose || indicateCurrent
+                || RevisionGraph.isRelativeToCurrent(bounds[0]) || RevisionGraph.isRelativeToCurrent(bounds[1]);
+        Migrator migrator = needsDatabase ? root.migrator(MigrationListener.SILENT) : null;
+        String current = migrator == null ? null : migrator.current();
+        int currentPosition = graph.positionOf(current);
+        int lowest = Math.max(0, graph.resolve(bounds[0], currentPosition));
+        int highest = graph.resolve(bounds[1], currentPosition);
+        if (range != null && lowest > highest + 1) {
+            throw new InvalidTargetException("Range '" + range + "' is empty: " + bounds[0] + " comes after "
+                    + bounds[1] + ". Write it oldest first, e.g. 002:004.");
+        }
+        Map<String, AppliedRevision> applied = verbose ? migrator.appliedRevisions() : Map.of();
+        PrintWriter out = spec.commandLine().getOut();
+        for (Revision revision : graph.newestFirst()) {
+            int position = graph.positionOf(revision.id());
+            if (position < lowest || position > highest) {
+                continue;
+            }
+            out.print(verbose
+                    ? RevisionText.block(graph, revision, current, applied.get(revision.id()), true) + "\n"
+                    : RevisionText.line(graph, revision, indicateCurrent ? current : null) + "\n");
+        }
+        return ExitCodes.OK;
+    }
+
+    private String[] splitRange() {
+        if (range == null) {
+            return new String[] {"base", "head"};
+        }
+        int colon = range.indexOf(':');
+        if (colon < 0) {
+            throw new InvalidTargetException("Range '" + range + "' needs a colon: FROM:TO, e.g. 002:004, 003: or :current.");
+        }
+        String from = range.substring(0, colon).strip();
+        String to = range.substring(colon + 1).strip();
+        return new String[] {from.isEmpty() ? "base" : from, to.isEmpty() ? "head" : to};
+    }
+}

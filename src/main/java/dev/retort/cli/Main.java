@@ -1,0 +1,101 @@
+package dev.retort.cli;
+
+import dev.retort.engine.ConnectionFailedException;
+import dev.retort.engine.Revision;
+import dev.retort.migrations.Migrations;
+import picocli.CommandLine;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.UnmatchedArgumentException;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/** Entry point: wires picocli to Retort's exit codes and one-line errors, and closes the database at the end. */
+public final class Main {
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        boolean debug = Arrays.asList(args).contains("--debug");
+        // Library logging (zonky, pgjdbc) stays quiet unless asked for; set before any logger exists.
+        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", debug ? "debug" : "warn");
+        Path home = Path.of(System.getProperty("retort.home", "."));
+        int exitCode = commandLine(new RetortCommand(Migrations::all, System.getenv(), home)).execute(args);
+        System.exit(exitCode);
+    }
+
+    /** A configured command line; tests call {@code execute} on it with their own output streams. */
+    public static CommandLine commandLine(Supplier<List<Revision>> revisions, Map<String, String> environment, Path home) {
+        return commandLine(new RetortCommand(revisions, environment, home));
+    }
+
+    static CommandLine commandLine(RetortCommand root) {
+        CommandLine commandLine = new CommandLine(root);
+        commandLine.setExecutionStrategy(parseResult -> executeThenClose(root, parseResult));
+        commandLine.setParameterExceptionHandler(Main::reportUsageError);
+        commandLine.setExecutionExceptionHandler((error, failed, parseResult) -> reportError(root, error, failed));
+        return commandLine;
+    }
+
+    private static int executeThenClose(RetortCommand root, ParseResult parseResult) {
+        try {
+            return new CommandLine.RunLast().execute(parseResult);
+        } finally {
+            root.closeSession();
+        }
+    }
+
+    /** Bad words on the command line: one line saying what and where to look, exit 2. */
+    private static int reportUsageError(ParameterException error, String[] args) {
+        CommandLine failed = error.getCommandLine();
+        String message = error.getMessage();
+        if (error instanceof UnmatchedArgumentException unmatched && !unmatched.getSuggestions().isEmpty()) {
+            message += " Did you mean: " + String.join(" or ", unmatched.getSuggestions()) + "?";
+        }
+        failed.getErr().println("retort: error: " + sentence(message) + " See '" + failed.getCommandSpec().qualifiedName()
+                + " --help'.");
+        failed.getErr().flush();
+        return ExitCodes.USAGE;
+    }
+
+    /** Everything else: one line (a stack trace too with --debug), never a password, the exit code for its kind. */
+    private static int reportError(RetortCommand root, Exception error, CommandLine failed) {
+        ConnectionUrl url = safeUrl(root);
+        PrintWriter err = failed.getErr();
+        String message = error.getMessage() == null ? error.getClass().getName() : error.getMessage();
+        int exitCode = ExitCodes.of(error);
+        String hint = exitCode == ExitCodes.FAILED && !(error instanceof dev.retort.engine.RetortException)
+                ? " (an unexpected error; run again with --debug for details)" : "";
+        if (error instanceof ConnectionFailedException && url != null) {
+            message = "Cannot connect to " + url.masked() + ": " + sentence(message)
+                    + " Check that the server is up and that --url or DATABASE_URL is right.";
+        }
+        err.println("retort: error: " + ConnectionUrl.mask(message, url) + hint);
+        if (root.debug()) {
+            StringWriter trace = new StringWriter();
+            error.printStackTrace(new PrintWriter(trace));
+            err.print(ConnectionUrl.mask(trace.toString(), url));
+        }
+        err.flush();
+        return exitCode;
+    }
+
+    private static String sentence(String message) {
+        return message.endsWith(".") || message.endsWith("?") ? message : message + ".";
+    }
+
+    private static ConnectionUrl safeUrl(RetortCommand root) {
+        try {
+            return root.connectionUrl();
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+}

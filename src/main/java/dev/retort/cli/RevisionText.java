@@ -1,0 +1,55 @@
+package dev.retort.cli;
+
+import dev.retort.engine.AppliedRevision;
+import dev.retort.engine.Durations;
+import dev.retort.engine.Revision;
+import dev.retort.engine.RevisionGraph;
+
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+
+/** How a revision is written out, the way Alembic writes it: the short line and the verbose block. */
+final class RevisionText {
+
+    private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'")
+            .withZone(ZoneOffset.UTC);
+
+    private RevisionText() {
+    }
+
+    /** {@code 002 -> 003 (head) (current), create audit_logs table}. */
+    static String line(RevisionGraph graph, Revision revision, String current) {
+        return (revision.revises() == null ? "<base>" : revision.revises()) + " -> " + revision.id()
+                + markers(graph, revision, current) + ", " + revision.message();
+    }
+
+    /** {@code 006 (head)}, and {@code (current)} when the database is there. */
+    static String label(RevisionGraph graph, Revision revision, String current) {
+        return revision.id() + markers(graph, revision, current);
+    }
+
+    private static String markers(RevisionGraph graph, Revision revision, String current) {
+        return (graph.isHead(revision.id()) ? " (head)" : "")
+                + (revision.id().equals(current) ? " (current)" : "");
+    }
+
+    /**
+     * Alembic's verbose block: Rev, Parent, Path, the message indented; plus when it was applied and by whom.
+     *
+     * @param applied the revision's latest upgrade, null if it never ran here; {@code showApplied} false leaves the line out
+     */
+    static String block(RevisionGraph graph, Revision revision, String current, AppliedRevision applied,
+                        boolean showApplied) {
+        StringBuilder text = new StringBuilder()
+                .append("Rev: ").append(label(graph, revision, current)).append('\n')
+                .append("Parent: ").append(revision.revises() == null ? "<base>" : revision.revises()).append('\n')
+                .append("Path: ").append(revision.path()).append('\n');
+        if (showApplied) {
+            text.append("Applied: ").append(applied == null ? "not applied" : WHEN.format(applied.appliedAt())
+                    + " by " + applied.dbUser() + " in " + Durations.format(Duration.ofMillis(applied.durationMs())))
+                    .append('\n');
+        }
+        return text.append('\n').append("    ").append(revision.message()).append('\n').toString();
+    }
+}

@@ -1,0 +1,34 @@
+package dev.retort.cli;
+
+import dev.retort.engine.MigrationListener;
+import dev.retort.engine.MigrationResult;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+import java.util.concurrent.Callable;
+
+@Command(name = "stamp", description = {
+        "Record TARGET as the database's revision without running any migration.",
+        "For a database whose schema you know to be at TARGET already (built by hand, restored from a dump)."})
+final class StampCommand implements Callable<Integer> {
+
+    @ParentCommand
+    RetortCommand root;
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(paramLabel = "TARGET", description = "head, base, or a revision id such as 003.")
+    String target;
+
+    @Override
+    public Integer call() {
+        MigrationResult result = root.migrator(MigrationListener.SILENT).stamp(target);
+        spec.commandLine().getOut().println("Stamped " + (result.from() == null ? "<base>" : result.from()) + " -> "
+                + (result.to() == null ? "<base>" : result.to()) + " (no migration was run).");
+        return ExitCodes.OK;
+    }
+}

@@ -1,0 +1,56 @@
+package dev.retort.cli;
+
+import dev.retort.engine.Revision;
+import dev.retort.migrations.Migrations;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/** Runs the CLI in-process through picocli's {@code execute}, capturing what it prints. */
+final class Cli {
+
+    private final Supplier<List<Revision>> revisions;
+    private final Map<String, String> environment;
+    private final Path home;
+
+    private Cli(Supplier<List<Revision>> revisions, Map<String, String> environment, Path home) {
+        this.revisions = revisions;
+        this.environment = environment;
+        this.home = home;
+    }
+
+    /** The shipped revisions, no DATABASE_URL, the embedded database (if one is used) under {@code home}. */
+    static Cli shipped(Path home) {
+        return new Cli(Migrations::all, Map.of(), home);
+    }
+
+    Cli withRevisions(List<Revision> list) {
+        return new Cli(() -> list, environment, home);
+    }
+
+    Cli withEnvironment(Map<String, String> variables) {
+        return new Cli(revisions, variables, home);
+    }
+
+    Result run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine commandLine = Main.commandLine(revisions, environment, home);
+        commandLine.setOut(new PrintWriter(out, true));
+        commandLine.setErr(new PrintWriter(err, true));
+        int exitCode = commandLine.execute(args);
+        return new Result(exitCode, out.toString(), err.toString());
+    }
+
+    record Result(int exitCode, String out, String err) {
+
+        List<String> outLines() {
+            return out.lines().toList();
+        }
+    }
+}

@@ -1,0 +1,176 @@
+package dev.retort.cli;
+
+import dev.retort.testing.TestPostgres;
+import dev.retort.testing.TestPostgres.TestDatabase;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Each verb, as a user types it, against a real PostgreSQL, asserting what it prints. */
+class CliCommandsTest {
+
+    @TempDir
+    Path home;
+
+    private TestDatabase database;
+    private Cli cli;
+
+    @BeforeEach
+    void freshDatabase() {
+        database = TestPostgres.newDatabase("cli");
+        cli = Cli.shipped(home);
+    }
+
+    private Cli.Result retort(String... args) {
+        String[] withUrl = new String[args.length + 2];
+        withUrl[0] = "--url";
+        withUrl[1] = database.postgresUrl();
+        System.arraycopy(args, 0, withUrl, 2, args.length);
+        return cli.run(withUrl);
+    }
+
+    @Test
+    void upgradeHeadRunsTheSixRevisionsAndPrintsEachStepAsAlembicDoes() {
+        Cli.Result result = retort("upgrade", "head");
+
+        assertThat(result.exitCode()).isEqualTo(ExitCodes.OK);
+        assertThat(result.outLines()).hasSize(7);
+        assertThat(result.outLines().subList(0, 6)).satisfiesExactly(
+                line -> assertThat(line).matches("Running upgrade  -> 001, create customers table \\.\\.\\. \\d+ ms"),
+                line -> assertThat(line).startsWith("Running upgrade 001 -> 002, create users table ... "),
+                line -> assertThat(line).startsWith("Running upgrade 002 -> 003, create audit_logs table ... "),
+                line -> assertThat(line).startsWith("Running upgrade 003 -> 004, add customer foreign keys ... "),
+                line -> assertThat(line).startsWith("Running upgrade 004 -> 005, add soft delete columns ... "),
+                line -> assertThat(line).startsWith("Running upgrade 005 -> 006, add check constraints ... "));
+        assertThat(result.outLines().get(6)).matches("Done: 6 revisions in .+; the database is at 006 \\(head\\)\\.");
+        assertThat(retort("current").out()).isEqualTo("006 (head)\n");
+    }
+
+    @Test
+    void upgradeToAnIdThenDowngradeRelativeAndToBase() {
+        assertThat(retort("upgrade", "003").exitCode()).isZero();
+        assertThat(retort("current").out()).isEqualTo("003\n");
+
+        Cli.Result down = retort("downgrade", "-1");
+        assertThat(down.outLines().get(0)).startsWith("Running downgrade 003 -> 002, create audit_logs table ... ");
+        assertThat(retort("current").out()).isEqualTo("002\n");
+
+        assertThat(retort("upgrade", "+2").exitCode()).isZero();
+        assertThat(retort("current").out()).isEqualTo("004\n");
+
+        Cli.Result toBase = retort("downgrade", "base");
+        assertThat(toBase.outLines()).hasSize(5);
+        assertThat(toBase.outLines().get(3)).startsWith("Running downgrade 001 -> , create customers table ... ");
+        assertThat(retort("current").out()).isEqualTo("<base>\n");
+    }
+
+    @Test
+    void upgradingToARevisionBehindTheCurrentOneSaysSoAndChangesNothing() {
+        retort("upgrade", "head");
+
+        Cli.Result result = retort("upgrade", "003");
+
+        assertThat(result.exitCode()).isZero();
+        assertThat(result.out()).isEqualTo("The database is at 006, ahead of 003: nothing to upgrade. "
+                + "To go back, use downgrade 003.\n");
+        assertThat(retort("current").out()).isEqualTo("006 (head)\n");
+    }
+
+    @Test
+    void historyListsTheChainNewestFirstWithoutTouchingTheDatabase() {
+        Cli.Result result = cli.run("--url", "postgresql://nobody@localhost:1/nowhere", "history");
+
+        assertThat(result.exitCode()).isZero();
+        assertThat(result.out()).isEqualTo("""
+                005 -> 006 (head), add check constraints
+                004 -> 005, add soft delete columns
+                003 -> 004, add customer foreign keys
+                002 -> 003, create audit_logs table
+                001 -> 002, create users table
+                <base> -> 001, create customers table
+                """);
+    }
+
+    @Test
+    void historyRangeAndIndicateCurrent() {
+        retort("upgrade", "004");
+
+        assertThat(retort("history", "-r", "002:004").out()).isEqualTo("""
+                003 -> 004, add customer foreign keys
+                002 -> 003, create audit_logs table
+                001 -> 002, create users table
+                """);
+        assertThat(retort("history", "-i", "-r", "current-1:current").out()).isEqualTo("""
+                003 -> 004 (current), add customer foreign keys
+                002 -> 003, create audit_logs table
+                """);
+        assertThat(retort("history", "-r", "005:").out()).isEqualTo("""
+                005 -> 006 (head), add check constraints
+                004 -> 005, add soft delete columns
+                """);
+    }
+
+    @Test
+    void verboseHistoryAndCurrentTellWhenAndByWhomEachRevisionWasApplied() {
+        retort("upgrade", "002");
+
+        String history = retort("history", "-v").out();
+        assertThat(history).contains("""
+                Rev: 002 (current)
+                Parent: 001
+                Path: src/main/java/dev/retort/migrations/R002CreateUsersTable.java
+                """);
+        assertThat(history).containsPattern("Applied: \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d UTC by postgres in \\d+ ms");
+        assertThat(history).contains("Rev: 006 (head)\nParent: 005\nPath: src/main/java/dev/retort/migrations/"
+                + "R006AddCheckConstraints.java\nApplied: not applied\n\n    add check constraints\n");
+
+        String current = retort("current", "-v").out();
+        assertThat(current).startsWith("Current revision for postgresql://postgres@localhost:")
+                .contains("Rev: 002\nParent: 001\n")
+                .containsPattern("Applied: .* UTC by postgres in \\d+ ms")
+                .contains("    create users table");
+    }
+
+    @Test
+    void headsAndShowNeedNoDatabase() {
+        Cli cliWithoutDatabase = Cli.shipped(home).withEnvironment(Map.of("DATABASE_URL", "postgresql://x@localhost:1/none"));
+
+        assertThat(cliWithoutDatabase.run("heads").out()).isEqualTo("006 (head)\n");
+        assertThat(cliWithoutDatabase.run("show", "003").out()).isEqualTo("""
+                Rev: 003
+                Parent: 002
+                Path: src/main/java/dev/retort/migrations/R003CreateAuditLogsTable.java
+
+                    create audit_logs table
+                """);
+        assertThat(cliWithoutDatabase.run("show", "head-5").out()).startsWith("Rev: 001\nParent: <base>\n");
+    }
+
+    @Test
+    void stampSetsTheVersionWithoutRunningAnything() {
+        Cli.Result result = retort("stamp", "002");
+
+        assertThat(result.exitCode()).isZero();
+        assertThat(result.out()).isEqualTo("Stamped <base> -> 002 (no migration was run).\n");
+        assertThat(retort("current").out()).isEqualTo("002\n");
+    }
+
+    @Test
+    void databaseUrlFromTheEnvironmentIsUsedWhenNoUrlIsGiven() {
+        Cli withEnvironment = cli.withEnvironment(Map.of("DATABASE_URL", database.postgresUrl()));
+
+        assertThat(withEnvironment.run("upgrade", "001").exitCode()).isZero();
+        assertThat(retort("current").out()).isEqualTo("001\n");
+    }
+
+    @Test
+    void jdbcUrlsWorkAsWellAsLibpqOnes() {
+        assertThat(cli.run("--url", database.jdbcUrl(), "upgrade", "002").exitCode()).isZero();
+        assertThat(cli.run("current", "--url", database.jdbcUrl()).out()).isEqualTo("002\n");
+    }
+}

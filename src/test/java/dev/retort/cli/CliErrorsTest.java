@@ -1,0 +1,171 @@
+package dev.retort.cli;
+
+import dev.retort.engine.AdvisoryLock;
+import dev.retort.engine.MigrationContext;
+import dev.retort.engine.Revision;
+import dev.retort.migrations.Migrations;
+import dev.retort.testing.TestPostgres;
+import dev.retort.testing.TestPostgres.TestDatabase;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Every exit code, each error as one line, nothing changed on bad input, and never a password in the output. */
+class CliErrorsTest {
+
+    @TempDir
+    Path home;
+
+    private TestDatabase database;
+    private Cli cli;
+
+    @BeforeEach
+    void freshDatabase() {
+        database = TestPostgres.newDatabase("cli_errors");
+        cli = Cli.shipped(home);
+    }
+
+    @Test
+    void anUnknownVerbIsAUsageErrorWithASuggestion() {
+        Cli.Result result = cli.run("upgrad", "head");
+
+        assertThat(result.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(result.err()).hasLineCount(1).startsWith("retort: error: ").contains("Did you mean: upgrade");
+        assertThat(result.out()).isEmpty();
+    }
+
+    @Test
+    void aMissingTargetOrABadOptionValueIsAUsageError() {
+        assertThat(cli.run("upgrade").err()).isEqualTo(
+                "retort: error: Missing required parameter: 'TARGET'. See 'retort upgrade --help'.\n");
+        Cli.Result negative = cli.run("--lock-wait", "-5s", "upgrade", "head");
+        assertThat(negative.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(negative.err()).hasLineCount(1).contains("'-5s' is not a duration");
+    }
+
+    @Test
+    void aTargetThatNamesNothingIsAUsageErrorAndChangesNothing() throws SQLException {
+        Cli.Result result = cli.run("--url", database.postgresUrl(), "upgrade", "007");
+
+        assertThat(result.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(result.err()).isEqualTo("retort: error: No revision '007'. Valid targets: head, base, 001, 002, "
+                + "003, 004, 005, 006, current, +N or -N (from the current revision), ID+N or ID-N.\n");
+        assertThat(tables()).isEmpty();
+    }
+
+    @Test
+    void downgradingPastBaseIsAUsageError() throws SQLException {
+        Cli.Result result = cli.run("--url", database.postgresUrl(), "downgrade", "-1");
+
+        assertThat(result.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(result.err()).hasLineCount(1).contains("'-1' goes past base");
+        assertThat(tables()).isEmpty();
+    }
+
+    @Test
+    void aMalformedUrlIsAUsageError() {
+        Cli.Result result = cli.run("--url", "mysql://root:hunter2@localhost/app", "current");
+
+        assertThat(result.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(result.err()).hasLineCount(1).startsWith("retort: error: ").doesNotContain("hunter2");
+    }
+
+    @Test
+    void aServerThatCannotBeReachedExitsFourAndNeverShowsThePassword() {
+        Cli.Result result = cli.run("--url", "postgresql://deploy:s3cr3t-Pa55@localhost:1/app", "upgrade", "head");
+
+        assertThat(result.exitCode()).isEqualTo(ExitCodes.CANNOT_CONNECT);
+        assertThat(result.err()).hasLineCount(1)
+                .startsWith("retort: error: Cannot connect to postgresql://deploy:***@localhost:1/app: ")
+                .doesNotContain("s3cr3t-Pa55");
+        Cli.Result debug = cli.run("--debug", "--url", "postgresql://deploy:s3cr3t-Pa55@localhost:1/app", "current");
+        assertThat(debug.err()).contains("at dev.retort").doesNotContain("s3cr3t-Pa55");
+    }
+
+    @Test
+    void aMissingDatabaseExitsFour() {
+        Cli.Result result = cli.run("--url", "postgresql://postgres@localhost:" + database.port() + "/no_such_db", "current");
+
+        assertThat(result.exitCode()).isEqualTo(ExitCodes.CANNOT_CONNECT);
+        assertThat(result.err()).hasLineCount(1).contains("no_such_db");
+    }
+
+    @Test
+    void aFailingRevisionExitsOneAndLeavesThePreviousRevision() throws SQLException {
+        List<Revision> revisions = new ArrayList<>(Migrations.all().subList(0, 2));
+        revisions.add(new Revision() {
+            public String id() { return "003"; }
+            public String revises() { return "002"; }
+            public String message() { return "broken"; }
+            public void upgrade(MigrationContext context) {
+                context.execute("CREATE TABLE half_done (id int)");
+                context.execute("ALTER TABLE users ADD COLUMN email text");
+            }
+            public void downgrade(MigrationContext context) {
+                context.execute("DROP TABLE half_done");
+            }
+        });
+        Cli broken = cli.withRevisions(revisions);
+
+        Cli.Result result = broken.run("--url", database.postgresUrl(), "upgrade", "head");
+
+        assertThat(result.exitCode()).isEqualTo(ExitCodes.FAILED);
+        assertThat(result.out()).contains("Running upgrade 002 -> 003, broken ... FAILED after");
+        assertThat(result.err()).hasLineCount(1).contains("column \"email\" of relation \"users\" already exists (SQLSTATE 42701)")
+                .contains("still at 002");
+        assertThat(broken.run("--url", database.postgresUrl(), "current").out()).isEqualTo("002\n");
+        assertThat(tables()).doesNotContain("half_done");
+    }
+
+    @Test
+    void anUnknownRevisionInTheDatabaseExitsOne() throws SQLException {
+        execute("CREATE TABLE alembic_version (version_num varchar(32) PRIMARY KEY); INSERT INTO alembic_version VALUES ('ae1027a6acf')");
+
+        Cli.Result result = cli.run("--url", database.postgresUrl(), "current");
+
+        assertThat(result.exitCode()).isEqualTo(ExitCodes.FAILED);
+        assertThat(result.err()).hasLineCount(1).contains("'ae1027a6acf', which is not in this Retort's revisions");
+    }
+
+    @Test
+    void aLockHeldLongerThanTheWaitExitsFiveNamingTheHolder() throws SQLException {
+        try (Connection holder = database.connect();
+             AdvisoryLock ignored = AdvisoryLock.acquire(holder, Duration.ZERO, waiting -> { })) {
+            Cli.Result result = cli.run("--url", database.postgresUrl(), "--lock-wait", "200ms", "upgrade", "head");
+
+            assertThat(result.exitCode()).isEqualTo(ExitCodes.LOCK_NOT_ACQUIRED);
+            assertThat(result.err()).contains("Waiting for the migration lock, held by pid ")
+                    .contains("Another migration holds the lock on this database: pid ")
+                    .contains("(application_name '");
+        }
+        assertThat(tables()).isEmpty();
+    }
+
+    private List<String> tables() throws SQLException {
+        List<String> names = new ArrayList<>();
+        try (Connection connection = database.connect(); Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")) {
+            while (rows.next()) {
+                names.add(rows.getString(1));
+            }
+        }
+        return names;
+    }
+
+    private void execute(String sql) throws SQLException {
+        try (Connection connection = database.connect(); Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+        }
+    }
+}

@@ -1,0 +1,49 @@
+package dev.retort.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** With no URL, Retort runs on an embedded PostgreSQL whose data persists under .retort/ between commands. */
+class EmbeddedDefaultTest {
+
+    @TempDir
+    Path home;
+
+    @Test
+    void stateOutlivesTheCommandThatMadeIt() {
+        Cli cli = Cli.shipped(home);
+
+        Cli.Result upgrade = cli.run("upgrade", "003");
+        assertThat(upgrade.exitCode()).as(upgrade.err()).isZero();
+        assertThat(upgrade.err()).contains("Creating an embedded PostgreSQL 17 in .retort/pg17");
+        assertThat(Files.exists(home.resolve(".retort/pg17/PG_VERSION"))).isTrue();
+
+        Cli.Result current = cli.run("current");
+        assertThat(current.out()).isEqualTo("003\n");
+        assertThat(current.err()).as("no first-run notice the second time").isEmpty();
+        assertThat(home.resolve(".retort/pg17/postmaster.pid")).as("the server stops with the command").doesNotExist();
+    }
+
+    @Test
+    void aKilledRetortLeavesNothingThatStopsTheNextOne() throws Exception {
+        Process killed = JavaProcess.start(home, HoldEmbeddedDatabase.class, home.toString());
+        try {
+            JavaProcess.awaitLine(killed, "ready on port");
+        } finally {
+            killed.destroyForcibly(); // SIGKILL: no shutdown hook runs, the postmaster is orphaned
+            assertThat(killed.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        }
+        assertThat(home.resolve(".retort/pg17/postmaster.pid")).as("the orphaned server is still running").exists();
+
+        Cli.Result next = Cli.shipped(home).run("upgrade", "head");
+
+        assertThat(next.exitCode()).as(next.err()).isZero();
+        assertThat(Cli.shipped(home).run("current").out()).isEqualTo("006 (head)\n");
+    }
+}

@@ -1,0 +1,93 @@
+package dev.retort.migrations;
+
+import dev.retort.engine.CatalogSnapshot;
+import dev.retort.engine.MigrationListener;
+import dev.retort.engine.Migrator;
+import dev.retort.engine.Revision;
+import dev.retort.engine.RevisionGraph;
+import dev.retort.testing.TestPostgres;
+import dev.retort.testing.TestPostgres.TestDatabase;
+import org.junit.jupiter.api.Test;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The stairway, through the real engine: for every revision, upgrade, snapshot, downgrade, and the catalog must be
+ * exactly what it was before the upgrade; upgrade again and it must be exactly what the first upgrade made.
+ */
+class StairwayTest {
+
+    private static final Set<String> VERSION_TABLES = Set.of("alembic_version", "retort_history");
+
+    private final TestDatabase database = TestPostgres.newDatabase("stairway");
+    private final Migrator migrator = new Migrator(database.dataSource(), new RevisionGraph(Migrations.all()),
+            MigrationListener.SILENT, Duration.ofSeconds(5));
+
+    @Test
+    void everyDowngradeRestoresExactlyTheSchemaBeforeItsUpgrade() throws SQLException {
+        String before = schema();
+        for (Revision revision : Migrations.all()) {
+            migrator.upgrade(revision.id());
+            String after = schema();
+            assertThat(after).as("upgrade to %s changes the schema", revision.id()).isNotEqualTo(before);
+
+            migrator.downgrade("-1");
+            assertThat(schema()).as("downgrade of %s", revision.id()).isEqualTo(before);
+
+            migrator.upgrade(revision.id());
+            assertThat(schema()).as("upgrade to %s again", revision.id()).isEqualTo(after);
+            before = after;
+        }
+        assertThat(migrator.current()).isEqualTo("006");
+    }
+
+    @Test
+    void baseToHeadToBaseLeavesOnlyTheVersionTablesBehind() throws SQLException {
+        migrator.upgrade("head");
+        migrator.downgrade("base");
+
+        assertThat(migrator.current()).isNull();
+        assertThat(objectsInPublic()).containsExactly(
+                "alembic_version (table)", "alembic_version_pkc (index)",
+                "retort_history (table)", "retort_history_pkey (index)");
+        assertThat(query("SELECT typname FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace"
+                + " WHERE n.nspname = 'public' AND t.typrelid = 0 AND t.typelem = 0")).as("enum and other types").isEmpty();
+        assertThat(query("SELECT proname FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace"
+                + " WHERE n.nspname = 'public'")).as("functions").isEmpty();
+    }
+
+    private String schema() throws SQLException {
+        try (Connection connection = database.connect()) {
+            return CatalogSnapshot.read(connection).withoutTables(VERSION_TABLES).text();
+        }
+    }
+
+    /** Every relation (table, index, sequence, view) in public, with its kind. */
+    private List<String> objectsInPublic() throws SQLException {
+        return query("""
+                SELECT c.relname || ' (' || CASE c.relkind WHEN 'r' THEN 'table' WHEN 'i' THEN 'index'
+                       WHEN 'S' THEN 'sequence' WHEN 'v' THEN 'view' ELSE c.relkind::text END || ')'
+                FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                WHERE n.nspname = 'public' ORDER BY c.relname""");
+    }
+
+    private List<String> query(String sql) throws SQLException {
+        List<String> values = new ArrayList<>();
+        try (Connection connection = database.connect(); Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery(sql)) {
+            while (rows.next()) {
+                values.add(rows.getString(1));
+            }
+        }
+        return values;
+    }
+}
