@@ -4,10 +4,12 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -17,7 +19,7 @@ import java.util.Map;
 final class HistoryTable {
 
     static final String CREATE = """
-            CREATE TABLE IF NOT EXISTS retort_history (
+            CREATE TABLE retort_history (
                 id uuid NOT NULL DEFAULT gen_random_uuid(),
                 revision varchar(32) NOT NULL,
                 direction text NOT NULL,
@@ -34,6 +36,23 @@ final class HistoryTable {
                 CONSTRAINT retort_history_pkey PRIMARY KEY (id)
             )""";
 
+    /** Said once, when the table is made, so that a DBA who finds it in psql ({@code \\d+}) knows what it is. */
+    private static final List<String> COMMENTS = List.of(
+            "COMMENT ON TABLE retort_history IS 'Every migration step Retort ran here, successful or not; alembic_version holds the current revision'",
+            "COMMENT ON COLUMN retort_history.revision IS 'The revision the step applied or reverted'",
+            "COMMENT ON COLUMN retort_history.direction IS 'upgrade, downgrade, or stamp (version set without running SQL)'",
+            "COMMENT ON COLUMN retort_history.from_revision IS 'The revision the database was at before the step; NULL for base'",
+            "COMMENT ON COLUMN retort_history.to_revision IS 'The revision the step meant to leave the database at; NULL for base'",
+            "COMMENT ON COLUMN retort_history.checksum IS 'SHA-256 of the step''s SQL as it ran, to detect a revision edited after it ran'",
+            "COMMENT ON COLUMN retort_history.started_at IS 'When the step began'",
+            "COMMENT ON COLUMN retort_history.finished_at IS 'When the step committed or was rolled back'",
+            "COMMENT ON COLUMN retort_history.duration_ms IS 'finished_at - started_at, in milliseconds'",
+            "COMMENT ON COLUMN retort_history.db_user IS 'The database role that ran the step'",
+            "COMMENT ON COLUMN retort_history.retort_version IS 'The Retort version that ran the step'",
+            "COMMENT ON COLUMN retort_history.outcome IS 'success, or failed (then rolled back: the database stayed at from_revision)'",
+            "COMMENT ON COLUMN retort_history.error IS 'PostgreSQL''s error for a failed step; NULL on success'",
+            "COMMENT ON COLUMN retort_history.id IS 'Row id: a uuid, so the table owns no sequence'");
+
     private static final String INSERT = """
             INSERT INTO retort_history (revision, direction, from_revision, to_revision, checksum,
                                         started_at, finished_at, duration_ms, retort_version, outcome, error)
@@ -45,6 +64,19 @@ final class HistoryTable {
     }
 
     private HistoryTable() {
+    }
+
+    /** Creates the table with its comments, unless it exists. */
+    static void createIfMissing(Connection connection) throws SQLException {
+        if (exists(connection)) {
+            return;
+        }
+        try (Statement statement = connection.createStatement()) {
+            statement.execute(CREATE);
+            for (String comment : COMMENTS) {
+                statement.execute(comment);
+            }
+        }
     }
 
     static void record(Connection connection, Entry entry) throws SQLException {

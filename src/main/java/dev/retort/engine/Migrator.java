@@ -198,11 +198,12 @@ public final class Migrator {
         }
     }
 
+    /** Runs under the lock, in autocommit, so the tables exist before (and whatever happens in) the first step. */
     private static void createTables(Connection work) throws SQLException {
         try (Statement statement = work.createStatement()) {
             statement.execute(VersionTable.CREATE);
-            statement.execute(HistoryTable.CREATE);
         }
+        HistoryTable.createIfMissing(work);
     }
 
     @FunctionalInterface

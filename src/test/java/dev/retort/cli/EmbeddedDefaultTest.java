@@ -31,6 +31,26 @@ class EmbeddedDefaultTest {
     }
 
     @Test
+    void aSecondRetortOnTheSameFolderWaitsThenFailsClearlyWithoutTouchingIt() throws Exception {
+        Process first = JavaProcess.start(home, HoldEmbeddedDatabase.class, home.toString());
+        try {
+            JavaProcess.awaitLine(first, "ready on port");
+
+            Cli.Result second = Cli.shipped(home).run("--lock-wait", "300ms", "upgrade", "head");
+
+            assertThat(second.exitCode()).isEqualTo(ExitCodes.LOCK_NOT_ACQUIRED);
+            assertThat(second.err()).contains("Waiting for another retort (pid " + first.pid() + ")")
+                    .contains("retort: error: Another retort (pid " + first.pid() + ") is using the embedded database in ")
+                    .contains("--lock-wait");
+        } finally {
+            first.destroy();
+            assertThat(first.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        }
+        Cli.Result afterwards = Cli.shipped(home).run("current");
+        assertThat(afterwards.out()).as(afterwards.err()).isEqualTo("<base>\n");
+    }
+
+    @Test
     void aKilledRetortLeavesNothingThatStopsTheNextOne() throws Exception {
         Process killed = JavaProcess.start(home, HoldEmbeddedDatabase.class, home.toString());
         try {
