@@ -27,7 +27,11 @@ public final class Main {
         // Library logging (zonky, pgjdbc) stays quiet unless asked for; set before any logger exists.
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", debug ? "debug" : "warn");
         Path home = Path.of(System.getProperty("retort.home", "."));
-        int exitCode = commandLine(new RetortCommand(Migrations::all, System.getenv(), home)).execute(args);
+        CommandLine commandLine = commandLine(new RetortCommand(Migrations::all, System.getenv(), home));
+        int exitCode = commandLine.execute(args);
+        // picocli's writers flush only on println; System.exit would drop what a print left in the buffer.
+        commandLine.getOut().flush();
+        commandLine.getErr().flush();
         System.exit(exitCode);
     }
 

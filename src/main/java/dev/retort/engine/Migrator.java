@@ -58,6 +58,7 @@ public final class Migrator {
     }
 
     public MigrationResult upgrade(String target) {
+        checkTarget(target);
         return underLock(work -> {
             int from = graph.positionOf(knownRevision(VersionTable.read(work)));
             int to = graph.resolve(target, from);
@@ -73,6 +74,7 @@ public final class Migrator {
     }
 
     public MigrationResult downgrade(String target) {
+        checkTarget(target);
         return underLock(work -> {
             int from = graph.positionOf(knownRevision(VersionTable.read(work)));
             int to = graph.resolve(target, from);
@@ -89,6 +91,7 @@ public final class Migrator {
 
     /** Records {@code target} as the current revision without running any migration (Alembic's {@code stamp}). */
     public MigrationResult stamp(String target) {
+        checkTarget(target);
         return underLock(work -> {
             String stored = VersionTable.read(work);
             int from = stored == null || graph.find(stored).isPresent() ? graph.positionOf(stored) : RevisionGraph.BASE;
@@ -107,6 +110,13 @@ public final class Migrator {
             }
             return new MigrationResult(stored, graph.idAt(to), List.of(), null);
         });
+    }
+
+    /** A target that names nothing is refused before any connection is made; relative ones wait for the database. */
+    private void checkTarget(String target) {
+        if (!RevisionGraph.isRelativeToCurrent(target)) {
+            graph.resolve(target, RevisionGraph.BASE);
+        }
     }
 
     private MigrationResult nothingDone(int at, String note) {

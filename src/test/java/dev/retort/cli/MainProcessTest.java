@@ -1,0 +1,41 @@
+package dev.retort.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The real entry point, as a separate process: what reaches stdout and stderr before System.exit, and the exit code. */
+class MainProcessTest {
+
+    @TempDir
+    Path home;
+
+    @Test
+    void everythingPrintedReachesStdoutBeforeTheProcessExits() throws Exception {
+        Process heads = JavaProcess.start(home, Main.class, "heads");
+
+        assertThat(heads.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(new String(heads.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("006 (head)\n");
+        assertThat(heads.exitValue()).isEqualTo(ExitCodes.OK);
+    }
+
+    @Test
+    void aUsageErrorExitsTwoWithOneLineOnStderr() throws Exception {
+        Process bad = JavaProcess.start(home, Main.class, "upgrade", "007", "--url", "postgresql://x@localhost:1/db");
+
+        assertThat(bad.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(bad.exitValue()).as("refused before connecting").isEqualTo(ExitCodes.USAGE);
+        assertThat(new String(bad.getErrorStream().readAllBytes(), StandardCharsets.UTF_8))
+                .startsWith("retort: error: No revision '007'.").hasLineCount(1);
+
+        Process unknownVerb = JavaProcess.start(home, Main.class, "migrate");
+        assertThat(unknownVerb.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(unknownVerb.exitValue()).isEqualTo(ExitCodes.USAGE);
+        assertThat(new String(unknownVerb.getErrorStream().readAllBytes(), StandardCharsets.UTF_8)).hasLineCount(1);
+    }
+}
