@@ -48,6 +48,8 @@ public record ConnectionUrl(String jdbcUrl, String user, String password, String
     /** {@code password=…} in a query string (also pgjdbc's {@code sslpassword}), up to the next parameter. */
     private static final Pattern QUERY_PASSWORD = Pattern.compile("(?i)([?&](?:ssl)?password=)[^&\\s]*");
     /** {@code ://user:password@} in free text; the password runs to the last {@code @} before a path or a space. */
+    /** In free text, a {@code password=} not masked yet; one that is must keep the punctuation after it. */
+    private static final Pattern UNMASKED_QUERY_PASSWORD = Pattern.compile("(?i)([?&](?:ssl)?password=)(?!\\*\\*\\*)[^&\\s]*");
     private static final Pattern USERINFO_PASSWORD = Pattern.compile("(://[^\\s/?#@:]*:)[^\\s/?#]*@");
     /** The libpq parameters pgjdbc knows under another name. */
     private static final Map<String, String> LIBPQ_TO_PGJDBC = Map.of(
@@ -115,8 +117,8 @@ public record ConnectionUrl(String jdbcUrl, String user, String password, String
     /**
      * The text with the URL's password taken out: as given, percent-encoded, and wherever a URL or a
      * {@code password=} parameter shows one. For messages from the driver or the server before they are printed.
-     * A short password is taken out wherever it appears, even inside other words: the message may read oddly,
-     * but it never shows the password.
+     * The password is taken out where it stands as a whole word, not inside other words: a password such as
+     * {@code postgres} must not turn {@code postgresql://} into {@code ***ql://}.
      *
      * @param url the URL in use, or null when there is none (URL-shaped passwords are still taken out)
      */
@@ -128,11 +130,18 @@ public record ConnectionUrl(String jdbcUrl, String user, String password, String
         if (url != null && url.password() != null && !url.password().isEmpty()) {
             String encoded = URLEncoder.encode(url.password(), StandardCharsets.UTF_8);
             for (String form : List.of(url.password(), encoded, encoded.replace("+", "%20"))) {
-                masked = masked.replace(form, "***");
+                masked = Pattern.compile("(?<![\\p{Alnum}])" + Pattern.quote(form) + "(?![\\p{Alnum}])")
+                        .matcher(masked).replaceAll("***");
             }
         }
         masked = USERINFO_PASSWORD.matcher(masked).replaceAll("$1***@");
-        return QUERY_PASSWORD.matcher(masked).replaceAll("$1***");
+        return UNMASKED_QUERY_PASSWORD.matcher(masked).replaceAll("$1***");
+    }
+
+    /** This URL with {@code password} when it names none itself: how {@code PGPASSWORD} is honoured. */
+    public ConnectionUrl withPasswordIfAbsent(String fallback) {
+        return password != null || fallback == null || fallback.isEmpty()
+                ? this : new ConnectionUrl(jdbcUrl, user, fallback, masked);
     }
 
     /** The masked URL, so that logging the record never shows the password. */
@@ -282,6 +291,6 @@ public record ConnectionUrl(String jdbcUrl, String user, String password, String
             shown = shown.substring(0, start) + "***" + shown.substring(at);
         }
         shown = shown.replaceAll("\\R", " ");
-        return new InvalidUrlException("invalid database URL '" + shown + "': " + problem + "; " + EXAMPLES);
+        return new InvalidUrlException("Invalid database URL '" + shown + "': " + problem + "; " + EXAMPLES + ".");
     }
 }

@@ -17,10 +17,14 @@ final class ConsoleListener implements MigrationListener {
 
     private final PrintWriter out;
     private final PrintWriter err;
+    private final String database;
+    private boolean named;
 
-    ConsoleListener(PrintWriter out, PrintWriter err) {
+    /** @param database where the run goes, fit to print (password masked); said once, before the first step */
+    ConsoleListener(PrintWriter out, PrintWriter err, String database) {
         this.out = out;
         this.err = err;
+        this.database = database;
     }
 
     @Override
@@ -32,6 +36,10 @@ final class ConsoleListener implements MigrationListener {
 
     @Override
     public void stepStarted(Step step) {
+        if (!named) {
+            out.println("Database: " + database);
+            named = true;
+        }
         out.print("Running " + step.describe());
         out.flush();
     }

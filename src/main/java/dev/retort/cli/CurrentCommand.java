@@ -12,7 +12,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 
-@Command(name = "current", description = {
+@Command(name = "current", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class, description = {
         "Show the revision the database is at, e.g. \"006 (head)\".",
         "Prints \"<base>\" when no revision is applied."})
 final class CurrentCommand implements Callable<Integer> {
@@ -39,7 +39,7 @@ final class CurrentCommand implements Callable<Integer> {
             out.println("<base>");
         } else if (verbose) {
             out.print(RevisionText.block(graph, graph.find(current).orElseThrow(), null,
-                    migrator.appliedRevisions().get(current), true));
+                    RevisionText.applied(migrator.appliedRevisions().get(current), true)));
         } else {
             out.println(RevisionText.label(graph, graph.find(current).orElseThrow(), null));
         }

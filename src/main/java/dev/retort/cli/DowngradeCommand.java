@@ -9,10 +9,11 @@ import picocli.CommandLine.Spec;
 
 import java.util.concurrent.Callable;
 
-@Command(name = "downgrade", description = {
+@Command(name = "downgrade", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class, description = {
         "Downgrade the database to TARGET (e.g. -1, 002, base).",
-        "Newest revision first, each in its own transaction. A downgrade drops what its revision created:",
-        "the data in those tables and columns is lost."})
+        "",
+        "Newest revision first, each in its own transaction. A downgrade drops what its revision created: "
+                + "the data in those tables and columns is lost."})
 final class DowngradeCommand implements Callable<Integer> {
 
     @ParentCommand
@@ -26,7 +27,7 @@ final class DowngradeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        MigrationResult result = root.migrator(new ConsoleListener(spec.commandLine().getOut(), spec.commandLine().getErr()))
+        MigrationResult result = root.migrator(new ConsoleListener(spec.commandLine().getOut(), spec.commandLine().getErr(), root.session().describe()))
                 .downgrade(target);
         RunSummary.print(spec.commandLine().getOut(), root.graph(), result);
         return ExitCodes.OK;

@@ -133,7 +133,8 @@ final class EmbeddedDatabase implements AutoCloseable {
 
     /**
      * A Retort killed with {@code kill -9} leaves its postmaster running, holding the data directory. We hold the
-     * folder's lock, so no live Retort owns that server: stop it (a fast shutdown, then a kill if it hangs).
+     * folder's lock, so no live Retort owns that server: stop it (SIGTERM, PostgreSQL's smart shutdown, which is
+     * quick since its clients died with the old Retort; SIGKILL if it has not stopped within 30 s).
      */
     private static void stopOrphanedServer(Path dataDirectory) throws IOException {
         Path pidFile = dataDirectory.resolve("postmaster.pid");
@@ -148,7 +149,7 @@ final class EmbeddedDatabase implements AutoCloseable {
             return; // a stale pid file alone does not stop PostgreSQL from starting
         }
         ProcessHandle process = postmaster.get();
-        process.destroy(); // SIGTERM: PostgreSQL's smart shutdown; its clients died with the old Retort
+        process.destroy();
         try {
             process.onExit().get(30, TimeUnit.SECONDS);
         } catch (Exception e) {

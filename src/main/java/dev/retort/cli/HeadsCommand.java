@@ -9,7 +9,7 @@ import picocli.CommandLine.Spec;
 
 import java.util.concurrent.Callable;
 
-@Command(name = "heads", description = {"Show the head: the newest revision, where 'upgrade head' goes.", "Needs no database."})
+@Command(name = "heads", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class, description = {"Show the head: the newest revision, where 'upgrade head' goes.", "Needs no database."})
 final class HeadsCommand implements Callable<Integer> {
 
     @ParentCommand
@@ -25,7 +25,7 @@ final class HeadsCommand implements Callable<Integer> {
     public Integer call() {
         RevisionGraph graph = root.graph();
         spec.commandLine().getOut().print(verbose
-                ? RevisionText.block(graph, graph.head(), null, null, false)
+                ? RevisionText.block(graph, graph.head(), null, null)
                 : RevisionText.label(graph, graph.head(), null) + "\n");
         return ExitCodes.OK;
     }

@@ -16,7 +16,7 @@ import java.io.PrintWriter;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-@Command(name = "history", description = {
+@Command(name = "history", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class, description = {
         "List the revisions, newest first: \"002 -> 003 (head), create audit_logs table\".",
         "Reads the database only for -v, -i, or a range that names current or +N/-N."})
 final class HistoryCommand implements Callable<Integer> {
@@ -46,9 +46,10 @@ final class HistoryCommand implements Callable<Integer> {
         Migrator migrator = needsDatabase ? root.migrator(MigrationListener.SILENT) : null;
         String current = migrator == null ? null : migrator.current();
         int currentPosition = graph.positionOf(current);
-        int lowest = Math.max(0, graph.resolve(bounds[0], currentPosition));
+        int from = graph.resolve(bounds[0], currentPosition);
         int highest = graph.resolve(bounds[1], currentPosition);
-        if (range != null && lowest > highest + 1) {
+        int lowest = Math.max(0, from);
+        if (from > highest) {
             throw new InvalidTargetException("Range '" + range + "' is empty: " + bounds[0] + " comes after "
                     + bounds[1] + ". Write it oldest first, e.g. 002:004.");
         }
@@ -60,7 +61,8 @@ final class HistoryCommand implements Callable<Integer> {
                 continue;
             }
             out.print(verbose
-                    ? RevisionText.block(graph, revision, current, applied.get(revision.id()), true) + "\n"
+                    ? RevisionText.block(graph, revision, current,
+                            RevisionText.applied(applied.get(revision.id()), position <= currentPosition)) + "\n"
                     : RevisionText.line(graph, revision, indicateCurrent ? current : null) + "\n");
         }
         return ExitCodes.OK;
@@ -71,8 +73,9 @@ final class HistoryCommand implements Callable<Integer> {
             return new String[] {"base", "head"};
         }
         int colon = range.indexOf(':');
-        if (colon < 0) {
-            throw new InvalidTargetException("Range '" + range + "' needs a colon: FROM:TO, e.g. 002:004, 003: or :current.");
+        if (colon < 0 || colon != range.lastIndexOf(':')) {
+            throw new InvalidTargetException("Range '" + range + "' needs exactly one colon: FROM:TO, e.g. 002:004, "
+                    + "003: or :current.");
         }
         String from = range.substring(0, colon).strip();
         String to = range.substring(colon + 1).strip();

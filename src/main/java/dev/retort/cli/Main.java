@@ -1,6 +1,7 @@
 package dev.retort.cli;
 
 import dev.retort.engine.ConnectionFailedException;
+import dev.retort.engine.RetortException;
 import dev.retort.engine.Revision;
 import dev.retort.migrations.Migrations;
 import picocli.CommandLine;
@@ -10,8 +11,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.sql.SQLException;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -23,9 +24,8 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        boolean debug = Arrays.asList(args).contains("--debug");
-        // Library logging (zonky, pgjdbc) stays quiet unless asked for; set before any logger exists.
-        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", debug ? "debug" : "warn");
+        // Library logging (zonky, pgjdbc) stays quiet: --debug means stack traces. Set before any logger exists.
+        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
         Path home = Path.of(System.getProperty("retort.home", "."));
         CommandLine commandLine = commandLine(new RetortCommand(Migrations::all, System.getenv(), home));
         int exitCode = commandLine.execute(args);
@@ -59,11 +59,16 @@ public final class Main {
     /** Bad words on the command line: one line saying what and where to look, exit 2. */
     private static int reportUsageError(ParameterException error, String[] args) {
         CommandLine failed = error.getCommandLine();
-        String message = error.getMessage();
+        String message = sentence(error.getMessage());
+        if (error instanceof UnmatchedArgumentException unmatched && unmatched.isUnknownOption() == false
+                && failed.getCommandSpec().parent() == null && !unmatched.getUnmatched().isEmpty()) {
+            message = "Unknown command '" + unmatched.getUnmatched().get(0) + "'. Commands: "
+                    + String.join(", ", failed.getSubcommands().keySet()) + ".";
+        }
         if (error instanceof UnmatchedArgumentException unmatched && !unmatched.getSuggestions().isEmpty()) {
             message += " Did you mean: " + String.join(" or ", unmatched.getSuggestions()) + "?";
         }
-        failed.getErr().println("retort: error: " + sentence(message) + " See '" + failed.getCommandSpec().qualifiedName()
+        failed.getErr().println("retort: error: " + message + " See '" + failed.getCommandSpec().qualifiedName()
                 + " --help'.");
         failed.getErr().flush();
         return ExitCodes.USAGE;
@@ -75,13 +80,14 @@ public final class Main {
         PrintWriter err = failed.getErr();
         String message = error.getMessage() == null ? error.getClass().getName() : error.getMessage();
         int exitCode = ExitCodes.of(error);
-        String hint = exitCode == ExitCodes.FAILED && !(error instanceof dev.retort.engine.RetortException)
+        String hint = exitCode == ExitCodes.FAILED && !(error instanceof RetortException)
                 ? " (an unexpected error; run again with --debug for details)" : "";
         if (error instanceof ConnectionFailedException && url != null) {
-            message = "Cannot connect to " + url.masked() + ": " + sentence(message)
-                    + " Check that the server is up and that --url or DATABASE_URL is right.";
+            message = "Cannot connect to " + url.masked() + ": " + sentence(message) + " " + connectionHint(error);
         }
-        err.println("retort: error: " + ConnectionUrl.mask(message, url) + hint);
+        // An InvalidUrlException is written never to hold the password; masking it would garble its examples.
+        err.println("retort: error: " + (error instanceof InvalidUrlException ? message : ConnectionUrl.mask(message, url))
+                + hint);
         if (root.debug()) {
             StringWriter trace = new StringWriter();
             error.printStackTrace(new PrintWriter(trace));
@@ -89,6 +95,22 @@ public final class Main {
         }
         err.flush();
         return exitCode;
+    }
+
+    /** What to check, by what the server or driver said (SQLSTATE class 28 is authentication, 3D000 no database). */
+    private static String connectionHint(Exception error) {
+        String state = error.getCause() instanceof SQLException sql && sql.getSQLState() != null ? sql.getSQLState() : "";
+        String text = String.valueOf(error.getMessage());
+        if (text.contains("no password was provided")) {
+            return "The server asks for a password: give it in the URL or in PGPASSWORD.";
+        }
+        if (state.startsWith("28")) {
+            return "Check the user and the password (given in the URL or in PGPASSWORD).";
+        }
+        if (state.equals("3D000")) {
+            return "Check the database name; a new database must be created first (createdb).";
+        }
+        return "Check that the server is up and that the host and port in --url or DATABASE_URL are right.";
     }
 
     private static String sentence(String message) {

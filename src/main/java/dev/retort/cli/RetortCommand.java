@@ -5,6 +5,7 @@ import dev.retort.engine.Migrator;
 import dev.retort.engine.Revision;
 import dev.retort.engine.RevisionGraph;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.HelpCommand;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
@@ -14,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 
 /** The top of the command line: the options every verb shares, and where the database comes from. */
@@ -28,7 +30,7 @@ import java.util.function.Supplier;
                 "With no --url and no DATABASE_URL, Retort runs on an embedded PostgreSQL whose data it keeps in .retort/."},
         subcommands = {
                 CurrentCommand.class, HistoryCommand.class, HeadsCommand.class, ShowCommand.class,
-                UpgradeCommand.class, DowngradeCommand.class, StampCommand.class},
+                UpgradeCommand.class, DowngradeCommand.class, StampCommand.class, HelpCommand.class},
         footerHeading = "%nExit codes:%n",
         footer = {
                 "  0  done",
@@ -42,7 +44,7 @@ import java.util.function.Supplier;
                 "  retort upgrade head",
                 "  retort --url postgresql://app@db.example.com:5432/app current",
                 "  retort downgrade -1"})
-public final class RetortCommand {
+public final class RetortCommand implements Callable<Integer> {
 
     private final Supplier<List<Revision>> revisions;
     private final Map<String, String> environment;
@@ -57,7 +59,7 @@ public final class RetortCommand {
     String url;
 
     @Option(names = "--lock-wait", scope = ScopeType.INHERIT, paramLabel = "DURATION", converter = DurationConverter.class,
-            description = "How long to wait for another runner's migration lock, e.g. 500ms, 10s, 2m. Default: 60s.")
+            description = "How long to wait for another runner's migration lock, e.g. 500ms, 10s, 2m (a bare number is seconds). Default: 60s.")
     Duration lockWait = Migrator.DEFAULT_LOCK_WAIT;
 
     @Option(names = "--debug", scope = ScopeType.INHERIT,
@@ -72,14 +74,34 @@ public final class RetortCommand {
         this.home = home;
     }
 
+    /** {@code retort} alone: the usage, on stderr as for any usage error, since no verb was given. */
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getErr());
+        return ExitCodes.USAGE;
+    }
+
     /** The revision chain; building it checks it, so a broken list is reported before any database work. */
     RevisionGraph graph() {
         return new RevisionGraph(revisions.get());
     }
 
+    /**
+     * The server to use, or null for the embedded one. An empty {@code --url} or {@code DATABASE_URL} is refused
+     * rather than read as "none": {@code --url "$UNSET_VARIABLE"} must never migrate the embedded database instead.
+     * A password missing from the URL is taken from {@code PGPASSWORD}, as psql does.
+     */
     ConnectionUrl connectionUrl() {
+        String source = url != null ? "--url" : "DATABASE_URL";
         String given = url != null ? url : environment.get("DATABASE_URL");
-        return given == null || given.isBlank() ? null : ConnectionUrl.parse(given);
+        if (given == null) {
+            return null;
+        }
+        if (given.isBlank()) {
+            throw new InvalidUrlException(source + " is empty. Give postgresql://user:password@host:5432/database, or "
+                    + (url != null ? "leave --url out" : "unset DATABASE_URL") + " to use the embedded PostgreSQL.");
+        }
+        return ConnectionUrl.parse(given).withPasswordIfAbsent(environment.get("PGPASSWORD"));
     }
 
     Duration lockWait() {

@@ -35,21 +35,29 @@ final class RevisionText {
     }
 
     /**
-     * Alembic's verbose block: Rev, Parent, Path, the message indented; plus when it was applied and by whom.
-     *
-     * @param applied the revision's latest upgrade, null if it never ran here; {@code showApplied} false leaves the line out
+     * Alembic's verbose block: Rev, Parent, Path, the message indented; plus, when {@code applied} is not null,
+     * an {@code Applied:} line (see {@link #applied}).
      */
-    static String block(RevisionGraph graph, Revision revision, String current, AppliedRevision applied,
-                        boolean showApplied) {
+    static String block(RevisionGraph graph, Revision revision, String current, String applied) {
         StringBuilder text = new StringBuilder()
                 .append("Rev: ").append(label(graph, revision, current)).append('\n')
                 .append("Parent: ").append(revision.revises() == null ? "<base>" : revision.revises()).append('\n')
                 .append("Path: ").append(revision.path()).append('\n');
-        if (showApplied) {
-            text.append("Applied: ").append(applied == null ? "not applied" : WHEN.format(applied.appliedAt())
-                    + " by " + applied.dbUser() + " in " + Durations.format(Duration.ofMillis(applied.durationMs())))
-                    .append('\n');
+        if (applied != null) {
+            text.append("Applied: ").append(applied).append('\n');
         }
         return text.append('\n').append("    ").append(revision.message()).append('\n').toString();
+    }
+
+    /**
+     * When and by whom a revision was applied, from its latest upgrade in {@code retort_history}. A revision the
+     * database is past but that has no such row was stamped, or applied by Alembic before Retort.
+     */
+    static String applied(AppliedRevision record, boolean databaseIsPastIt) {
+        if (record != null && databaseIsPastIt) {
+            return WHEN.format(record.appliedAt()) + " by " + record.dbUser() + " in "
+                    + Durations.format(Duration.ofMillis(record.durationMs()));
+        }
+        return databaseIsPastIt ? "yes (no record in retort_history: stamped, or applied before Retort)" : "not applied";
     }
 }

@@ -11,7 +11,7 @@ import picocli.CommandLine.Spec;
 
 import java.util.concurrent.Callable;
 
-@Command(name = "show", description = {"Show one revision: id, parent, source file and message.",
+@Command(name = "show", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class, description = {"Show one revision: id, parent, source file and message.",
         "Needs no database, except for 'current' and +N/-N, which are read from it."})
 final class ShowCommand implements Callable<Integer> {
 
@@ -33,7 +33,7 @@ final class ShowCommand implements Callable<Integer> {
             return ExitCodes.OK;
         }
         Revision shown = graph.revisions().get(position);
-        spec.commandLine().getOut().print(RevisionText.block(graph, shown, null, null, false));
+        spec.commandLine().getOut().print(RevisionText.block(graph, shown, null, null));
         return ExitCodes.OK;
     }
 

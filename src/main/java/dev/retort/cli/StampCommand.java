@@ -10,9 +10,11 @@ import picocli.CommandLine.Spec;
 
 import java.util.concurrent.Callable;
 
-@Command(name = "stamp", description = {
+@Command(name = "stamp", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class, description = {
         "Record TARGET as the database's revision without running any migration.",
-        "For a database whose schema you know to be at TARGET already (built by hand, restored from a dump)."})
+        "",
+        "For a database whose schema you know to be at TARGET already (built by hand, restored from a dump). "
+                + "Replaces whatever alembic_version holds, several rows or an unknown revision included."})
 final class StampCommand implements Callable<Integer> {
 
     @ParentCommand
@@ -27,6 +29,7 @@ final class StampCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         MigrationResult result = root.migrator(MigrationListener.SILENT).stamp(target);
+        spec.commandLine().getOut().println("Database: " + root.session().describe());
         spec.commandLine().getOut().println("Stamped " + (result.from() == null ? "<base>" : result.from()) + " -> "
                 + (result.to() == null ? "<base>" : result.to()) + " (no migration was run).");
         return ExitCodes.OK;

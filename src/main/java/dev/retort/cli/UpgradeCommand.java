@@ -9,10 +9,12 @@ import picocli.CommandLine.Spec;
 
 import java.util.concurrent.Callable;
 
-@Command(name = "upgrade", description = {
+@Command(name = "upgrade", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class, description = {
         "Upgrade the database to TARGET (e.g. head, 003, +1).",
-        "Each revision runs in its own transaction: a failed one is rolled back and leaves the database at the",
-        "revision before it. A lock on the database makes sure two runners never apply the same revision."})
+        "",
+        "Each revision runs in its own transaction: a failed one is rolled back and leaves the database at the "
+                + "revision before it. A lock on the database makes sure two runners never apply the same revision; "
+                + "a target behind the current revision changes nothing."})
 final class UpgradeCommand implements Callable<Integer> {
 
     @ParentCommand
@@ -26,7 +28,7 @@ final class UpgradeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        MigrationResult result = root.migrator(new ConsoleListener(spec.commandLine().getOut(), spec.commandLine().getErr()))
+        MigrationResult result = root.migrator(new ConsoleListener(spec.commandLine().getOut(), spec.commandLine().getErr(), root.session().describe()))
                 .upgrade(target);
         RunSummary.print(spec.commandLine().getOut(), root.graph(), result);
         return ExitCodes.OK;

@@ -16,7 +16,8 @@ public final class Durations {
     public static Duration parse(String text) {
         Matcher matcher = TEXT.matcher(text == null ? "" : text.strip().toLowerCase(Locale.ROOT));
         if (!matcher.matches()) {
-            throw new IllegalArgumentException("'" + text + "' is not a duration; write it as 500ms, 1s, 2m or 1h");
+            throw new IllegalArgumentException("'" + text + "' is not a duration: write a number with ms, s, m or h, "
+                    + "e.g. 500ms, 10s or 2m (a bare number is seconds)");
         }
         double amount = Double.parseDouble(matcher.group(1));
         String unit = matcher.group(2) == null ? "s" : matcher.group(2);

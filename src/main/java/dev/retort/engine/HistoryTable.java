@@ -33,7 +33,9 @@ final class HistoryTable {
                 retort_version text NOT NULL,
                 outcome text NOT NULL,
                 error text,
-                CONSTRAINT retort_history_pkey PRIMARY KEY (id)
+                CONSTRAINT retort_history_pkey PRIMARY KEY (id),
+                CONSTRAINT ck_retort_history_direction CHECK (direction IN ('upgrade', 'downgrade', 'stamp')),
+                CONSTRAINT ck_retort_history_outcome CHECK (outcome IN ('success', 'failed'))
             )""";
 
     /** Said once, when the table is made, so that a DBA who finds it in psql ({@code \\d+}) knows what it is. */

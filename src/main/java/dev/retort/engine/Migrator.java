@@ -64,7 +64,7 @@ public final class Migrator {
             int to = graph.resolve(target, from);
             if (to < from) {
                 return nothingDone(from, "The database is at " + graph.label(from) + ", ahead of " + graph.label(to)
-                        + ": nothing to upgrade. To go back, use downgrade " + graph.label(to) + ".");
+                        + ": nothing to upgrade. To go back, use downgrade " + targetWord(to) + ".");
             }
             if (to == from) {
                 return nothingDone(from, "Already at " + label(from) + ": nothing to upgrade.");
@@ -80,7 +80,7 @@ public final class Migrator {
             int to = graph.resolve(target, from);
             if (to > from) {
                 throw new InvalidTargetException("Cannot downgrade to " + graph.label(to) + ": it is ahead of the "
-                        + "current revision " + graph.label(from) + ". To go forward, use upgrade " + graph.label(to) + ".");
+                        + "current revision " + graph.label(from) + ". To go forward, use upgrade " + targetWord(to) + ".");
             }
             if (to == from) {
                 return nothingDone(from, "Already at " + label(from) + ": nothing to downgrade.");
@@ -89,27 +89,43 @@ public final class Migrator {
         });
     }
 
-    /** Records {@code target} as the current revision without running any migration (Alembic's {@code stamp}). */
+    /**
+     * Records {@code target} as the current revision without running any migration (Alembic's {@code stamp}).
+     * Whatever {@code alembic_version} held is replaced, several rows or an unknown revision included: stamp is
+     * how an operator repairs it.
+     */
     public MigrationResult stamp(String target) {
         checkTarget(target);
         return underLock(work -> {
-            String stored = VersionTable.read(work);
-            int from = stored == null || graph.find(stored).isPresent() ? graph.positionOf(stored) : RevisionGraph.BASE;
-            int to = graph.resolve(target, from);
+            List<String> stored = VersionTable.readAll(work);
+            boolean known = stored.size() <= 1 && (stored.isEmpty() || graph.find(stored.get(0)).isPresent());
+            int to = graph.resolve(target, () -> {
+                if (!known) {
+                    throw new InvalidTargetException("'" + target + "' counts from the current revision, but "
+                            + "alembic_version holds " + stored + ". Stamp an id, head or base instead.");
+                }
+                return graph.positionOf(stored.isEmpty() ? null : stored.get(0));
+            });
+            String from = stored.isEmpty() ? null : String.join(", ", stored);
             createTables(work);
             Instant started = Instant.now();
             work.setAutoCommit(false);
             try {
                 VersionTable.replace(work, graph.idAt(to));
-                HistoryTable.record(work, new HistoryTable.Entry(graph.label(to), "stamp", stored, graph.idAt(to),
+                HistoryTable.record(work, new HistoryTable.Entry(targetWord(to), "stamp", from, graph.idAt(to),
                         null, started, Instant.now(), "success", null));
                 work.commit();
             } catch (SQLException | RuntimeException e) {
                 rollbackQuietly(work);
                 throw e;
             }
-            return new MigrationResult(stored, graph.idAt(to), List.of(), null);
+            return new MigrationResult(from, graph.idAt(to), List.of(), null);
         });
+    }
+
+    /** How a place is named as a target: {@code base} or the id. */
+    private String targetWord(int position) {
+        return position == RevisionGraph.BASE ? "base" : graph.idAt(position);
     }
 
     /** A target that names nothing is refused before any connection is made; relative ones wait for the database. */

@@ -155,11 +155,26 @@ public final class RevisionGraph {
             String fromName = anchored.group(1).equals("current") ? "the current revision " + label(from) : anchored.group(1);
             return step(from, anchored.group(2), anchored.group(3), word, fromName);
         }
+        return byPrefix(word);
+    }
+
+    /** As Alembic does, a target may be the start of one id; "00" starting several is an error naming them. */
+    private int byPrefix(String word) {
+        List<Revision> matches = word.isEmpty() ? List.of()
+                : chain.stream().filter(revision -> revision.id().startsWith(word)).toList();
+        if (matches.size() == 1) {
+            return positions.get(matches.get(0).id());
+        }
+        if (matches.size() > 1) {
+            throw new InvalidTargetException("'" + word + "' is ambiguous: it starts "
+                    + matches.stream().map(Revision::id).collect(Collectors.joining(", ")) + ". Give more of the id.");
+        }
         throw new InvalidTargetException("No revision '" + word + "'. " + validChoices());
     }
 
     private boolean isNamedPlace(String word) {
-        return word.equals("head") || word.equals("heads") || word.equals("base") || positions.containsKey(word);
+        return word.equals("head") || word.equals("heads") || word.equals("base") || positions.containsKey(word)
+                || chain.stream().filter(revision -> revision.id().startsWith(word)).count() == 1;
     }
 
     /** Whether resolving {@code target} needs the database's current revision. */
@@ -176,15 +191,22 @@ public final class RevisionGraph {
             throw new InvalidTargetException("'" + word + "' steps too far. " + validChoices());
         }
         int target = sign.equals("+") ? from + steps : from - steps;
-        if (target > chain.size() - 1) {
-            throw new InvalidTargetException("'" + word + "' goes past head: " + fromName + " is "
-                    + (chain.size() - 1 - from) + " step(s) below head " + head().id() + ". " + validChoices());
+        int head = chain.size() - 1;
+        if (target > head) {
+            int room = head - from;
+            throw new InvalidTargetException("'" + word + "' goes past head: " + fromName + (room == 0
+                    ? " is the head." : " is " + steps(room) + " below head " + head().id() + "."));
         }
         if (target < BASE) {
-            throw new InvalidTargetException("'" + word + "' goes past base: " + fromName + " is "
-                    + (from - BASE) + " step(s) above base. " + validChoices());
+            int room = from - BASE;
+            throw new InvalidTargetException("'" + word + "' goes past base: " + fromName + (from == BASE
+                    ? " is base itself." : " is " + steps(room) + " above base."));
         }
         return target;
+    }
+
+    private static String steps(int count) {
+        return count == 1 ? "1 step" : count + " steps";
     }
 
     /** The steps that take the database from one position up to a higher one, oldest first. */

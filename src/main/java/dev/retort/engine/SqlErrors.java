@@ -3,6 +3,7 @@ package dev.retort.engine;
 import org.postgresql.util.PSQLException;
 import org.postgresql.util.ServerErrorMessage;
 
+import java.net.UnknownHostException;
 import java.sql.SQLException;
 
 /** PostgreSQL's errors told in one line, pointing at the line of the statement where the server found the fault. */
@@ -14,9 +15,23 @@ public final class SqlErrors {
     public static String describe(SQLException error) {
         ServerErrorMessage server = error instanceof PSQLException psql ? psql.getServerErrorMessage() : null;
         String text = server != null && server.getMessage() != null ? server.getMessage() : String.valueOf(error.getMessage());
+        text = withUnknownHost(text.strip(), error);
+        if (text.endsWith(".")) {
+            text = text.substring(0, text.length() - 1);
+        }
         String state = error.getSQLState() == null ? "" : " (SQLSTATE " + error.getSQLState() + ")";
         String detail = server != null && server.getDetail() != null ? "; " + server.getDetail() : "";
         return text + state + detail;
+    }
+
+    /** pgjdbc says only "The connection attempt failed." for a host name that does not resolve; name it. */
+    private static String withUnknownHost(String text, Throwable error) {
+        for (Throwable cause = error.getCause(); cause != null; cause = cause.getCause()) {
+            if (cause instanceof UnknownHostException) {
+                return "Unknown host '" + cause.getMessage() + "'";
+            }
+        }
+        return text;
     }
 
     /** Like {@link #describe(SQLException)}, plus where in {@code sql} the error is, when the server says. */

@@ -31,18 +31,24 @@ final class VersionTable {
         }
     }
 
-    /** The revision id stored, {@code null} at base; several rows (Alembic's branches) are refused. */
-    static String read(Connection connection) throws SQLException {
-        if (!exists(connection)) {
-            return null;
-        }
+    /** Every row, as stored: none at base, one normally, several where Alembic kept branches. */
+    static List<String> readAll(Connection connection) throws SQLException {
         List<String> versions = new ArrayList<>();
+        if (!exists(connection)) {
+            return versions;
+        }
         try (Statement statement = connection.createStatement();
              ResultSet rows = statement.executeQuery("SELECT version_num FROM alembic_version ORDER BY version_num")) {
             while (rows.next()) {
                 versions.add(rows.getString(1));
             }
         }
+        return versions;
+    }
+
+    /** The revision id stored, {@code null} at base; several rows (Alembic's branches) are refused. */
+    static String read(Connection connection) throws SQLException {
+        List<String> versions = readAll(connection);
         if (versions.size() > 1) {
             throw new VersionStateException("alembic_version holds " + versions.size() + " rows " + versions
                     + ", as Alembic does for branches; Retort follows one straight chain. Keep the one row that is "

@@ -39,15 +39,16 @@ class CliCommandsTest {
         Cli.Result result = retort("upgrade", "head");
 
         assertThat(result.exitCode()).isEqualTo(ExitCodes.OK);
-        assertThat(result.outLines()).hasSize(7);
-        assertThat(result.outLines().subList(0, 6)).satisfiesExactly(
+        assertThat(result.outLines()).hasSize(8);
+        assertThat(result.outLines().get(0)).isEqualTo("Database: " + database.postgresUrl());
+        assertThat(result.outLines().subList(1, 7)).satisfiesExactly(
                 line -> assertThat(line).matches("Running upgrade  -> 001, create customers table \\.\\.\\. \\d+ ms"),
                 line -> assertThat(line).startsWith("Running upgrade 001 -> 002, create users table ... "),
                 line -> assertThat(line).startsWith("Running upgrade 002 -> 003, create audit_logs table ... "),
                 line -> assertThat(line).startsWith("Running upgrade 003 -> 004, add customer foreign keys ... "),
                 line -> assertThat(line).startsWith("Running upgrade 004 -> 005, add soft delete columns ... "),
                 line -> assertThat(line).startsWith("Running upgrade 005 -> 006, add check constraints ... "));
-        assertThat(result.outLines().get(6)).matches("Done: 6 revisions in .+; the database is at 006 \\(head\\)\\.");
+        assertThat(result.outLines().get(7)).matches("Done: 6 revisions in .+; the database is at 006 \\(head\\)\\.");
         assertThat(retort("current").out()).isEqualTo("006 (head)\n");
     }
 
@@ -57,15 +58,15 @@ class CliCommandsTest {
         assertThat(retort("current").out()).isEqualTo("003\n");
 
         Cli.Result down = retort("downgrade", "-1");
-        assertThat(down.outLines().get(0)).startsWith("Running downgrade 003 -> 002, create audit_logs table ... ");
+        assertThat(down.outLines().get(1)).startsWith("Running downgrade 003 -> 002, create audit_logs table ... ");
         assertThat(retort("current").out()).isEqualTo("002\n");
 
         assertThat(retort("upgrade", "+2").exitCode()).isZero();
         assertThat(retort("current").out()).isEqualTo("004\n");
 
         Cli.Result toBase = retort("downgrade", "base");
-        assertThat(toBase.outLines()).hasSize(5);
-        assertThat(toBase.outLines().get(3)).startsWith("Running downgrade 001 -> , create customers table ... ");
+        assertThat(toBase.outLines()).hasSize(6);
+        assertThat(toBase.outLines().get(4)).startsWith("Running downgrade 001 -> , create customers table ... ");
         assertThat(retort("current").out()).isEqualTo("<base>\n");
     }
 
@@ -156,8 +157,35 @@ class CliCommandsTest {
         Cli.Result result = retort("stamp", "002");
 
         assertThat(result.exitCode()).isZero();
-        assertThat(result.out()).isEqualTo("Stamped <base> -> 002 (no migration was run).\n");
+        assertThat(result.out()).isEqualTo("Database: " + database.postgresUrl()
+                + "\nStamped <base> -> 002 (no migration was run).\n");
         assertThat(retort("current").out()).isEqualTo("002\n");
+    }
+
+    @Test
+    void upgradingToBaseFromAboveSaysToDowngradeInstead() {
+        retort("upgrade", "002");
+
+        assertThat(retort("upgrade", "base").out()).isEqualTo(
+                "The database is at 002, ahead of <base>: nothing to upgrade. To go back, use downgrade base.\n");
+    }
+
+    @Test
+    void stampRepairsAnAlembicVersionWithTwoRowsAndHistoryTellsStampedRevisionsApart() throws Exception {
+        retort("upgrade", "001");
+        try (var connection = database.connect(); var statement = connection.createStatement()) {
+            statement.execute("INSERT INTO alembic_version VALUES ('002')");
+        }
+        assertThat(retort("current").exitCode()).isEqualTo(ExitCodes.FAILED);
+
+        Cli.Result stamp = retort("stamp", "002");
+
+        assertThat(stamp.exitCode()).as(stamp.err()).isZero();
+        assertThat(stamp.out()).endsWith("Stamped 001, 002 -> 002 (no migration was run).\n");
+        String history = retort("history", "-v", "-r", "001:002").out();
+        assertThat(history).contains("Rev: 002 (current)\nParent: 001\nPath: src/main/java/dev/retort/migrations/"
+                + "R002CreateUsersTable.java\nApplied: yes (no record in retort_history: stamped, or applied before Retort)\n");
+        assertThat(history).containsPattern("Rev: 001\nParent: <base>\nPath: .*\nApplied: \\d{4}-");
     }
 
     @Test

@@ -18,6 +18,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -150,6 +151,74 @@ class CliErrorsTest {
                     .contains("(application_name '");
         }
         assertThat(tables()).isEmpty();
+    }
+
+    @Test
+    void helpWorksOnEveryVerbAndAsAVerb() {
+        for (String verb : List.of("current", "history", "heads", "show", "upgrade", "downgrade", "stamp")) {
+            Cli.Result help = cli.run(verb, "--help");
+            assertThat(help.exitCode()).as(verb).isZero();
+            assertThat(help.out()).as(verb).startsWith("Usage: retort " + verb);
+        }
+        assertThat(cli.run("help", "upgrade").out()).startsWith("Usage: retort upgrade").contains("TARGET");
+        assertThat(cli.run("downgrade", "-V").out()).startsWith("retort ");
+    }
+
+    @Test
+    void noVerbAtAllPrintsTheUsageAndExitsTwo() {
+        Cli.Result result = cli.run();
+
+        assertThat(result.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(result.err()).startsWith("Usage: retort").contains("Commands:");
+    }
+
+    @Test
+    void anEmptyUrlIsRefusedInsteadOfFallingBackToTheEmbeddedDatabase() {
+        Cli.Result emptyOption = cli.withEnvironment(Map.of("DATABASE_URL", database.postgresUrl()))
+                .run("--url", "", "upgrade", "head");
+        assertThat(emptyOption.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(emptyOption.err()).isEqualTo("retort: error: --url is empty. Give postgresql://user:password@host:5432/"
+                + "database, or leave --url out to use the embedded PostgreSQL.\n");
+
+        Cli.Result emptyVariable = cli.withEnvironment(Map.of("DATABASE_URL", " ")).run("upgrade", "head");
+        assertThat(emptyVariable.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(emptyVariable.err()).contains("DATABASE_URL is empty").contains("unset DATABASE_URL");
+        assertThat(home.resolve(".retort")).as("no embedded database was made").doesNotExist();
+    }
+
+    @Test
+    void aReversedRangeIsAUsageError() {
+        Cli.Result result = cli.run("history", "-r", "003:002");
+
+        assertThat(result.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(result.err()).isEqualTo("retort: error: Range '003:002' is empty: 003 comes after 002. "
+                + "Write it oldest first, e.g. 002:004.\n");
+    }
+
+    @Test
+    void thePasswordFromPgpasswordIsUsedAndNeverShown() {
+        Cli withPassword = cli.withEnvironment(Map.of("PGPASSWORD", "env-s3cr3t"));
+
+        Cli.Result result = withPassword.run("--debug", "--url", "postgresql://deploy@localhost:1/app", "current");
+
+        assertThat(result.exitCode()).isEqualTo(ExitCodes.CANNOT_CONNECT);
+        assertThat(result.err()).doesNotContain("env-s3cr3t");
+        RetortCommand root = new RetortCommand(Migrations::all, Map.of("PGPASSWORD", "env-s3cr3t"), home);
+        root.url = "postgresql://deploy@localhost:1/app";
+        assertThat(root.connectionUrl().password()).isEqualTo("env-s3cr3t");
+        root.url = "postgresql://deploy:own@localhost:1/app";
+        assertThat(root.connectionUrl().password()).as("the URL's own password wins").isEqualTo("own");
+    }
+
+    @Test
+    void eachConnectionFailureSaysWhatToCheck() {
+        Cli.Result missing = cli.run("--url", "postgresql://postgres@localhost:" + database.port() + "/no_such_db", "current");
+        assertThat(missing.err()).contains("database \"no_such_db\" does not exist (SQLSTATE 3D000).")
+                .contains("Check the database name");
+
+        Cli.Result unknownHost = cli.run("--url", "postgresql://app@no-such-host.invalid/app", "current");
+        assertThat(unknownHost.exitCode()).isEqualTo(ExitCodes.CANNOT_CONNECT);
+        assertThat(unknownHost.err()).contains("Unknown host 'no-such-host.invalid' (SQLSTATE 08001).");
     }
 
     private List<String> tables() throws SQLException {

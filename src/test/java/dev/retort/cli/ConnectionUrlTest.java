@@ -121,10 +121,10 @@ class ConnectionUrlTest {
     void unreadableUrlIsOneLineThatNeverShowsThePassword(String text, String problem) {
         assertThatThrownBy(() -> ConnectionUrl.parse(text))
                 .isInstanceOf(InvalidUrlException.class)
-                .hasMessageStartingWith("invalid database URL '")
+                .hasMessageStartingWith("Invalid database URL '")
                 .hasMessageContaining(problem)
                 .hasMessageEndingWith("; give postgresql://user:password@host:5432/database"
-                        + " or jdbc:postgresql://host:5432/database")
+                        + " or jdbc:postgresql://host:5432/database.")
                 .hasMessageNotContaining("hun")
                 .hasMessageNotContaining("er2")
                 .hasMessageNotContaining("\n");
@@ -133,8 +133,20 @@ class ConnectionUrlTest {
     @Test
     void unreadableUrlIsRepeatedWithItsCredentialsHidden() {
         assertThatThrownBy(() -> ConnectionUrl.parse("mysql://root:hunter2@db/shop"))
-                .hasMessage("invalid database URL 'mysql://***@db/shop': Retort speaks to PostgreSQL; "
-                        + "give postgresql://user:password@host:5432/database or jdbc:postgresql://host:5432/database");
+                .hasMessage("Invalid database URL 'mysql://***@db/shop': Retort speaks to PostgreSQL; "
+                        + "give postgresql://user:password@host:5432/database or jdbc:postgresql://host:5432/database.");
+    }
+
+    @Test
+    void maskLeavesWordsThatMerelyContainThePasswordAndThePunctuationAfterAMaskedOne() {
+        ConnectionUrl common = ConnectionUrl.parse("postgresql://app:postgres@localhost:5499/app");
+        assertThat(ConnectionUrl.mask("Cannot connect to " + common.masked() + ": FATAL: password authentication"
+                + " failed for user \"app\" (postgres)", common))
+                .isEqualTo("Cannot connect to postgresql://app:***@localhost:5499/app: FATAL: password"
+                        + " authentication failed for user \"app\" (***)");
+        ConnectionUrl jdbc = ConnectionUrl.parse("jdbc:postgresql://localhost:5499/app?user=u&password=wrongpw");
+        assertThat(ConnectionUrl.mask("Cannot connect to " + jdbc.masked() + ": refused", jdbc))
+                .isEqualTo("Cannot connect to jdbc:postgresql://localhost:5499/app?user=u&password=***: refused");
     }
 
     @Test

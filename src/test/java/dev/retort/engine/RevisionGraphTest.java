@@ -51,6 +51,7 @@ class RevisionGraphTest {
             "001-2   | 006    | goes past base",
             "007     | 003    | No revision '007'",
             "3       | 003    | No revision '3'",
+            "00      | 003    | '00' is ambiguous: it starts 001, 002, 003, 004, 005, 006",
             "''      | 003    | No revision ''",
             "head+1x | 003    | No revision 'head+1x'",
             "head+1  | 003    | goes past head",
@@ -61,8 +62,30 @@ class RevisionGraphTest {
         int at = current.equals("<base>") ? RevisionGraph.BASE : graph.positionOf(current);
         assertThatThrownBy(() -> graph.resolve(target, at))
                 .isInstanceOf(InvalidTargetException.class)
-                .hasMessageContaining(reason)
-                .hasMessageContaining("Valid targets: head, base, 001, 002, 003, 004, 005, 006");
+                .hasMessageContaining(reason);
+    }
+
+    @Test
+    void saysHowFarTheEndIsAndWhatIsValid() {
+        assertThatThrownBy(() -> graph.resolve("+1", 5)).hasMessage(
+                "'+1' goes past head: the current revision 006 is the head.");
+        assertThatThrownBy(() -> graph.resolve("+3", 3)).hasMessage(
+                "'+3' goes past head: the current revision 004 is 2 steps below head 006.");
+        assertThatThrownBy(() -> graph.resolve("-1", RevisionGraph.BASE)).hasMessage(
+                "'-1' goes past base: the current revision <base> is base itself.");
+        assertThatThrownBy(() -> graph.resolve("001-2", 5)).hasMessage("'001-2' goes past base: 001 is 1 step above base.");
+        assertThatThrownBy(() -> graph.resolve("7", 5)).hasMessage("No revision '7'. Valid targets: head, base, "
+                + "001, 002, 003, 004, 005, 006, current, +N or -N (from the current revision), ID+N or ID-N.");
+    }
+
+    @Test
+    void aTargetMayBeTheStartOfOneIdAsInAlembic() {
+        RevisionGraph hashes = new RevisionGraph(List.of(FakeRevision.of("1975ea83b712", null),
+                FakeRevision.of("ae1027a6acf", "1975ea83b712"), FakeRevision.of("ae10b2c3", "ae1027a6acf")));
+        assertThat(hashes.label(hashes.resolve("1975", RevisionGraph.BASE))).isEqualTo("1975ea83b712");
+        assertThat(hashes.label(hashes.resolve("ae1027+1", RevisionGraph.BASE))).isEqualTo("ae10b2c3");
+        assertThatThrownBy(() -> hashes.resolve("ae10", RevisionGraph.BASE)).isInstanceOf(InvalidTargetException.class)
+                .hasMessage("'ae10' is ambiguous: it starts ae1027a6acf, ae10b2c3. Give more of the id.");
     }
 
     @Test
