@@ -12,9 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -62,7 +60,7 @@ class CliErrorsTest {
         assertThat(result.exitCode()).isEqualTo(ExitCodes.USAGE);
         assertThat(result.err()).isEqualTo("retort: error: No revision '007'. Valid targets: head, base, 001, 002, "
                 + "003, 004, 005, 006, current, +N or -N (from the current revision), ID+N or ID-N.\n");
-        assertThat(tables()).isEmpty();
+        assertThat(database.tables()).isEmpty();
     }
 
     @Test
@@ -71,7 +69,7 @@ class CliErrorsTest {
 
         assertThat(result.exitCode()).isEqualTo(ExitCodes.USAGE);
         assertThat(result.err()).hasLineCount(1).contains("'-1' goes past base");
-        assertThat(tables()).isEmpty();
+        assertThat(database.tables()).isEmpty();
     }
 
     @Test
@@ -126,12 +124,12 @@ class CliErrorsTest {
         assertThat(result.err()).hasLineCount(1).contains("column \"email\" of relation \"users\" already exists (SQLSTATE 42701)")
                 .contains("still at 002");
         assertThat(broken.run("--url", database.postgresUrl(), "current").out()).isEqualTo("002\n");
-        assertThat(tables()).doesNotContain("half_done");
+        assertThat(database.tables()).doesNotContain("half_done");
     }
 
     @Test
     void anUnknownRevisionInTheDatabaseExitsOne() throws SQLException {
-        execute("CREATE TABLE alembic_version (version_num varchar(32) PRIMARY KEY); INSERT INTO alembic_version VALUES ('ae1027a6acf')");
+        database.execute("CREATE TABLE alembic_version (version_num varchar(32) PRIMARY KEY); INSERT INTO alembic_version VALUES ('ae1027a6acf')");
 
         Cli.Result result = cli.run("--url", database.postgresUrl(), "current");
 
@@ -150,7 +148,7 @@ class CliErrorsTest {
                     .contains("Another migration holds the lock on this database: pid ")
                     .contains("(application_name '");
         }
-        assertThat(tables()).isEmpty();
+        assertThat(database.tables()).isEmpty();
     }
 
     @Test
@@ -219,22 +217,5 @@ class CliErrorsTest {
         Cli.Result unknownHost = cli.run("--url", "postgresql://app@no-such-host.invalid/app", "current");
         assertThat(unknownHost.exitCode()).isEqualTo(ExitCodes.CANNOT_CONNECT);
         assertThat(unknownHost.err()).contains("Unknown host 'no-such-host.invalid' (SQLSTATE 08001).");
-    }
-
-    private List<String> tables() throws SQLException {
-        List<String> names = new ArrayList<>();
-        try (Connection connection = database.connect(); Statement statement = connection.createStatement();
-             ResultSet rows = statement.executeQuery("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")) {
-            while (rows.next()) {
-                names.add(rows.getString(1));
-            }
-        }
-        return names;
-    }
-
-    private void execute(String sql) throws SQLException {
-        try (Connection connection = database.connect(); Statement statement = connection.createStatement()) {
-            statement.execute(sql);
-        }
     }
 }

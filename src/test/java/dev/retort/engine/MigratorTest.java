@@ -43,9 +43,9 @@ class MigratorTest {
         assertThat(result.to()).isEqualTo("003");
         assertThat(result.steps()).extracting(timing -> timing.step().describe()).containsExactly(
                 "upgrade  -> 001, create t001", "upgrade 001 -> 002, create t002", "upgrade 002 -> 003, create t003");
-        assertThat(tables()).contains("t001", "t002", "t003");
-        assertThat(query("SELECT version_num FROM alembic_version")).containsExactly("003");
-        assertThat(query("SELECT revision || ' ' || direction || ' ' || outcome || ' ' || length(checksum)"
+        assertThat(database.tables()).contains("t001", "t002", "t003");
+        assertThat(database.column("SELECT version_num FROM alembic_version")).containsExactly("003");
+        assertThat(database.column("SELECT revision || ' ' || direction || ' ' || outcome || ' ' || length(checksum)"
                 + " || ' ' || (db_user = current_user) FROM retort_history ORDER BY started_at"))
                 .containsExactly("001 upgrade success 64 true", "002 upgrade success 64 true", "003 upgrade success 64 true");
     }
@@ -64,11 +64,11 @@ class MigratorTest {
                 .hasMessageContaining("database is still at 002");
 
         assertThat(migrator.current()).isEqualTo("002");
-        assertThat(tables()).contains("t001", "t002").doesNotContain("t003");
-        assertThat(query("SELECT count(*) FROM pg_class WHERE relname = 'ix_t003'")).containsExactly("0");
-        assertThat(query("SELECT revision || ' ' || outcome FROM retort_history ORDER BY started_at"))
+        assertThat(database.tables()).contains("t001", "t002").doesNotContain("t003");
+        assertThat(database.column("SELECT count(*) FROM pg_class WHERE relname = 'ix_t003'")).containsExactly("0");
+        assertThat(database.column("SELECT revision || ' ' || outcome FROM retort_history ORDER BY started_at"))
                 .containsExactly("001 success", "002 success", "003 failed");
-        assertThat(query("SELECT error FROM retort_history WHERE outcome = 'failed'")).singleElement()
+        assertThat(database.column("SELECT error FROM retort_history WHERE outcome = 'failed'")).singleElement()
                 .asString().contains("no_such_column");
     }
 
@@ -100,27 +100,27 @@ class MigratorTest {
         assertThat(migrator.current()).isEqualTo("001");
         migrator.downgrade("base");
         assertThat(migrator.current()).isNull();
-        assertThat(query("SELECT count(*) FROM alembic_version")).containsExactly("0");
-        assertThat(tables()).containsExactlyInAnyOrder("alembic_version", "retort_history");
+        assertThat(database.column("SELECT count(*) FROM alembic_version")).containsExactly("0");
+        assertThat(database.tables()).containsExactlyInAnyOrder("alembic_version", "retort_history");
     }
 
     @Test
     void aBadTargetChangesNothingInTheDatabase() throws SQLException {
         assertThatThrownBy(() -> migrator(THREE_TABLES).upgrade("007")).isInstanceOf(InvalidTargetException.class);
         assertThatThrownBy(() -> migrator(THREE_TABLES).downgrade("-1")).isInstanceOf(InvalidTargetException.class);
-        assertThat(tables()).isEmpty();
+        assertThat(database.tables()).isEmpty();
     }
 
     @Test
     void currentReadsWithoutCreatingAnything() throws SQLException {
         assertThat(migrator(THREE_TABLES).current()).isNull();
-        assertThat(tables()).isEmpty();
+        assertThat(database.tables()).isEmpty();
     }
 
     @Test
     void aVersionThisRetortDoesNotKnowIsRefusedWithAHint() throws SQLException {
         migrator(THREE_TABLES).upgrade("001");
-        execute("UPDATE alembic_version SET version_num = 'ae1027a6acf'");
+        database.execute("UPDATE alembic_version SET version_num = 'ae1027a6acf'");
 
         assertThatThrownBy(() -> migrator(THREE_TABLES).current())
                 .isInstanceOf(VersionStateException.class)
@@ -131,12 +131,12 @@ class MigratorTest {
     @Test
     void twoVersionRowsAreRefusedAsBranches() throws SQLException {
         migrator(THREE_TABLES).upgrade("001");
-        execute("INSERT INTO alembic_version VALUES ('002')");
+        database.execute("INSERT INTO alembic_version VALUES ('002')");
 
         assertThatThrownBy(() -> migrator(THREE_TABLES).upgrade("head"))
                 .isInstanceOf(VersionStateException.class)
                 .hasMessageContaining("holds 2 rows [001, 002]");
-        assertThat(tables()).doesNotContain("t002");
+        assertThat(database.tables()).doesNotContain("t002");
     }
 
     @Test
@@ -145,8 +145,8 @@ class MigratorTest {
         migrator.stamp("002");
 
         assertThat(migrator.current()).isEqualTo("002");
-        assertThat(tables()).doesNotContain("t001", "t002");
-        assertThat(query("SELECT direction FROM retort_history")).containsExactly("stamp");
+        assertThat(database.tables()).doesNotContain("t001", "t002");
+        assertThat(database.column("SELECT direction FROM retort_history")).containsExactly("stamp");
 
         migrator.stamp("base");
         assertThat(migrator.current()).isNull();
@@ -175,14 +175,14 @@ class MigratorTest {
                     .hasMessageContaining("--lock-wait");
             assertThat(toldWaiting).singleElement().isEqualTo(Optional.of(new AdvisoryLock.Holder(pid, "long-running-deploy")));
         }
-        assertThat(tables()).isEmpty();
+        assertThat(database.tables()).isEmpty();
         assertThat(migrator.upgrade("head").to()).isEqualTo("003");
     }
 
     @Test
     void theLockIsReleasedWhenTheRunEnds() throws SQLException {
         migrator(THREE_TABLES).upgrade("head");
-        assertThat(query("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'")).containsExactly("0");
+        assertThat(database.column("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'")).containsExactly("0");
     }
 
     private int pidOf(Connection connection) throws SQLException {
@@ -191,26 +191,5 @@ class MigratorTest {
             rows.next();
             return rows.getInt(1);
         }
-    }
-
-    private List<String> tables() throws SQLException {
-        return query("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename");
-    }
-
-    private void execute(String sql) throws SQLException {
-        try (Connection connection = database.connect(); Statement statement = connection.createStatement()) {
-            statement.execute(sql);
-        }
-    }
-
-    private List<String> query(String sql) throws SQLException {
-        List<String> values = new ArrayList<>();
-        try (Connection connection = database.connect(); Statement statement = connection.createStatement();
-             ResultSet rows = statement.executeQuery(sql)) {
-            while (rows.next()) {
-                values.add(rows.getString(1));
-            }
-        }
-        return values;
     }
 }

@@ -10,11 +10,8 @@ import dev.retort.testing.TestPostgres.TestDatabase;
 import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
@@ -59,9 +56,9 @@ class StairwayTest {
         assertThat(objectsInPublic()).containsExactly(
                 "alembic_version (table)", "alembic_version_pkc (index)",
                 "retort_history (table)", "retort_history_pkey (index)");
-        assertThat(query("SELECT typname FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace"
+        assertThat(database.column("SELECT typname FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace"
                 + " WHERE n.nspname = 'public' AND t.typrelid = 0 AND t.typelem = 0")).as("enum and other types").isEmpty();
-        assertThat(query("SELECT proname FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace"
+        assertThat(database.column("SELECT proname FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace"
                 + " WHERE n.nspname = 'public'")).as("functions").isEmpty();
     }
 
@@ -73,21 +70,10 @@ class StairwayTest {
 
     /** Every relation (table, index, sequence, view) in public, with its kind. */
     private List<String> objectsInPublic() throws SQLException {
-        return query("""
+        return database.column("""
                 SELECT c.relname || ' (' || CASE c.relkind WHEN 'r' THEN 'table' WHEN 'i' THEN 'index'
                        WHEN 'S' THEN 'sequence' WHEN 'v' THEN 'view' ELSE c.relkind::text END || ')'
                 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
                 WHERE n.nspname = 'public' ORDER BY c.relname""");
-    }
-
-    private List<String> query(String sql) throws SQLException {
-        List<String> values = new ArrayList<>();
-        try (Connection connection = database.connect(); Statement statement = connection.createStatement();
-             ResultSet rows = statement.executeQuery(sql)) {
-            while (rows.next()) {
-                values.add(rows.getString(1));
-            }
-        }
-        return values;
     }
 }

@@ -7,8 +7,11 @@ import javax.sql.DataSource;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -74,6 +77,30 @@ public final class TestPostgres {
 
         public Connection connect() throws SQLException {
             return dataSource().getConnection();
+        }
+
+        /** Runs SQL in autocommit on a connection of its own: for setting a scene by hand. */
+        public void execute(String sql) throws SQLException {
+            try (Connection connection = connect(); Statement statement = connection.createStatement()) {
+                statement.execute(sql);
+            }
+        }
+
+        /** The first column of every row, as text. */
+        public List<String> column(String sql) throws SQLException {
+            List<String> values = new ArrayList<>();
+            try (Connection connection = connect(); Statement statement = connection.createStatement();
+                 ResultSet rows = statement.executeQuery(sql)) {
+                while (rows.next()) {
+                    values.add(rows.getString(1));
+                }
+            }
+            return values;
+        }
+
+        /** The tables in schema public, by name. */
+        public List<String> tables() throws SQLException {
+            return column("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename");
         }
     }
 }
