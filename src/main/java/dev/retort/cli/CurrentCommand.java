@@ -28,8 +28,8 @@ final class CurrentCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        RevisionGraph graph = root.graph();
         Migrator migrator = root.migrator(MigrationListener.SILENT);
+        RevisionGraph graph = migrator.graph();
         String current = migrator.current();
         PrintWriter out = spec.commandLine().getOut();
         if (verbose) {

@@ -37,6 +37,8 @@ final class DatabaseSession implements AutoCloseable {
                 dataSource = url.dataSource(APPLICATION_NAME);
             } else {
                 embedded = EmbeddedDatabase.start(home, embeddedWait, notices);
+                // Through our own URL rather than zonky's DataSource, so that application_name and timeouts are
+                // set as for any server.
                 dataSource = ConnectionUrl.parse("postgresql://postgres@localhost:" + embedded.port() + "/postgres")
                         .dataSource(APPLICATION_NAME);
             }

@@ -1,12 +1,13 @@
 package dev.retort.cli;
 
-import dev.retort.engine.MigrationResult;
+import dev.retort.engine.Migrator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
+import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 
 @Command(name = "downgrade", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class, description = {
@@ -27,9 +28,10 @@ final class DowngradeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        MigrationResult result = root.migrator(new ConsoleListener(spec.commandLine().getOut(), spec.commandLine().getErr(), root.session().describe()))
-                .downgrade(target);
-        RunSummary.print(spec.commandLine().getOut(), root.graph(), result);
+        root.graph().checkTarget(target); // before the embedded database is started for nothing
+        PrintWriter out = spec.commandLine().getOut();
+        Migrator migrator = root.migrator(new ConsoleListener(out, spec.commandLine().getErr(), root.session().describe()));
+        RunSummary.print(out, migrator.graph(), migrator.downgrade(target));
         return ExitCodes.OK;
     }
 }

@@ -5,20 +5,23 @@ import dev.retort.engine.Durations;
 import dev.retort.engine.LockNotAcquiredException;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
-import javax.sql.DataSource;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The PostgreSQL that runs when no URL is given: zonky's binaries from Maven Central, with the data kept in
@@ -45,13 +48,14 @@ final class EmbeddedDatabase implements AutoCloseable {
 
     /** Starts the embedded server under {@code home/.retort}, waiting at most {@code maxWait} for another Retort. */
     static EmbeddedDatabase start(Path home, Duration maxWait, PrintWriter notices) {
-        Path folder = home.resolve(".retort");
+        Path folder = home.toAbsolutePath().normalize().resolve(".retort");
         Path dataDirectory = folder.resolve("pg" + MAJOR_VERSION);
         FileChannel lockChannel = lockFolder(folder, maxWait, notices);
         try {
             stopOrphanedServer(dataDirectory);
             if (!Files.exists(dataDirectory.resolve("postgresql.conf"))) {
-                notices.println("Creating an embedded PostgreSQL " + MAJOR_VERSION + " in " + home.relativize(dataDirectory)
+                notices.println("Creating an embedded PostgreSQL " + MAJOR_VERSION + " in "
+                        + home.toAbsolutePath().normalize().relativize(dataDirectory)
                         + " (first run only; takes a few seconds)…");
                 notices.flush();
             }
@@ -69,16 +73,8 @@ final class EmbeddedDatabase implements AutoCloseable {
         }
     }
 
-    DataSource dataSource() {
-        return postgres.getPostgresDatabase();
-    }
-
     int port() {
         return postgres.getPort();
-    }
-
-    String describe() {
-        return "embedded PostgreSQL " + MAJOR_VERSION + " in " + folder.resolve("pg" + MAJOR_VERSION);
     }
 
     @Override
@@ -93,35 +89,48 @@ final class EmbeddedDatabase implements AutoCloseable {
     }
 
     private static FileChannel lockFolder(Path folder, Duration maxWait, PrintWriter notices) {
+        FileChannel channel = null;
         try {
             Files.createDirectories(folder);
-            FileChannel channel = FileChannel.open(folder.resolve("lock"),
+            channel = FileChannel.open(folder.resolve("lock"),
                     StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
             long deadline = System.nanoTime() + maxWait.toNanos();
-            FileLock lock = channel.tryLock();
+            FileLock lock = tryLock(channel);
             if (lock == null) {
                 notices.println("Waiting for another retort (pid " + ownerPid(channel) + ") that is using " + folder + "…");
                 notices.flush();
             }
             while (lock == null) {
                 if (System.nanoTime() > deadline) {
-                    String owner = ownerPid(channel);
-                    channel.close();
-                    throw new LockNotAcquiredException("Another retort (pid " + owner + ") is using the embedded "
-                            + "database in " + folder + "; waited " + Durations.format(maxWait)
+                    throw new LockNotAcquiredException("Another retort (pid " + ownerPid(channel) + ") is using the "
+                            + "embedded database in " + folder + "; waited " + Durations.format(maxWait)
                             + ". Let it finish, or wait longer with --lock-wait.");
                 }
                 TimeUnit.MILLISECONDS.sleep(100);
-                lock = channel.tryLock();
+                lock = tryLock(channel);
             }
             channel.truncate(0).write(ByteBuffer.wrap(Long.toString(ProcessHandle.current().pid())
                     .getBytes(StandardCharsets.US_ASCII)), 0);
             return channel;
         } catch (IOException e) {
+            closeQuietly(channel);
             throw new ConnectionFailedException("Could not lock " + folder + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {
+            closeQuietly(channel);
             Thread.currentThread().interrupt();
             throw new LockNotAcquiredException("Interrupted while waiting for " + folder);
+        } catch (RuntimeException e) {
+            closeQuietly(channel);
+            throw e;
+        }
+    }
+
+    /** Null when another holds it: another process, or (in a test JVM) another session of this one. */
+    private static FileLock tryLock(FileChannel channel) throws IOException {
+        try {
+            return channel.tryLock();
+        } catch (OverlappingFileLockException e) {
+            return null;
         }
     }
 
@@ -133,8 +142,9 @@ final class EmbeddedDatabase implements AutoCloseable {
 
     /**
      * A Retort killed with {@code kill -9} leaves its postmaster running, holding the data directory. We hold the
-     * folder's lock, so no live Retort owns that server: stop it (SIGTERM, PostgreSQL's smart shutdown, which is
-     * quick since its clients died with the old Retort; SIGKILL if it has not stopped within 30 s).
+     * folder's lock, so no live Retort owns that server: stop it. Only a process that is provably that server is
+     * touched: a postgres whose command line names this very data directory. A stale pid file whose pid now
+     * belongs to another cluster's server must never lead us to stop that one.
      */
     private static void stopOrphanedServer(Path dataDirectory) throws IOException {
         Path pidFile = dataDirectory.resolve("postmaster.pid");
@@ -144,20 +154,45 @@ final class EmbeddedDatabase implements AutoCloseable {
         Optional<ProcessHandle> postmaster = Files.readAllLines(pidFile).stream().findFirst()
                 .map(String::strip).filter(line -> line.matches("\\d+"))
                 .flatMap(pid -> ProcessHandle.of(Long.parseLong(pid)))
-                .filter(process -> process.info().command().map(c -> c.endsWith("postgres")).orElse(false));
-        if (postmaster.isEmpty()) {
-            return; // a stale pid file alone does not stop PostgreSQL from starting
+                .filter(process -> servesDataDirectory(process, dataDirectory));
+        if (postmaster.isPresent()) {
+            stop(postmaster.get());
+        } else {
+            // Stale: its pid is gone or now someone else's. PostgreSQL would refuse to start while that pid lives.
+            Files.deleteIfExists(pidFile);
         }
-        ProcessHandle process = postmaster.get();
-        process.destroy();
+    }
+
+    private static boolean servesDataDirectory(ProcessHandle process, Path dataDirectory) {
+        ProcessHandle.Info info = process.info();
+        boolean isPostgres = info.command().map(command -> command.endsWith("postgres")).orElse(false);
+        List<String> arguments = info.arguments().map(List::of).orElse(List.of());
+        int flag = arguments.indexOf("-D");
+        return isPostgres && flag >= 0 && flag + 1 < arguments.size()
+                && Path.of(arguments.get(flag + 1)).toAbsolutePath().normalize().equals(dataDirectory);
+    }
+
+    /**
+     * SIGINT is PostgreSQL's fast shutdown: it ends any session still open (a psql the user left behind) instead
+     * of waiting for it, as SIGTERM's smart shutdown would. SIGKILL only if that has not worked within 30 s.
+     */
+    private static void stop(ProcessHandle postmaster) {
         try {
-            process.onExit().get(30, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            process.destroyForcibly();
+            new ProcessBuilder("kill", "-INT", Long.toString(postmaster.pid())).start().waitFor();
+            postmaster.onExit().get(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ConnectionFailedException("Interrupted while stopping a leftover embedded PostgreSQL", e);
+        } catch (IOException | ExecutionException | TimeoutException e) {
+            postmaster.destroyForcibly();
+            postmaster.onExit().join();
         }
     }
 
     private static void closeQuietly(FileChannel channel) {
+        if (channel == null) {
+            return;
+        }
         try {
             channel.close();
         } catch (IOException ignored) {

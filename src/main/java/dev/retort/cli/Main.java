@@ -1,6 +1,7 @@
 package dev.retort.cli;
 
 import dev.retort.engine.ConnectionFailedException;
+import dev.retort.engine.LockNotAcquiredException;
 import dev.retort.engine.RetortException;
 import dev.retort.engine.Revision;
 import dev.retort.migrations.Migrations;
@@ -52,7 +53,17 @@ public final class Main {
         try {
             return new CommandLine.RunLast().execute(parseResult);
         } finally {
+            closeQuietly(root, parseResult.commandSpec().commandLine().getErr());
+        }
+    }
+
+    /** A failure to stop the embedded server must not replace the command's own result or error. */
+    private static void closeQuietly(RetortCommand root, PrintWriter err) {
+        try {
             root.closeSession();
+        } catch (RuntimeException e) {
+            err.println("retort: warning: the embedded PostgreSQL did not stop cleanly (" + e.getMessage()
+                    + "); the next retort will stop it.");
         }
     }
 
@@ -60,7 +71,7 @@ public final class Main {
     private static int reportUsageError(ParameterException error, String[] args) {
         CommandLine failed = error.getCommandLine();
         String message = sentence(error.getMessage());
-        if (error instanceof UnmatchedArgumentException unmatched && unmatched.isUnknownOption() == false
+        if (error instanceof UnmatchedArgumentException unmatched && !unmatched.isUnknownOption()
                 && failed.getCommandSpec().parent() == null && !unmatched.getUnmatched().isEmpty()) {
             message = "Unknown command '" + unmatched.getUnmatched().get(0) + "'. Commands: "
                     + String.join(", ", failed.getSubcommands().keySet()) + ".";
@@ -82,6 +93,9 @@ public final class Main {
         int exitCode = ExitCodes.of(error);
         String hint = exitCode == ExitCodes.FAILED && !(error instanceof RetortException)
                 ? " (an unexpected error; run again with --debug for details)" : "";
+        if (error instanceof LockNotAcquiredException && !message.contains("--lock-wait")) {
+            message += " Let it finish, or wait longer with --lock-wait.";
+        }
         if (error instanceof ConnectionFailedException && url != null) {
             message = "Cannot connect to " + url.masked() + ": " + sentence(message) + " " + connectionHint(error);
         }

@@ -117,9 +117,7 @@ public final class RetortCommand implements Callable<Integer> {
     }
 
     Migrator migrator(MigrationListener listener) {
-        RevisionGraph graph = graph();
-        Duration wait = lockWait();
-        return new Migrator(session().dataSource(), graph, listener, wait);
+        return new Migrator(session().dataSource(), graph(), listener, lockWait);
     }
 
     void closeSession() {

@@ -28,6 +28,7 @@ final class StampCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        root.graph().checkTarget(target); // before the embedded database is started for nothing
         MigrationResult result = root.migrator(MigrationListener.SILENT).stamp(target);
         spec.commandLine().getOut().println("Database: " + root.session().describe());
         spec.commandLine().getOut().println("Stamped " + (result.from() == null ? "<base>" : result.from()) + " -> "

@@ -48,6 +48,7 @@ public final class AdvisoryLock implements AutoCloseable {
      */
     public static AdvisoryLock acquire(Connection connection, Duration maxWait, Consumer<Optional<Holder>> onWait)
             throws SQLException {
+        connection.setAutoCommit(true); // a waiter must hold no transaction, whatever its pool's default
         long deadline = System.nanoTime() + maxWait.toNanos();
         Duration pause = FIRST_POLL;
         boolean told = false;
@@ -60,7 +61,7 @@ public final class AdvisoryLock implements AutoCloseable {
             if (left <= 0) {
                 String who = holder(connection).map(Holder::toString).orElse("a session that has just ended");
                 throw new LockNotAcquiredException("Another migration holds the lock on this database: " + who
-                        + "; waited " + Durations.format(maxWait) + ". Let it finish, or wait longer with --lock-wait.");
+                        + "; waited " + Durations.format(maxWait) + ".");
             }
             sleep(Math.min(pause.toNanos(), left));
             pause = pause.multipliedBy(2).compareTo(LONGEST_POLL) > 0 ? LONGEST_POLL : pause.multipliedBy(2);
@@ -104,12 +105,22 @@ public final class AdvisoryLock implements AutoCloseable {
         }
     }
 
-    /** Releases the lock. Closing the connection would release it too; this makes the release explicit. */
+    /**
+     * Releases the lock. If the release fails, the session is aborted instead: a pooled connection that went back
+     * to its pool still holding the lock would be the one stale lock this design promises never to leave.
+     */
     @Override
     public void close() throws SQLException {
+        boolean released = false;
         try (PreparedStatement statement = connection.prepareStatement("SELECT pg_advisory_unlock(?)")) {
             statement.setLong(1, KEY);
-            statement.execute();
+            try (ResultSet rows = statement.executeQuery()) {
+                released = rows.next() && rows.getBoolean(1);
+            }
+        } finally {
+            if (!released) {
+                connection.abort(Runnable::run);
+            }
         }
     }
 }

@@ -2,6 +2,7 @@ package dev.retort.engine;
 
 import java.util.Locale;
 
+/** Which way a step moves the database along the chain. */
 public enum Direction {
     UPGRADE, DOWNGRADE;
 

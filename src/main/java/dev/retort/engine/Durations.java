@@ -8,6 +8,8 @@ import java.util.regex.Pattern;
 /** Durations as people write them on a command line: {@code 500ms}, {@code 1s}, {@code 2m}, {@code 60} (seconds). */
 public final class Durations {
 
+    /** Longer than any sensible wait, short enough that deadline arithmetic in nanoseconds cannot overflow. */
+    private static final Duration MAX = Duration.ofDays(7);
     private static final Pattern TEXT = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|min|h)?");
 
     private Durations() {
@@ -27,6 +29,9 @@ public final class Durations {
             case "m", "min" -> amount * 60_000;
             default -> amount * 3_600_000;
         };
+        if (millis > MAX.toMillis()) {
+            throw new IllegalArgumentException("'" + text + "' is longer than the 7 days a wait may last");
+        }
         return Duration.ofMillis(Math.round(millis));
     }
 

@@ -58,7 +58,7 @@ public final class Migrator {
     }
 
     public MigrationResult upgrade(String target) {
-        checkTarget(target);
+        graph.checkTarget(target);
         return underLock(work -> {
             int from = graph.positionOf(knownRevision(VersionTable.read(work)));
             int to = graph.resolve(target, from);
@@ -74,7 +74,7 @@ public final class Migrator {
     }
 
     public MigrationResult downgrade(String target) {
-        checkTarget(target);
+        graph.checkTarget(target);
         return underLock(work -> {
             int from = graph.positionOf(knownRevision(VersionTable.read(work)));
             int to = graph.resolve(target, from);
@@ -95,7 +95,7 @@ public final class Migrator {
      * how an operator repairs it.
      */
     public MigrationResult stamp(String target) {
-        checkTarget(target);
+        graph.checkTarget(target);
         return underLock(work -> {
             List<String> stored = VersionTable.readAll(work);
             boolean known = stored.size() <= 1 && (stored.isEmpty() || graph.find(stored.get(0)).isPresent());
@@ -116,7 +116,7 @@ public final class Migrator {
                         null, started, Instant.now(), "success", null));
                 work.commit();
             } catch (SQLException | RuntimeException e) {
-                rollbackQuietly(work);
+                rollbackQuietly(work); // alembic_version stays as it was, rows and all
                 throw e;
             }
             return new MigrationResult(from, graph.idAt(to), List.of(), null);
@@ -126,13 +126,6 @@ public final class Migrator {
     /** How a place is named as a target: {@code base} or the id. */
     private String targetWord(int position) {
         return position == RevisionGraph.BASE ? "base" : graph.idAt(position);
-    }
-
-    /** A target that names nothing is refused before any connection is made; relative ones wait for the database. */
-    private void checkTarget(String target) {
-        if (!RevisionGraph.isRelativeToCurrent(target)) {
-            graph.resolve(target, RevisionGraph.BASE);
-        }
     }
 
     private MigrationResult nothingDone(int at, String note) {
@@ -150,7 +143,7 @@ public final class Migrator {
             throw new VersionStateException("The database is at revision '" + stored + "', which is not in this "
                     + "Retort's revisions (" + graph.revisions().get(0).id() + " … " + graph.head().id() + "). Is this "
                     + "the right database, or was it migrated by a newer version of the project? If you know its "
-                    + "real state, set it with 'retort stamp REV'.");
+                    + "real state, stamp the revision it is at.");
         }
         return stored;
     }
@@ -240,6 +233,9 @@ public final class Migrator {
     /** Runs {@code work} on its own connection while a second connection holds the migration lock. */
     private <T> T underLock(Work<T> work) {
         try (Connection lockConnection = open(); Connection workConnection = open()) {
+            // Autocommit until a step begins, whatever the pool's default: the version tables must be created
+            // outside any step's transaction, or a failed first step would roll them back with itself.
+            workConnection.setAutoCommit(true);
             try (AdvisoryLock ignored = AdvisoryLock.acquire(lockConnection, lockWait, listener::waitingForLock)) {
                 return work.on(workConnection);
             }

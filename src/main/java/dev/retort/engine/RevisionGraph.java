@@ -177,6 +177,16 @@ public final class RevisionGraph {
                 || chain.stream().filter(revision -> revision.id().startsWith(word)).count() == 1;
     }
 
+    /**
+     * Refuses a target that names nothing, without the database: only {@code current} and {@code +N}/{@code -N}
+     * need to know where the database is, so every other mistake is reported before a connection is made.
+     */
+    public void checkTarget(String target) {
+        if (!isRelativeToCurrent(target)) {
+            resolve(target, BASE);
+        }
+    }
+
     /** Whether resolving {@code target} needs the database's current revision. */
     public static boolean isRelativeToCurrent(String target) {
         String word = target == null ? "" : target.strip();
@@ -190,7 +200,7 @@ public final class RevisionGraph {
         } catch (NumberFormatException e) {
             throw new InvalidTargetException("'" + word + "' steps too far. " + validChoices());
         }
-        int target = sign.equals("+") ? from + steps : from - steps;
+        long target = sign.equals("+") ? (long) from + steps : (long) from - steps;
         int head = chain.size() - 1;
         if (target > head) {
             int room = head - from;
@@ -202,7 +212,7 @@ public final class RevisionGraph {
             throw new InvalidTargetException("'" + word + "' goes past base: " + fromName + (from == BASE
                     ? " is base itself." : " is " + steps(room) + " above base."));
         }
-        return target;
+        return (int) target;
     }
 
     private static String steps(int count) {

@@ -52,7 +52,7 @@ final class VersionTable {
         if (versions.size() > 1) {
             throw new VersionStateException("alembic_version holds " + versions.size() + " rows " + versions
                     + ", as Alembic does for branches; Retort follows one straight chain. Keep the one row that is "
-                    + "true and delete the others, or set it with 'retort stamp REV'.");
+                    + "true and delete the others, or stamp the revision the schema is really at.");
         }
         return versions.isEmpty() ? null : versions.get(0);
     }

@@ -64,6 +64,17 @@ class CliErrorsTest {
     }
 
     @Test
+    void aBadTargetWithNoUrlDoesNotEvenStartTheEmbeddedDatabase() {
+        for (String[] args : List.of(new String[] {"upgrade", "007"}, new String[] {"downgrade", "00"},
+                new String[] {"stamp", "head+1"})) {
+            Cli.Result result = cli.run(args);
+            assertThat(result.exitCode()).as(String.join(" ", args)).isEqualTo(ExitCodes.USAGE);
+            assertThat(result.err()).as(String.join(" ", args)).hasLineCount(1);
+        }
+        assertThat(home.resolve(".retort")).doesNotExist();
+    }
+
+    @Test
     void downgradingPastBaseIsAUsageError() throws SQLException {
         Cli.Result result = cli.run("--url", database.postgresUrl(), "downgrade", "-1");
 
@@ -146,7 +157,8 @@ class CliErrorsTest {
             assertThat(result.exitCode()).isEqualTo(ExitCodes.LOCK_NOT_ACQUIRED);
             assertThat(result.err()).contains("Waiting for the migration lock, held by pid ")
                     .contains("Another migration holds the lock on this database: pid ")
-                    .contains("(application_name '");
+                    .contains("(application_name '")
+                    .contains("; waited 200 ms. Let it finish, or wait longer with --lock-wait.");
         }
         assertThat(database.tables()).isEmpty();
     }

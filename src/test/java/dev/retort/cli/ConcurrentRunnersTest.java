@@ -3,7 +3,9 @@ package dev.retort.cli;
 import dev.retort.engine.AdvisoryLock;
 import dev.retort.testing.TestPostgres;
 import dev.retort.testing.TestPostgres.TestDatabase;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.BufferedReader;
@@ -15,16 +17,25 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Two real runner processes upgrading one database at once: each revision is applied exactly once. */
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
 class ConcurrentRunnersTest {
 
     @TempDir
     Path home;
+
+    private final List<Process> runners = new ArrayList<>();
+
+    @AfterEach
+    void stopRunnersLeftByAFailure() {
+        runners.forEach(Process::destroyForcibly);
+    }
 
     @Test
     void twoRunnersApplyEachRevisionOnceAndTheSecondFindsNothingLeftToDo() throws Exception {
@@ -36,6 +47,7 @@ class ConcurrentRunnersTest {
              AdvisoryLock ignored = AdvisoryLock.acquire(gate, Duration.ZERO, waiting -> { })) {
             first = JavaProcess.start(home, Main.class, "--url", database.postgresUrl(), "upgrade", "head");
             second = JavaProcess.start(home, Main.class, "--url", database.postgresUrl(), "upgrade", "head");
+            runners.addAll(List.of(first, second));
             awaitStderrLine(first, "Waiting for the migration lock");
             awaitStderrLine(second, "Waiting for the migration lock");
         }

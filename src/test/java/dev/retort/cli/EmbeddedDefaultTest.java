@@ -1,15 +1,22 @@
 package dev.retort.cli;
 
+import dev.retort.testing.TestPostgres;
+import dev.retort.testing.TestPostgres.TestDatabase;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** With no URL, Retort runs on an embedded PostgreSQL whose data persists under .retort/ between commands. */
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
 class EmbeddedDefaultTest {
 
     @TempDir
@@ -48,6 +55,25 @@ class EmbeddedDefaultTest {
         }
         Cli.Result afterwards = Cli.shipped(home).run("current");
         assertThat(afterwards.out()).as(afterwards.err()).isEqualTo("<base>\n");
+    }
+
+    @Test
+    void aStalePidFileNamingAnotherServerIsClearedWithoutTouchingThatServer() throws Exception {
+        assertThat(Cli.shipped(home).run("current").exitCode()).isZero();
+        TestDatabase bystander = TestPostgres.newDatabase("bystander");
+        long bystanderPostmaster;
+        try (Connection connection = bystander.connect(); Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery("SELECT pg_backend_pid()")) {
+            rows.next();
+            bystanderPostmaster = ProcessHandle.of(rows.getLong(1)).flatMap(ProcessHandle::parent).orElseThrow().pid();
+        }
+        Files.writeString(home.resolve(".retort/pg17/postmaster.pid"), bystanderPostmaster + "\n" + home + "\n");
+
+        Cli.Result next = Cli.shipped(home).run("current");
+
+        assertThat(next.exitCode()).as(next.err()).isZero();
+        assertThat(ProcessHandle.of(bystanderPostmaster)).as("the other server still runs").isPresent();
+        assertThat(bystander.tables()).isEmpty();
     }
 
     @Test

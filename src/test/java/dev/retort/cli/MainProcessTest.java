@@ -1,6 +1,7 @@
 package dev.retort.cli;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
@@ -10,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The real entry point, as a separate process: what reaches stdout and stderr before System.exit, and the exit code. */
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
 class MainProcessTest {
 
     @TempDir

@@ -73,6 +73,56 @@ class MigratorTest {
     }
 
     @Test
+    void theVersionRowMovesInTheStepsOwnTransaction() throws SQLException {
+        Revision stealsTheVersion = new FakeRevision("002", "001", "steals the version",
+                List.of("CREATE TABLE t002 (id int)", "DELETE FROM alembic_version"), List.of("DROP TABLE t002"));
+        Migrator migrator = migrator(List.of(THREE_TABLES.get(0), stealsTheVersion));
+        migrator.upgrade("001");
+
+        assertThatThrownBy(() -> migrator.upgrade("head"))
+                .isInstanceOf(MigrationFailedException.class)
+                .hasMessageContaining("touched 0 rows instead of 1");
+
+        assertThat(migrator.current()).isEqualTo("001");
+        assertThat(database.tables()).doesNotContain("t002");
+    }
+
+    @Test
+    void theHistoryRowIsWrittenInTheStepsOwnTransaction() throws SQLException {
+        Migrator migrator = migrator(THREE_TABLES);
+        migrator.upgrade("001");
+        database.execute("ALTER TABLE retort_history ADD CONSTRAINT no_002 CHECK (revision <> '002') NOT VALID");
+
+        assertThatThrownBy(() -> migrator.upgrade("head")).isInstanceOf(MigrationFailedException.class);
+
+        assertThat(migrator.current()).isEqualTo("001");
+        assertThat(database.tables()).doesNotContain("t002");
+    }
+
+    @Test
+    void aStampThatCannotBeRecordedChangesNothing() throws SQLException {
+        Migrator migrator = migrator(THREE_TABLES);
+        migrator.upgrade("001");
+        database.execute("ALTER TABLE retort_history ADD CONSTRAINT no_stamp CHECK (direction <> 'stamp') NOT VALID");
+
+        assertThatThrownBy(() -> migrator.stamp("003")).isInstanceOf(DatabaseException.class);
+
+        assertThat(migrator.current()).isEqualTo("001");
+    }
+
+    @Test
+    void stampReplacesManyLongBranchRows() throws SQLException {
+        Migrator migrator = migrator(THREE_TABLES);
+        migrator.upgrade("001");
+        database.execute("INSERT INTO alembic_version VALUES ('1975ea83b712'), ('ae1027a6acf1'), ('27c6a30d7c24')");
+
+        MigrationResult result = migrator.stamp("002");
+
+        assertThat(result.from()).isEqualTo("001, 1975ea83b712, 27c6a30d7c24, ae1027a6acf1");
+        assertThat(migrator.current()).isEqualTo("002");
+    }
+
+    @Test
     void upgradingToARevisionBehindTheCurrentOneChangesNothingAndSaysSo() throws SQLException {
         Migrator migrator = migrator(THREE_TABLES);
         migrator.upgrade("head");
@@ -172,7 +222,7 @@ class MigratorTest {
             assertThatThrownBy(() -> migrator.upgrade("head"))
                     .isInstanceOf(LockNotAcquiredException.class)
                     .hasMessageContaining("pid " + pid + " (application_name 'long-running-deploy')")
-                    .hasMessageContaining("--lock-wait");
+                    .hasMessageContaining("waited 300 ms");
             assertThat(toldWaiting).singleElement().isEqualTo(Optional.of(new AdvisoryLock.Holder(pid, "long-running-deploy")));
         }
         assertThat(database.tables()).isEmpty();

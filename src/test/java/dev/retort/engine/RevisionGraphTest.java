@@ -57,6 +57,8 @@ class RevisionGraphTest {
             "head+1  | 003    | goes past head",
             "base-1  | 003    | goes past base",
             "+99999999999 | 003 | steps too far",
+            "+2147483647 | 003 | goes past head",
+            "-2147483647 | 003 | goes past base",
     })
     void refusesTargetsThatNameNothingAndSaysWhatIsValid(String target, String current, String reason) {
         int at = current.equals("<base>") ? RevisionGraph.BASE : graph.positionOf(current);

@@ -1,0 +1,51 @@
+package dev.retort.engine;
+
+import dev.retort.testing.TestPostgres;
+import dev.retort.testing.TestPostgres.TestDatabase;
+import org.junit.jupiter.api.Test;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class AdvisoryLockTest {
+
+    private final TestDatabase database = TestPostgres.newDatabase("advisory_lock");
+
+    @Test
+    void closeReleasesTheLockWhileTheConnectionStaysOpen() throws SQLException {
+        try (Connection first = database.connect(); Connection second = database.connect()) {
+            AdvisoryLock lock = AdvisoryLock.acquire(first, Duration.ZERO, holder -> { });
+            assertThatThrownBy(() -> AdvisoryLock.acquire(second, Duration.ZERO, holder -> { }))
+                    .isInstanceOf(LockNotAcquiredException.class);
+
+            lock.close();
+
+            assertThat(first.isClosed()).isFalse();
+            AdvisoryLock.acquire(second, Duration.ZERO, holder -> { }).close();
+        }
+    }
+
+    @Test
+    void aWaiterHoldsNoTransactionWhateverItsConnectionDefaultWas() throws SQLException {
+        try (Connection connection = database.connect()) {
+            connection.setAutoCommit(false);
+            AdvisoryLock.acquire(connection, Duration.ZERO, holder -> { }).close();
+            assertThat(connection.getAutoCommit()).isTrue();
+        }
+    }
+
+    @Test
+    void theLockBelongsToOneDatabaseAndItsHolderIsLookedUpThereOnly() throws SQLException {
+        TestDatabase other = TestPostgres.newDatabase("advisory_lock_other");
+        try (Connection elsewhere = other.connect();
+             AdvisoryLock ignored = AdvisoryLock.acquire(elsewhere, Duration.ZERO, holder -> { });
+             Connection here = database.connect()) {
+            assertThat(AdvisoryLock.holder(here)).isEmpty();
+            AdvisoryLock.acquire(here, Duration.ZERO, holder -> { }).close();
+        }
+    }
+}
