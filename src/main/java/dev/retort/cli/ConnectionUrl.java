@@ -45,12 +45,6 @@ public record ConnectionUrl(String jdbcUrl, String user, String password, String
     private static final Pattern OTHER_SCHEME = Pattern.compile("(?i)(jdbc:)?[a-z][a-z0-9+.-]*://.*");
     private static final Pattern HOST_NAME = Pattern.compile("[A-Za-z0-9._-]+|\\[[0-9A-Fa-f:.]+]");
     private static final Pattern PORT = Pattern.compile("[0-9]{1,5}");
-    /** {@code password=…} in a query string (also pgjdbc's {@code sslpassword}), up to the next parameter. */
-    private static final Pattern QUERY_PASSWORD = Pattern.compile("(?i)([?&](?:ssl)?password=)[^&\\s]*");
-    /** {@code ://user:password@} in free text; the password runs to the last {@code @} before a path or a space. */
-    /** In free text, a {@code password=} not masked yet; one that is must keep the punctuation after it. */
-    private static final Pattern UNMASKED_QUERY_PASSWORD = Pattern.compile("(?i)([?&](?:ssl)?password=)(?!\\*\\*\\*)[^&\\s]*");
-    private static final Pattern USERINFO_PASSWORD = Pattern.compile("(://[^\\s/?#@:]*:)[^\\s/?#]*@");
     /** The libpq parameters pgjdbc knows under another name. */
     private static final Map<String, String> LIBPQ_TO_PGJDBC = Map.of(
             "application_name", PGProperty.APPLICATION_NAME.getName(),
@@ -89,7 +83,7 @@ public record ConnectionUrl(String jdbcUrl, String user, String password, String
         String masked = hasUserInfo && credentials.password() != null
                 ? given.substring(0, given.indexOf(':', restStart) + 1) + "***" + given.substring(at) : given;
         return new ConnectionUrl("jdbc:postgresql://" + hosts + "/" + database + query.passedOn(), user, password,
-                QUERY_PASSWORD.matcher(masked).replaceAll("$1***"));
+                PasswordMask.queryPasswords(masked));
     }
 
     /**
@@ -112,30 +106,6 @@ public record ConnectionUrl(String jdbcUrl, String user, String password, String
             dataSource.setConnectTimeout(DEFAULT_CONNECT_TIMEOUT_SECONDS);
         }
         return dataSource;
-    }
-
-    /**
-     * The text with the URL's password taken out: as given, percent-encoded, and wherever a URL or a
-     * {@code password=} parameter shows one. For messages from the driver or the server before they are printed.
-     * The password is taken out where it stands as a whole word, not inside other words: a password such as
-     * {@code postgres} must not turn {@code postgresql://} into {@code ***ql://}.
-     *
-     * @param url the URL in use, or null when there is none (URL-shaped passwords are still taken out)
-     */
-    public static String mask(String text, ConnectionUrl url) {
-        if (text == null) {
-            return null;
-        }
-        String masked = text;
-        if (url != null && url.password() != null && !url.password().isEmpty()) {
-            String encoded = URLEncoder.encode(url.password(), StandardCharsets.UTF_8);
-            for (String form : List.of(url.password(), encoded, encoded.replace("+", "%20"))) {
-                masked = Pattern.compile("(?<![\\p{Alnum}])" + Pattern.quote(form) + "(?![\\p{Alnum}])")
-                        .matcher(masked).replaceAll("***");
-            }
-        }
-        masked = USERINFO_PASSWORD.matcher(masked).replaceAll("$1***@");
-        return UNMASKED_QUERY_PASSWORD.matcher(masked).replaceAll("$1***");
     }
 
     /** This URL with {@code password} when it names none itself: how {@code PGPASSWORD} is honoured. */
@@ -284,7 +254,7 @@ public record ConnectionUrl(String jdbcUrl, String user, String password, String
      * the problem never quotes a piece of the URL: a "port" may be half of a password.
      */
     private static InvalidUrlException invalid(String given, String problem) {
-        String shown = QUERY_PASSWORD.matcher(given).replaceAll("$1***");
+        String shown = PasswordMask.queryPasswords(given);
         int start = shown.indexOf("//") < 0 ? 0 : shown.indexOf("//") + 2;
         int at = shown.lastIndexOf('@');
         if (at >= start) {

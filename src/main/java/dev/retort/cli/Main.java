@@ -100,12 +100,12 @@ public final class Main {
             message = "Cannot connect to " + url.masked() + ": " + sentence(message) + " " + connectionHint(error);
         }
         // An InvalidUrlException is written never to hold the password; masking it would garble its examples.
-        err.println("retort: error: " + (error instanceof InvalidUrlException ? message : ConnectionUrl.mask(message, url))
+        err.println("retort: error: " + (error instanceof InvalidUrlException ? message : PasswordMask.mask(message, url))
                 + hint);
         if (root.debug()) {
             StringWriter trace = new StringWriter();
             error.printStackTrace(new PrintWriter(trace));
-            err.print(ConnectionUrl.mask(trace.toString(), url));
+            err.print(PasswordMask.mask(trace.toString(), url));
         }
         err.flush();
         return exitCode;
