@@ -36,7 +36,7 @@ final class CurrentCommand implements Callable<Integer> {
             out.println("Current revision for " + root.session().describe() + ":");
         }
         if (current == null) {
-            out.println("<base>");
+            out.println(RevisionGraph.BASE_LABEL);
         } else if (verbose) {
             out.print(RevisionText.block(graph, graph.find(current).orElseThrow(), null,
                     RevisionText.applied(migrator.appliedRevisions().get(current), true)));

@@ -20,7 +20,7 @@ final class RevisionText {
 
     /** {@code 002 -> 003 (head) (current), create audit_logs table}. */
     static String line(RevisionGraph graph, Revision revision, String current) {
-        return (revision.revises() == null ? "<base>" : revision.revises()) + " -> " + revision.id()
+        return RevisionGraph.labelOf(revision.revises()) + " -> " + revision.id()
                 + markers(graph, revision, current) + ", " + revision.message();
     }
 
@@ -41,7 +41,7 @@ final class RevisionText {
     static String block(RevisionGraph graph, Revision revision, String current, String applied) {
         StringBuilder text = new StringBuilder()
                 .append("Rev: ").append(label(graph, revision, current)).append('\n')
-                .append("Parent: ").append(revision.revises() == null ? "<base>" : revision.revises()).append('\n')
+                .append("Parent: ").append(RevisionGraph.labelOf(revision.revises())).append('\n')
                 .append("Path: ").append(revision.path()).append('\n');
         if (applied != null) {
             text.append("Applied: ").append(applied).append('\n');

@@ -19,7 +19,7 @@ final class RunSummary {
             return;
         }
         Duration total = result.steps().stream().map(MigrationResult.StepTiming::took).reduce(Duration.ZERO, Duration::plus);
-        String at = result.to() == null ? "<base>" : result.to() + (graph.isHead(result.to()) ? " (head)" : "");
+        String at = graph.labelWithHead(result.to());
         out.println("Done: " + result.steps().size() + (result.steps().size() == 1 ? " revision" : " revisions")
                 + " in " + Durations.format(total) + "; the database is at " + at + ".");
     }

@@ -2,6 +2,7 @@ package dev.retort.cli;
 
 import dev.retort.engine.MigrationListener;
 import dev.retort.engine.MigrationResult;
+import dev.retort.engine.RevisionGraph;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
@@ -31,8 +32,8 @@ final class StampCommand implements Callable<Integer> {
         root.graph().checkTarget(target); // before the embedded database is started for nothing
         MigrationResult result = root.migrator(MigrationListener.SILENT).stamp(target);
         spec.commandLine().getOut().println("Database: " + root.session().describe());
-        spec.commandLine().getOut().println("Stamped " + (result.from() == null ? "<base>" : result.from()) + " -> "
-                + (result.to() == null ? "<base>" : result.to()) + " (no migration was run).");
+        spec.commandLine().getOut().println("Stamped " + RevisionGraph.labelOf(result.from()) + " -> "
+                + RevisionGraph.labelOf(result.to()) + " (no migration was run).");
         return ExitCodes.OK;
     }
 }

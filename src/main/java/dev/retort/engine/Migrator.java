@@ -67,7 +67,7 @@ public final class Migrator {
                         + ": nothing to upgrade. To go back, use downgrade " + targetWord(to) + ".");
             }
             if (to == from) {
-                return nothingDone(from, "Already at " + label(from) + ": nothing to upgrade.");
+                return nothingDone(from, "Already at " + graph.labelWithHead(graph.idAt(from)) + ": nothing to upgrade.");
             }
             return run(work, from, graph.upgradePath(from, to));
         });
@@ -83,7 +83,7 @@ public final class Migrator {
                         + "current revision " + graph.label(from) + ". To go forward, use upgrade " + targetWord(to) + ".");
             }
             if (to == from) {
-                return nothingDone(from, "Already at " + label(from) + ": nothing to downgrade.");
+                return nothingDone(from, "Already at " + graph.labelWithHead(graph.idAt(from)) + ": nothing to downgrade.");
             }
             return run(work, from, graph.downgradePath(from, to));
         });
@@ -132,10 +132,6 @@ public final class Migrator {
         return new MigrationResult(graph.idAt(at), graph.idAt(at), List.of(), note);
     }
 
-    private String label(int position) {
-        String label = graph.label(position);
-        return position >= 0 && graph.isHead(label) ? label + " (head)" : label;
-    }
 
     /** The stored revision, checked against the chain: an id we do not know means the wrong database or Retort. */
     private String knownRevision(String stored) {
@@ -175,7 +171,7 @@ public final class Migrator {
             recordFailure(work, entry(step, checksum, started, "failed", reason));
             listener.stepFailed(step, took);
             throw new MigrationFailedException(step, "Running " + step.describe() + " failed: " + reason
-                    + ". Rolled back: the database is still at " + (step.from() == null ? "<base>" : step.from()) + ".",
+                    + ". Rolled back: the database is still at " + RevisionGraph.labelOf(step.from()) + ".",
                     e);
         }
         Duration took = Duration.ofNanos(System.nanoTime() - startNanos);

@@ -21,6 +21,8 @@ import java.util.stream.Collectors;
 public final class RevisionGraph {
 
     public static final int BASE = -1;
+    /** How base is written, as Alembic writes it. */
+    public static final String BASE_LABEL = "<base>";
     public static final String MAX_ID_LENGTH_REASON = "alembic_version.version_num is varchar(32)";
 
     private static final Pattern RELATIVE = Pattern.compile("([+-])(\\d+)");
@@ -56,7 +58,7 @@ public final class RevisionGraph {
                 throw new RevisionGraphException("Two revisions have the id " + id + ": "
                         + clash.path() + " and " + revision.path() + ". Give one of them the next free id.");
             }
-            String parentKey = revision.revises() == null ? "<base>" : revision.revises();
+            String parentKey = labelOf(revision.revises());
             Revision sibling = byParent.putIfAbsent(parentKey, revision);
             if (sibling != null) {
                 throw new RevisionGraphException("Revisions " + sibling.id() + " and " + id + " both revise "
@@ -74,7 +76,7 @@ public final class RevisionGraph {
             throw new RevisionGraphException("The revision list is empty: there is nothing to migrate to.");
         }
         List<Revision> ordered = new ArrayList<>();
-        for (Revision next = byParent.get("<base>"); next != null; next = byParent.get(next.id())) {
+        for (Revision next = byParent.get(BASE_LABEL); next != null; next = byParent.get(next.id())) {
             ordered.add(next);
         }
         if (ordered.size() != byId.size()) {
@@ -245,7 +247,17 @@ public final class RevisionGraph {
     }
 
     public String label(int position) {
-        return position == BASE ? "<base>" : chain.get(position).id();
+        return position == BASE ? BASE_LABEL : chain.get(position).id();
+    }
+
+    /** An id as printed: {@code <base>} for none. */
+    public static String labelOf(String id) {
+        return id == null ? BASE_LABEL : id;
+    }
+
+    /** An id as {@code current} prints it: {@code 006 (head)}, {@code 003}, or {@code <base>}. */
+    public String labelWithHead(String id) {
+        return id != null && isHead(id) ? id + " (head)" : labelOf(id);
     }
 
     public String validChoices() {
