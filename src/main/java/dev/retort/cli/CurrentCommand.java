@@ -12,7 +12,8 @@ import picocli.CommandLine.Model.CommandSpec;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 
-@Command(name = "current", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class, description = {
+@Command(name = "current", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        description = {
         "Show the revision the database is at, e.g. \"006 (head)\".",
         "Prints \"<base>\" when no revision is applied."})
 final class CurrentCommand implements Callable<Integer> {
@@ -23,7 +24,8 @@ final class CurrentCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = {"-v", "--verbose"}, description = "Also show its parent, source, message, and when and by whom it was applied.")
+    @Option(names = {"-v", "--verbose"},
+            description = "Also show its parent, source, message, and when and by whom it was applied.")
     boolean verbose;
 
     @Override

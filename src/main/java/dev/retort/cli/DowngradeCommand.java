@@ -10,7 +10,8 @@ import picocli.CommandLine.Spec;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 
-@Command(name = "downgrade", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class, description = {
+@Command(name = "downgrade", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        description = {
         "Downgrade the database to TARGET (e.g. -1, 002, base).",
         "",
         "Newest revision first, each in its own transaction. A downgrade drops what its revision created: "
@@ -23,14 +24,17 @@ final class DowngradeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(paramLabel = "TARGET", description = "base (undo every revision), a revision id such as 002, -N (N steps down from the current revision), or ID-N.")
+    @Parameters(paramLabel = "TARGET",
+            description = "base (undo every revision), a revision id such as 002, -N (N steps down from the current "
+                    + "revision), or ID-N.")
     String target;
 
     @Override
     public Integer call() {
         root.graph().checkTarget(target); // before the embedded database is started for nothing
         PrintWriter out = spec.commandLine().getOut();
-        Migrator migrator = root.migrator(new ConsoleListener(out, spec.commandLine().getErr(), root.session().describe()));
+        ConsoleListener listener = new ConsoleListener(out, spec.commandLine().getErr(), root.session().describe());
+        Migrator migrator = root.migrator(listener);
         RunSummary.print(out, migrator.graph(), migrator.downgrade(target));
         return ExitCodes.OK;
     }

@@ -97,7 +97,8 @@ final class EmbeddedDatabase implements AutoCloseable {
             long deadline = System.nanoTime() + maxWait.toNanos();
             FileLock lock = tryLock(channel);
             if (lock == null) {
-                notices.println("Waiting for another retort (pid " + ownerPid(channel) + ") that is using " + folder + "…");
+                notices.println("Waiting for another retort (pid " + ownerPid(channel) + ") that is using "
+                        + folder + "…");
                 notices.flush();
             }
             while (lock == null) {

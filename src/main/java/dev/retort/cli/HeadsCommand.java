@@ -9,7 +9,8 @@ import picocli.CommandLine.Spec;
 
 import java.util.concurrent.Callable;
 
-@Command(name = "heads", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class, description = {"Show the head: the newest revision, where 'upgrade head' goes.", "Needs no database."})
+@Command(name = "heads", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        description = {"Show the head: the newest revision, where 'upgrade head' goes.", "Needs no database."})
 final class HeadsCommand implements Callable<Integer> {
 
     @ParentCommand

@@ -16,7 +16,8 @@ import java.io.PrintWriter;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-@Command(name = "history", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class, description = {
+@Command(name = "history", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        description = {
         "List the revisions, newest first: \"002 -> 003 (head), create audit_logs table\".",
         "Reads the database only for -v, -i, or a range that names current or +N/-N."})
 final class HistoryCommand implements Callable<Integer> {
@@ -27,14 +28,16 @@ final class HistoryCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = {"-v", "--verbose"}, description = "Show each revision's parent, source, message, and when and by whom it was applied.")
+    @Option(names = {"-v", "--verbose"},
+            description = "Show each revision's parent, source, message, and when and by whom it was applied.")
     boolean verbose;
 
     @Option(names = {"-i", "--indicate-current"}, description = "Mark the revision the database is at with (current).")
     boolean indicateCurrent;
 
     @Option(names = {"-r", "--rev-range"}, paramLabel = "FROM:TO",
-            description = "Only revisions from FROM to TO, both included; either may be left out, e.g. 002:004, 003:, :current.")
+            description = "Only revisions from FROM to TO, both included; either may be left out, "
+                    + "e.g. 002:004, 003:, :current.")
     String range;
 
     @Override

@@ -37,7 +37,8 @@ public final class Main {
     }
 
     /** A configured command line; tests call {@code execute} on it with their own output streams. */
-    public static CommandLine commandLine(Supplier<List<Revision>> revisions, Map<String, String> environment, Path home) {
+    public static CommandLine commandLine(Supplier<List<Revision>> revisions, Map<String, String> environment,
+                                          Path home) {
         return commandLine(new RetortCommand(revisions, environment, home));
     }
 
@@ -100,8 +101,8 @@ public final class Main {
             message = "Cannot connect to " + url.masked() + ": " + sentence(message) + " " + connectionHint(error);
         }
         // An InvalidUrlException is written never to hold the password; masking it would garble its examples.
-        err.println("retort: error: " + (error instanceof InvalidUrlException ? message : PasswordMask.mask(message, url))
-                + hint);
+        String shown = error instanceof InvalidUrlException ? message : PasswordMask.mask(message, url);
+        err.println("retort: error: " + shown + hint);
         if (root.debug()) {
             StringWriter trace = new StringWriter();
             error.printStackTrace(new PrintWriter(trace));
@@ -113,7 +114,8 @@ public final class Main {
 
     /** What to check, by what the server or driver said (SQLSTATE class 28 is authentication, 3D000 no database). */
     private static String connectionHint(Exception error) {
-        String state = error.getCause() instanceof SQLException sql && sql.getSQLState() != null ? sql.getSQLState() : "";
+        String state = error.getCause() instanceof SQLException sql && sql.getSQLState() != null
+                ? sql.getSQLState() : "";
         String text = String.valueOf(error.getMessage());
         if (text.contains("no password was provided")) {
             return "The server asks for a password: give it in the URL or in PGPASSWORD.";

@@ -27,7 +27,8 @@ import java.util.function.Supplier;
         description = {
                 "Schema migrations for PostgreSQL, with Alembic's verbs.",
                 "",
-                "With no --url and no DATABASE_URL, Retort runs on an embedded PostgreSQL whose data it keeps in .retort/."},
+                "With no --url and no DATABASE_URL, Retort runs on an embedded PostgreSQL whose data it keeps in "
+                        + ".retort/ beside the retort script."},
         subcommands = {
                 CurrentCommand.class, HistoryCommand.class, HeadsCommand.class, ShowCommand.class,
                 UpgradeCommand.class, DowngradeCommand.class, StampCommand.class, HelpCommand.class},
@@ -58,8 +59,10 @@ public final class RetortCommand implements Callable<Integer> {
                     + "Default: $DATABASE_URL, else the embedded PostgreSQL in .retort/.")
     String url;
 
-    @Option(names = "--lock-wait", scope = ScopeType.INHERIT, paramLabel = "DURATION", converter = DurationConverter.class,
-            description = "How long to wait for another runner's migration lock, e.g. 500ms, 10s, 2m (a bare number is seconds). Default: 60s.")
+    @Option(names = "--lock-wait", scope = ScopeType.INHERIT, paramLabel = "DURATION",
+            converter = DurationConverter.class,
+            description = "How long to wait for another runner's migration lock, e.g. 500ms, 10s, 2m "
+                    + "(a bare number is seconds). Default: 60s.")
     Duration lockWait = Migrator.DEFAULT_LOCK_WAIT;
 
     @Option(names = "--debug", scope = ScopeType.INHERIT,

@@ -58,6 +58,7 @@ final class RevisionText {
             return WHEN.format(record.appliedAt()) + " by " + record.dbUser() + " in "
                     + Durations.format(Duration.ofMillis(record.durationMs()));
         }
-        return databaseIsPastIt ? "yes (no record in retort_history: stamped, or applied before Retort)" : "not applied";
+        return databaseIsPastIt
+                ? "yes (no record in retort_history: stamped, or applied before Retort)" : "not applied";
     }
 }

@@ -18,7 +18,8 @@ final class RunSummary {
             out.println(result.note());
             return;
         }
-        Duration total = result.steps().stream().map(MigrationResult.StepTiming::took).reduce(Duration.ZERO, Duration::plus);
+        Duration total = result.steps().stream().map(MigrationResult.StepTiming::took)
+                .reduce(Duration.ZERO, Duration::plus);
         String at = graph.labelWithHead(result.to());
         out.println("Done: " + result.steps().size() + (result.steps().size() == 1 ? " revision" : " revisions")
                 + " in " + Durations.format(total) + "; the database is at " + at + ".");

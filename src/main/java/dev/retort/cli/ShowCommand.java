@@ -11,7 +11,8 @@ import picocli.CommandLine.Spec;
 
 import java.util.concurrent.Callable;
 
-@Command(name = "show", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class, description = {"Show one revision: id, parent, source file and message.",
+@Command(name = "show", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        description = {"Show one revision: id, parent, source file and message.",
         "Needs no database, except for 'current' and +N/-N, which are read from it."})
 final class ShowCommand implements Callable<Integer> {
 

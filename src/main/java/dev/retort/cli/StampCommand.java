@@ -11,7 +11,8 @@ import picocli.CommandLine.Spec;
 
 import java.util.concurrent.Callable;
 
-@Command(name = "stamp", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class, description = {
+@Command(name = "stamp", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        description = {
         "Record TARGET as the database's revision without running any migration.",
         "",
         "For a database whose schema you know to be at TARGET already (built by hand, restored from a dump). "

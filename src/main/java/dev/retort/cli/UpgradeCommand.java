@@ -10,7 +10,8 @@ import picocli.CommandLine.Spec;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 
-@Command(name = "upgrade", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class, description = {
+@Command(name = "upgrade", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        description = {
         "Upgrade the database to TARGET (e.g. head, 003, +1).",
         "",
         "Each revision runs in its own transaction: a failed one is rolled back and leaves the database at the "
@@ -24,14 +25,16 @@ final class UpgradeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(paramLabel = "TARGET", description = "head, a revision id such as 003, +N (N steps up from the current revision), or ID+N.")
+    @Parameters(paramLabel = "TARGET",
+            description = "head, a revision id such as 003, +N (N steps up from the current revision), or ID+N.")
     String target;
 
     @Override
     public Integer call() {
         root.graph().checkTarget(target); // before the embedded database is started for nothing
         PrintWriter out = spec.commandLine().getOut();
-        Migrator migrator = root.migrator(new ConsoleListener(out, spec.commandLine().getErr(), root.session().describe()));
+        ConsoleListener listener = new ConsoleListener(out, spec.commandLine().getErr(), root.session().describe());
+        Migrator migrator = root.migrator(listener);
         RunSummary.print(out, migrator.graph(), migrator.upgrade(target));
         return ExitCodes.OK;
     }

@@ -10,6 +10,7 @@ final class VersionProvider implements IVersionProvider {
     public String[] getVersion() {
         return new String[] {
                 "retort " + RetortVersion.get(),
-                "embedded PostgreSQL " + EmbeddedDatabase.MAJOR_VERSION + ", Java " + System.getProperty("java.version")};
+                "embedded PostgreSQL " + EmbeddedDatabase.MAJOR_VERSION + ", Java "
+                        + System.getProperty("java.version")};
     }
 }

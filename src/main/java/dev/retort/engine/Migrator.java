@@ -67,7 +67,8 @@ public final class Migrator {
                         + ": nothing to upgrade. To go back, use downgrade " + targetWord(to) + ".");
             }
             if (to == from) {
-                return nothingDone(from, "Already at " + graph.labelWithHead(graph.idAt(from)) + ": nothing to upgrade.");
+                return nothingDone(from, "Already at " + graph.labelWithHead(graph.idAt(from))
+                        + ": nothing to upgrade.");
             }
             return run(work, from, graph.upgradePath(from, to));
         });
@@ -80,10 +81,12 @@ public final class Migrator {
             int to = graph.resolve(target, from);
             if (to > from) {
                 throw new InvalidTargetException("Cannot downgrade to " + graph.label(to) + ": it is ahead of the "
-                        + "current revision " + graph.label(from) + ". To go forward, use upgrade " + targetWord(to) + ".");
+                        + "current revision " + graph.label(from) + ". To go forward, use upgrade " + targetWord(to)
+                        + ".");
             }
             if (to == from) {
-                return nothingDone(from, "Already at " + graph.labelWithHead(graph.idAt(from)) + ": nothing to downgrade.");
+                return nothingDone(from, "Already at " + graph.labelWithHead(graph.idAt(from))
+                        + ": nothing to downgrade.");
             }
             return run(work, from, graph.downgradePath(from, to));
         });
