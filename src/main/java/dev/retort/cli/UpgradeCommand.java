@@ -7,7 +7,6 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
-import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 
 @Command(name = "upgrade", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
@@ -31,11 +30,6 @@ final class UpgradeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        root.graph().checkTarget(target); // before the embedded database is started for nothing
-        PrintWriter out = spec.commandLine().getOut();
-        ConsoleListener listener = new ConsoleListener(out, spec.commandLine().getErr(), root.session().describe());
-        Migrator migrator = root.migrator(listener);
-        RunSummary.print(out, migrator.graph(), migrator.upgrade(target));
-        return ExitCodes.OK;
+        return MigrationRun.execute(root, spec, target, Migrator::upgrade);
     }
 }
