@@ -45,6 +45,9 @@ public record ConnectionUrl(String jdbcUrl, String user, String password, String
     private static final Pattern OTHER_SCHEME = Pattern.compile("(?i)(jdbc:)?[a-z][a-z0-9+.-]*://.*");
     private static final Pattern HOST_NAME = Pattern.compile("[A-Za-z0-9._-]+|\\[[0-9A-Fa-f:.]+]");
     private static final Pattern PORT = Pattern.compile("[0-9]{1,5}");
+    /** What libpq and pgjdbc accept; anything else would only fail later, at connect time, as exit 4. */
+    private static final List<String> SSL_MODES =
+            List.of("disable", "allow", "prefer", "require", "verify-ca", "verify-full");
     /** The libpq parameters pgjdbc knows under another name. */
     private static final Map<String, String> LIBPQ_TO_PGJDBC = Map.of(
             "application_name", PGProperty.APPLICATION_NAME.getName(),
@@ -204,6 +207,9 @@ public record ConnectionUrl(String jdbcUrl, String user, String password, String
                 int equals = parameter.indexOf('=');
                 String name = decoded(equals < 0 ? parameter : parameter.substring(0, equals), jdbc, given);
                 String value = decoded(equals < 0 ? "" : parameter.substring(equals + 1), jdbc, given);
+                if (name.equals("sslmode") && !SSL_MODES.contains(value)) {
+                    throw invalid(given, "sslmode must be one of " + String.join(", ", SSL_MODES));
+                }
                 if (name.equals("user")) {
                     user = value;
                 } else if (name.equals("password")) {

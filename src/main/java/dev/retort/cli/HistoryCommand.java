@@ -64,7 +64,7 @@ final class HistoryCommand implements Callable<Integer> {
                 continue;
             }
             out.print(verbose
-                    ? RevisionText.block(graph, revision, current,
+                    ? RevisionText.block(graph, revision, indicateCurrent ? current : null,
                             RevisionText.applied(applied.get(revision.id()), position <= currentPosition)) + "\n"
                     : RevisionText.line(graph, revision, indicateCurrent ? current : null) + "\n");
         }

@@ -120,7 +120,7 @@ class CliCommandsTest {
     void verboseHistoryAndCurrentTellWhenAndByWhomEachRevisionWasApplied() {
         retort("upgrade", "002");
 
-        String history = retort("history", "-v").out();
+        String history = retort("history", "-v", "-i").out();
         assertThat(history).contains("""
                 Rev: 002 (current)
                 Parent: 001
@@ -182,7 +182,7 @@ class CliCommandsTest {
 
         assertThat(stamp.exitCode()).as(stamp.err()).isZero();
         assertThat(stamp.out()).endsWith("Stamped 001, 002 -> 002 (no migration was run).\n");
-        String history = retort("history", "-v", "-r", "001:002").out();
+        String history = retort("history", "-v", "-i", "-r", "001:002").out();
         assertThat(history).contains("Rev: 002 (current)\nParent: 001\nPath: src/main/java/dev/retort/migrations/"
                 + "R002CreateUsersTable.java\nApplied: yes (no record in retort_history: stamped, or applied before Retort)\n");
         assertThat(history).containsPattern("Rev: 001\nParent: <base>\nPath: .*\nApplied: \\d{4}-");

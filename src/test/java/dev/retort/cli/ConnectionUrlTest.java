@@ -131,6 +131,15 @@ class ConnectionUrlTest {
     }
 
     @Test
+    void anSslModeNeitherLibpqNorPgjdbcKnowsIsRefusedAtOnce() {
+        assertThatThrownBy(() -> ConnectionUrl.parse("postgresql://app:hunter2@db/app?sslmode=bogus"))
+                .isInstanceOf(InvalidUrlException.class)
+                .hasMessageContaining("sslmode must be one of disable, allow, prefer, require, verify-ca, verify-full")
+                .hasMessageNotContaining("hunter2");
+        assertThat(ConnectionUrl.parse("postgresql://app@db/app?sslmode=verify-full").jdbcUrl()).endsWith("?sslmode=verify-full");
+    }
+
+    @Test
     void unreadableUrlIsRepeatedWithItsCredentialsHidden() {
         assertThatThrownBy(() -> ConnectionUrl.parse("mysql://root:hunter2@db/shop"))
                 .hasMessage("Invalid database URL 'mysql://***@db/shop': Retort speaks to PostgreSQL; "
