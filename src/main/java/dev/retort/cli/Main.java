@@ -118,10 +118,10 @@ public final class Main {
                 ? sql.getSQLState() : "";
         String text = String.valueOf(error.getMessage());
         if (text.contains("no password was provided")) {
-            return "The server asks for a password: give it in the URL or in PGPASSWORD.";
+            return "The server asks for a password: give it in the URL, in PGPASSWORD or in ~/.pgpass.";
         }
         if (state.startsWith("28")) {
-            return "Check the user and the password (given in the URL or in PGPASSWORD).";
+            return "Check the user and the password (from the URL, PGPASSWORD or ~/.pgpass).";
         }
         if (state.equals("3D000")) {
             return "Check the database name; a new database must be created first (createdb).";
