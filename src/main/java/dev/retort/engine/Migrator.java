@@ -135,7 +135,6 @@ public final class Migrator {
         return new MigrationResult(graph.idAt(at), graph.idAt(at), List.of(), note);
     }
 
-
     /** The stored revision, checked against the chain: an id we do not know means the wrong database or Retort. */
     private String knownRevision(String stored) {
         if (stored != null && graph.find(stored).isEmpty()) {
