@@ -49,7 +49,7 @@ final class DatabaseSession implements AutoCloseable {
     /** Where we are connected, fit to print: the URL with its password masked, or the embedded folder. */
     String describe() {
         return url != null ? url.masked() : "embedded PostgreSQL " + EmbeddedDatabase.MAJOR_VERSION + " in "
-                + home.toAbsolutePath().normalize().resolve(".retort");
+                + EmbeddedDatabase.folder(home);
     }
 
     @Override

@@ -48,7 +48,7 @@ final class EmbeddedDatabase implements AutoCloseable {
 
     /** Starts the embedded server under {@code home/.retort}, waiting at most {@code maxWait} for another Retort. */
     static EmbeddedDatabase start(Path home, Duration maxWait, PrintWriter notices) {
-        Path folder = home.toAbsolutePath().normalize().resolve(".retort");
+        Path folder = folder(home);
         Path dataDirectory = folder.resolve("pg" + MAJOR_VERSION);
         FileChannel lockChannel = lockFolder(folder, maxWait, notices);
         try {
@@ -71,6 +71,11 @@ final class EmbeddedDatabase implements AutoCloseable {
                     + e.getMessage() + ". Give a server with --url or DATABASE_URL, or delete " + folder
                     + " to start afresh (its data is lost).", e);
         }
+    }
+
+    /** Where the embedded database keeps its data and its lock: {@code .retort} under {@code home}. */
+    static Path folder(Path home) {
+        return home.toAbsolutePath().normalize().resolve(".retort");
     }
 
     int port() {

@@ -70,6 +70,7 @@ public final class RetortCommand implements Callable<Integer> {
     boolean debug;
 
     private DatabaseSession session;
+    private RevisionGraph graph;
 
     public RetortCommand(Supplier<List<Revision>> revisions, Map<String, String> environment, Path home) {
         this.revisions = revisions;
@@ -86,7 +87,10 @@ public final class RetortCommand implements Callable<Integer> {
 
     /** The revision chain; building it checks it, so a broken list is reported before any database work. */
     RevisionGraph graph() {
-        return new RevisionGraph(revisions.get());
+        if (graph == null) {
+            graph = new RevisionGraph(revisions.get());
+        }
+        return graph;
     }
 
     /**
