@@ -33,10 +33,24 @@ final class HistoryTable {
                 retort_version text NOT NULL,
                 outcome text NOT NULL,
                 error text,
+                part text,
                 CONSTRAINT retort_history_pkey PRIMARY KEY (id),
                 CONSTRAINT ck_retort_history_direction CHECK (direction IN ('upgrade', 'downgrade', 'stamp')),
-                CONSTRAINT ck_retort_history_outcome CHECK (outcome IN ('success', 'failed'))
+                CONSTRAINT ck_retort_history_outcome CHECK (outcome IN ('success', 'failed', 'progress'))
             )""";
+
+    private static final String PART_COMMENT = "COMMENT ON COLUMN retort_history.part IS 'For an online step''s "
+            + "progress row, the statement it records, e.g. 3/8: CREATE INDEX CONCURRENTLY …; NULL for a whole step'";
+
+    /**
+     * Brings a table made by Retort 0.1's first cut up to date: {@code part} and the {@code progress} outcome came
+     * with online steps.
+     */
+    private static final List<String> UPGRADES = List.of(
+            "ALTER TABLE retort_history ADD COLUMN IF NOT EXISTS part text",
+            "ALTER TABLE retort_history DROP CONSTRAINT IF EXISTS ck_retort_history_outcome, ADD CONSTRAINT "
+                    + "ck_retort_history_outcome CHECK (outcome IN ('success', 'failed', 'progress'))",
+            PART_COMMENT);
 
     /** Said once, when the table is made, so that a DBA who finds it in psql ({@code \\d+}) knows what it is. */
     private static final List<String> COMMENTS = List.of(
@@ -51,33 +65,56 @@ final class HistoryTable {
             "COMMENT ON COLUMN retort_history.duration_ms IS 'finished_at - started_at, in milliseconds'",
             "COMMENT ON COLUMN retort_history.db_user IS 'The database role that ran the step'",
             "COMMENT ON COLUMN retort_history.retort_version IS 'The Retort version that ran the step'",
-            "COMMENT ON COLUMN retort_history.outcome IS 'success, or failed (then rolled back: the database stayed at from_revision)'",
+            "COMMENT ON COLUMN retort_history.outcome IS 'success; failed (rolled back or undone: the database stayed at from_revision); or progress (one statement of an online step done)'",
             "COMMENT ON COLUMN retort_history.error IS 'PostgreSQL''s error for a failed step; NULL on success'",
             "COMMENT ON COLUMN retort_history.id IS 'Row id: a uuid, so the table owns no sequence'");
 
     private static final String INSERT = """
             INSERT INTO retort_history (revision, direction, from_revision, to_revision, checksum,
-                                        started_at, finished_at, duration_ms, retort_version, outcome, error)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
+                                        started_at, finished_at, duration_ms, retort_version, outcome, error, part)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
 
-    /** What is recorded for one step. {@code error} is null on success. */
+    /**
+     * What is recorded for one step, or for one statement of an online step ({@code part}, outcome
+     * {@code progress}). {@code error} is null on success.
+     */
     record Entry(String revision, String direction, String from, String to, String checksum,
-                 Instant startedAt, Instant finishedAt, String outcome, String error) {
+                 Instant startedAt, Instant finishedAt, String outcome, String error, String part) {
+
+        Entry(String revision, String direction, String from, String to, String checksum,
+              Instant startedAt, Instant finishedAt, String outcome, String error) {
+            this(revision, direction, from, to, checksum, startedAt, finishedAt, outcome, error, null);
+        }
     }
 
     private HistoryTable() {
     }
 
-    /** Creates the table with its comments, unless it exists. */
+    /** Creates the table with its comments, unless it exists; brings one made by an older Retort up to date. */
     static void createIfMissing(Connection connection) throws SQLException {
-        if (exists(connection)) {
-            return;
+        if (!exists(connection)) {
+            executeAll(connection, List.of(CREATE));
+            executeAll(connection, COMMENTS);
+            executeAll(connection, List.of(PART_COMMENT));
+        } else if (!hasPartColumn(connection)) {
+            executeAll(connection, UPGRADES);
         }
+    }
+
+    private static void executeAll(Connection connection, List<String> statements) throws SQLException {
         try (Statement statement = connection.createStatement()) {
-            statement.execute(CREATE);
-            for (String comment : COMMENTS) {
-                statement.execute(comment);
+            for (String sql : statements) {
+                statement.execute(sql);
             }
+        }
+    }
+
+    private static boolean hasPartColumn(Connection connection) throws SQLException {
+        try (PreparedStatement query = connection.prepareStatement("""
+                SELECT 1 FROM pg_attribute
+                WHERE attrelid = to_regclass('retort_history') AND attname = 'part' AND NOT attisdropped""");
+             ResultSet rows = query.executeQuery()) {
+            return rows.next();
         }
     }
 
@@ -94,6 +131,7 @@ final class HistoryTable {
             insert.setString(9, RetortVersion.get());
             insert.setString(10, entry.outcome());
             insert.setString(11, entry.error());
+            insert.setString(12, entry.part());
             insert.executeUpdate();
         }
     }

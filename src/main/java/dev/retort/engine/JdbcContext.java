@@ -3,18 +3,24 @@ package dev.retort.engine;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.function.BiConsumer;
 
 /** Executes a revision's statements on the run's connection, remembering which one failed. */
 final class JdbcContext implements MigrationContext {
 
     private final Connection connection;
+    private final BiConsumer<Integer, String> beforeEach;
+    private int executed;
 
-    JdbcContext(Connection connection) {
+    /** @param beforeEach told each statement's number (from 1) and text before it runs */
+    JdbcContext(Connection connection, BiConsumer<Integer, String> beforeEach) {
         this.connection = connection;
+        this.beforeEach = beforeEach;
     }
 
     @Override
     public void execute(String sql) {
+        beforeEach.accept(++executed, sql);
         try (Statement statement = connection.createStatement()) {
             statement.execute(sql);
         } catch (SQLException e) {

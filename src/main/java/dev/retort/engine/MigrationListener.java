@@ -1,6 +1,7 @@
 package dev.retort.engine;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /** What a run tells its caller as it goes; the CLI prints it, a library user may log it or ignore it. */
@@ -13,13 +14,36 @@ public interface MigrationListener {
     default void waitingForLock(Optional<AdvisoryLock.Holder> holder) {
     }
 
+    /**
+     * Before a step that needs locks on {@code tables}: these sessions hold locks there and are idle in a
+     * transaction or have had one open for long, so the step's statements are likely to wait for them.
+     */
+    default void sessionsInTheWay(Step step, List<BlockingSession> sessions) {
+    }
+
     default void stepStarted(Step step) {
+    }
+
+    /** Statement {@code number} (from 1) of the step's {@code count} is about to run. */
+    default void statementStarting(Step step, int number, int count, String sql) {
+    }
+
+    /** An online step's statement was found already done (a rerun after a crash) and was not run again. */
+    default void statementSkipped(Step step, String sql, String reason) {
+    }
+
+    /** A statement gave up waiting for a lock (or was chosen as a deadlock's victim) and will be tried again. */
+    default void retrying(LockRetry retry) {
     }
 
     default void stepFinished(Step step, Duration took) {
     }
 
-    /** The step failed and was rolled back. The exception that reports it follows. */
+    /** The step failed. For an online step, {@link #undoing} follows; then the exception that reports it. */
     default void stepFailed(Step step, Duration took) {
+    }
+
+    /** An online step failed partway; its statements done so far are being reverted, as {@code undo}. */
+    default void undoing(Step failed, Step undo) {
     }
 }

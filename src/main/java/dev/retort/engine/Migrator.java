@@ -27,12 +27,24 @@ public final class Migrator {
     private final RevisionGraph graph;
     private final MigrationListener listener;
     private final Duration lockWait;
+    private final LockPolicy lockPolicy;
+    private SchemaFacts facts;
 
     public Migrator(DataSource dataSource, RevisionGraph graph, MigrationListener listener, Duration lockWait) {
+        this(dataSource, graph, listener, lockWait, LockPolicy.DEFAULT);
+    }
+
+    /**
+     * @param lockWait   how long to wait for another runner's migration lock
+     * @param lockPolicy how long each statement may wait for table locks, and how it tries again
+     */
+    public Migrator(DataSource dataSource, RevisionGraph graph, MigrationListener listener, Duration lockWait,
+                    LockPolicy lockPolicy) {
         this.dataSource = dataSource;
         this.graph = graph;
         this.listener = listener;
         this.lockWait = lockWait;
+        this.lockPolicy = lockPolicy;
     }
 
     public RevisionGraph graph() {
@@ -59,7 +71,7 @@ public final class Migrator {
 
     public MigrationResult upgrade(String target) {
         graph.checkTarget(target);
-        return underLock(work -> {
+        return underLock((work, watch) -> {
             int from = graph.positionOf(knownRevision(VersionTable.read(work)));
             int to = graph.resolve(target, from);
             if (to < from) {
@@ -70,13 +82,13 @@ public final class Migrator {
                 return nothingDone(from, "Already at " + graph.labelWithHead(graph.idAt(from))
                         + ": nothing to upgrade.");
             }
-            return run(work, from, graph.upgradePath(from, to));
+            return run(work, watch, from, graph.upgradePath(from, to));
         });
     }
 
     public MigrationResult downgrade(String target) {
         graph.checkTarget(target);
-        return underLock(work -> {
+        return underLock((work, watch) -> {
             int from = graph.positionOf(knownRevision(VersionTable.read(work)));
             int to = graph.resolve(target, from);
             if (to > from) {
@@ -88,7 +100,7 @@ public final class Migrator {
                 return nothingDone(from, "Already at " + graph.labelWithHead(graph.idAt(from))
                         + ": nothing to downgrade.");
             }
-            return run(work, from, graph.downgradePath(from, to));
+            return run(work, watch, from, graph.downgradePath(from, to));
         });
     }
 
@@ -99,7 +111,7 @@ public final class Migrator {
      */
     public MigrationResult stamp(String target) {
         graph.checkTarget(target);
-        return underLock(work -> {
+        return underLock((work, watch) -> {
             List<String> stored = VersionTable.readAll(work);
             boolean known = stored.size() <= 1 && (stored.isEmpty() || graph.find(stored.get(0)).isPresent());
             int to = graph.resolve(target, () -> {
@@ -146,54 +158,22 @@ public final class Migrator {
         return stored;
     }
 
-    private MigrationResult run(Connection work, int from, List<Step> steps) throws SQLException {
+    private MigrationResult run(Connection work, Connection watch, int from, List<Step> steps) throws SQLException {
         createTables(work);
-        work.setAutoCommit(false);
+        StepRunner runner = new StepRunner(work, watch, lockPolicy, listener, facts());
         List<MigrationResult.StepTiming> timings = new ArrayList<>();
         for (Step step : steps) {
-            timings.add(new MigrationResult.StepTiming(step, runStep(work, step)));
+            timings.add(new MigrationResult.StepTiming(step, runner.run(step)));
         }
         return new MigrationResult(graph.idAt(from), steps.get(steps.size() - 1).to(), timings, null);
     }
 
-    private Duration runStep(Connection work, Step step) throws SQLException {
-        listener.stepStarted(step);
-        String checksum = RecordingContext.checksumOf(step);
-        Instant started = Instant.now();
-        long startNanos = System.nanoTime();
-        try {
-            step.applyTo(new JdbcContext(work));
-            VersionTable.move(work, step.from(), step.to());
-            HistoryTable.record(work, entry(step, checksum, started, "success", null));
-            work.commit();
-        } catch (SQLException | RuntimeException e) {
-            Duration took = Duration.ofNanos(System.nanoTime() - startNanos);
-            rollbackQuietly(work);
-            String reason = reason(e);
-            recordFailure(work, entry(step, checksum, started, "failed", reason));
-            listener.stepFailed(step, took);
-            throw new MigrationFailedException(step, "Running " + step.describe() + " failed: " + reason
-                    + ". Rolled back: the database is still at " + RevisionGraph.labelOf(step.from()) + ".",
-                    e);
+    /** What the revisions' SQL says about index and foreign key names; read once, when a run first needs it. */
+    private SchemaFacts facts() {
+        if (facts == null) {
+            facts = SchemaFacts.of(graph.revisions());
         }
-        Duration took = Duration.ofNanos(System.nanoTime() - startNanos);
-        listener.stepFinished(step, took);
-        return took;
-    }
-
-    private static HistoryTable.Entry entry(Step step, String checksum, Instant started, String outcome, String error) {
-        return new HistoryTable.Entry(step.revision().id(), step.direction().word(), step.from(), step.to(),
-                checksum, started, Instant.now(), outcome, error);
-    }
-
-    private static String reason(Exception e) {
-        if (e instanceof JdbcContext.StatementFailedException failed) {
-            return SqlErrors.describe(failed.sqlException(), failed.sql());
-        }
-        if (e instanceof SQLException sql) {
-            return SqlErrors.describe(sql);
-        }
-        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        return facts;
     }
 
     /** A rollback that fails (the connection is gone) must not hide the error that made us roll back. */
@@ -202,16 +182,6 @@ public final class Migrator {
             work.rollback();
         } catch (SQLException ignored) {
             // PostgreSQL rolls back an open transaction by itself when the session ends.
-        }
-    }
-
-    /** The failure row goes in a transaction of its own, after the rollback, so the failure itself is not lost. */
-    private static void recordFailure(Connection work, HistoryTable.Entry entry) {
-        try {
-            HistoryTable.record(work, entry);
-            work.commit();
-        } catch (SQLException ignored) {
-            // The original failure is what the user needs to see; losing this row must not hide it.
         }
     }
 
@@ -225,7 +195,8 @@ public final class Migrator {
 
     @FunctionalInterface
     private interface Work<T> {
-        T on(Connection connection) throws SQLException;
+        /** @param watch the connection holding the lock, idle otherwise: free to watch who blocks {@code work} */
+        T on(Connection work, Connection watch) throws SQLException;
     }
 
     /** Runs {@code work} on its own connection while a second connection holds the migration lock. */
@@ -234,11 +205,28 @@ public final class Migrator {
             // Autocommit until a step begins, whatever the pool's default: the version tables must be created
             // outside any step's transaction, or a failed first step would roll them back with itself.
             workConnection.setAutoCommit(true);
+            lockConnection.setAutoCommit(true);
+            noticeDeadClient(lockConnection);
+            noticeDeadClient(workConnection);
             try (AdvisoryLock ignored = AdvisoryLock.acquire(lockConnection, lockWait, listener::waitingForLock)) {
-                return work.on(workConnection);
+                return work.on(workConnection, lockConnection);
             }
         } catch (SQLException e) {
             throw new DatabaseException("Database error: " + SqlErrors.describe(e), e);
+        }
+    }
+
+    /**
+     * If this process dies (kill -9) while its session runs a long statement, PostgreSQL would only notice when the
+     * statement ends; checking every second makes it stop the statement, release its locks and free the migration
+     * lock for the next runner promptly. The setting exists from PostgreSQL 14; older servers keep their default.
+     */
+    private static void noticeDeadClient(Connection connection) {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("SELECT set_config('client_connection_check_interval', '1s', false) "
+                    + "WHERE current_setting('server_version_num')::int >= 140000");
+        } catch (SQLException ignored) {
+            // A platform without the check (it needs Linux's POLLRDHUP) refuses the value; the run goes on without it.
         }
     }
 

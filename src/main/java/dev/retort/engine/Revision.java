@@ -20,6 +20,19 @@ public interface Revision {
 
     void upgrade(MigrationContext context);
 
+    /**
+     * Whether the revision runs online rather than in one transaction: each statement in a short transaction of its
+     * own ({@code CONCURRENTLY} statements outside any), so that tables with live traffic are locked only briefly.
+     *
+     * <p>An online revision must be safe to run again from any point, since a crash can stop it between two
+     * statements: write {@code IF [NOT] EXISTS} where PostgreSQL has it. The engine itself skips an
+     * {@code ADD CONSTRAINT} whose constraint exists and a {@code CREATE INDEX} whose index is valid, and drops an
+     * index that an interrupted {@code CREATE INDEX CONCURRENTLY} left INVALID before building it again.
+     */
+    default boolean online() {
+        return false;
+    }
+
     void downgrade(MigrationContext context);
 
     /** Where the revision's source lives, relative to the project, for {@code show} and {@code history -v}. */

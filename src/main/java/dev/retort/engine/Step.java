@@ -16,6 +16,11 @@ public record Step(Revision revision, Direction direction, String from, String t
         return new Step(revision, Direction.DOWNGRADE, revision.id(), revision.revises());
     }
 
+    /** The step that undoes this one: same revision, the other way. */
+    public Step reverse() {
+        return new Step(revision, direction == Direction.UPGRADE ? Direction.DOWNGRADE : Direction.UPGRADE, to, from);
+    }
+
     public void applyTo(MigrationContext context) {
         if (direction == Direction.UPGRADE) {
             revision.upgrade(context);

@@ -8,6 +8,11 @@ import dev.retort.engine.Revision;
  * {@code deleted_by} who retired it, so "deleting" becomes an update that can be undone and the history stays.
  * Both are indexed: live-row queries filter on {@code deleted_at}, and deleting a user must find its
  * {@code deleted_by} references without a scan.
+ *
+ * <p>Online, one table at a time so that no transaction ever holds locks on two of them (which is how plain DDL
+ * deadlocks with writers that touch two tables): the columns come first (nullable, no default: a brief lock, no
+ * rewrite), then each foreign key {@code NOT VALID} and its validation, then the indexes {@code CONCURRENTLY}.
+ * Every statement can run again after a crash.
  */
 public final class R005AddSoftDeleteColumns implements Revision {
 
@@ -27,22 +32,31 @@ public final class R005AddSoftDeleteColumns implements Revision {
     }
 
     @Override
+    public boolean online() {
+        return true;
+    }
+
+    @Override
     public void upgrade(MigrationContext context) {
         // users
         context.execute("""
                 ALTER TABLE users
-                    ADD COLUMN deleted_at timestamptz NULL,
-                    ADD COLUMN deleted_by uuid NULL
+                    ADD COLUMN IF NOT EXISTS deleted_at timestamptz NULL,
+                    ADD COLUMN IF NOT EXISTS deleted_by uuid NULL
                 """);
         context.execute("""
                 ALTER TABLE users
                     ADD CONSTRAINT fk_users_deleted_by FOREIGN KEY (deleted_by) REFERENCES users (id) ON DELETE SET NULL
+                    NOT VALID
                 """);
         context.execute("""
-                CREATE INDEX ix_users_deleted_at ON users (deleted_at)
+                ALTER TABLE users VALIDATE CONSTRAINT fk_users_deleted_by
                 """);
         context.execute("""
-                CREATE INDEX ix_users_deleted_by ON users (deleted_by)
+                CREATE INDEX CONCURRENTLY IF NOT EXISTS ix_users_deleted_at ON users (deleted_at)
+                """);
+        context.execute("""
+                CREATE INDEX CONCURRENTLY IF NOT EXISTS ix_users_deleted_by ON users (deleted_by)
                 """);
         context.execute("""
                 COMMENT ON COLUMN users.deleted_at IS 'When the account was soft-deleted; NULL while it is live. Clearing it restores the account.'
@@ -54,18 +68,22 @@ public final class R005AddSoftDeleteColumns implements Revision {
         // customers
         context.execute("""
                 ALTER TABLE customers
-                    ADD COLUMN deleted_at timestamptz NULL,
-                    ADD COLUMN deleted_by uuid NULL
+                    ADD COLUMN IF NOT EXISTS deleted_at timestamptz NULL,
+                    ADD COLUMN IF NOT EXISTS deleted_by uuid NULL
                 """);
         context.execute("""
                 ALTER TABLE customers
                     ADD CONSTRAINT fk_customers_deleted_by FOREIGN KEY (deleted_by) REFERENCES users (id) ON DELETE SET NULL
+                    NOT VALID
                 """);
         context.execute("""
-                CREATE INDEX ix_customers_deleted_at ON customers (deleted_at)
+                ALTER TABLE customers VALIDATE CONSTRAINT fk_customers_deleted_by
                 """);
         context.execute("""
-                CREATE INDEX ix_customers_deleted_by ON customers (deleted_by)
+                CREATE INDEX CONCURRENTLY IF NOT EXISTS ix_customers_deleted_at ON customers (deleted_at)
+                """);
+        context.execute("""
+                CREATE INDEX CONCURRENTLY IF NOT EXISTS ix_customers_deleted_by ON customers (deleted_by)
                 """);
         context.execute("""
                 COMMENT ON COLUMN customers.deleted_at IS 'When the customer was soft-deleted; NULL while live. Live-customer queries filter on deleted_at IS NULL.'
@@ -77,18 +95,22 @@ public final class R005AddSoftDeleteColumns implements Revision {
         // audit_logs
         context.execute("""
                 ALTER TABLE audit_logs
-                    ADD COLUMN deleted_at timestamptz NULL,
-                    ADD COLUMN deleted_by uuid NULL
+                    ADD COLUMN IF NOT EXISTS deleted_at timestamptz NULL,
+                    ADD COLUMN IF NOT EXISTS deleted_by uuid NULL
                 """);
         context.execute("""
                 ALTER TABLE audit_logs
                     ADD CONSTRAINT fk_audit_logs_deleted_by FOREIGN KEY (deleted_by) REFERENCES users (id) ON DELETE SET NULL
+                    NOT VALID
                 """);
         context.execute("""
-                CREATE INDEX ix_audit_logs_deleted_at ON audit_logs (deleted_at)
+                ALTER TABLE audit_logs VALIDATE CONSTRAINT fk_audit_logs_deleted_by
                 """);
         context.execute("""
-                CREATE INDEX ix_audit_logs_deleted_by ON audit_logs (deleted_by)
+                CREATE INDEX CONCURRENTLY IF NOT EXISTS ix_audit_logs_deleted_at ON audit_logs (deleted_at)
+                """);
+        context.execute("""
+                CREATE INDEX CONCURRENTLY IF NOT EXISTS ix_audit_logs_deleted_by ON audit_logs (deleted_by)
                 """);
         context.execute("""
                 COMMENT ON COLUMN audit_logs.deleted_at IS 'When the entry was hidden from the trail (e.g. under a retention rule); NULL while visible. The row itself is kept.'
@@ -103,50 +125,50 @@ public final class R005AddSoftDeleteColumns implements Revision {
     public void downgrade(MigrationContext context) {
         // audit_logs
         context.execute("""
-                DROP INDEX ix_audit_logs_deleted_by
+                DROP INDEX CONCURRENTLY IF EXISTS ix_audit_logs_deleted_by
                 """);
         context.execute("""
-                DROP INDEX ix_audit_logs_deleted_at
+                DROP INDEX CONCURRENTLY IF EXISTS ix_audit_logs_deleted_at
                 """);
         context.execute("""
-                ALTER TABLE audit_logs DROP CONSTRAINT fk_audit_logs_deleted_by
+                ALTER TABLE audit_logs DROP CONSTRAINT IF EXISTS fk_audit_logs_deleted_by
                 """);
         context.execute("""
                 ALTER TABLE audit_logs
-                    DROP COLUMN deleted_by,
-                    DROP COLUMN deleted_at
+                    DROP COLUMN IF EXISTS deleted_by,
+                    DROP COLUMN IF EXISTS deleted_at
                 """);
 
         // customers
         context.execute("""
-                DROP INDEX ix_customers_deleted_by
+                DROP INDEX CONCURRENTLY IF EXISTS ix_customers_deleted_by
                 """);
         context.execute("""
-                DROP INDEX ix_customers_deleted_at
+                DROP INDEX CONCURRENTLY IF EXISTS ix_customers_deleted_at
                 """);
         context.execute("""
-                ALTER TABLE customers DROP CONSTRAINT fk_customers_deleted_by
+                ALTER TABLE customers DROP CONSTRAINT IF EXISTS fk_customers_deleted_by
                 """);
         context.execute("""
                 ALTER TABLE customers
-                    DROP COLUMN deleted_by,
-                    DROP COLUMN deleted_at
+                    DROP COLUMN IF EXISTS deleted_by,
+                    DROP COLUMN IF EXISTS deleted_at
                 """);
 
         // users
         context.execute("""
-                DROP INDEX ix_users_deleted_by
+                DROP INDEX CONCURRENTLY IF EXISTS ix_users_deleted_by
                 """);
         context.execute("""
-                DROP INDEX ix_users_deleted_at
+                DROP INDEX CONCURRENTLY IF EXISTS ix_users_deleted_at
                 """);
         context.execute("""
-                ALTER TABLE users DROP CONSTRAINT fk_users_deleted_by
+                ALTER TABLE users DROP CONSTRAINT IF EXISTS fk_users_deleted_by
                 """);
         context.execute("""
                 ALTER TABLE users
-                    DROP COLUMN deleted_by,
-                    DROP COLUMN deleted_at
+                    DROP COLUMN IF EXISTS deleted_by,
+                    DROP COLUMN IF EXISTS deleted_at
                 """);
     }
 }

@@ -11,6 +11,10 @@ import dev.retort.engine.Revision;
  * <p>"Blank" means nothing but whitespace: {@code col ~ '\S'} asks for at least one non-whitespace character.
  * The IP address check is regular expressions only (no {@code inet} cast, which would fail with 22P02 instead of
  * naming the constraint). Regex dots are written {@code [.]} so the patterns need no backslashes.
+ *
+ * <p>Online: each check is added {@code NOT VALID}, which takes a brief lock and checks only new rows, then
+ * validated in a transaction of its own, which reads the whole table without blocking writes. Validation fails,
+ * naming the constraint, if existing rows break it; the revision is then undone.
  */
 public final class R006AddCheckConstraints implements Revision {
 
@@ -30,25 +34,46 @@ public final class R006AddCheckConstraints implements Revision {
     }
 
     @Override
+    public boolean online() {
+        return true;
+    }
+
+    @Override
     public void upgrade(MigrationContext context) {
         // users
         context.execute("""
                 ALTER TABLE users ADD CONSTRAINT ck_users_email_format
                     CHECK (email ~* '^[a-z0-9._%+-]+@[a-z0-9-]+([.][a-z0-9-]+)*[.][a-z]{2,}$')
+                    NOT VALID
+                """);
+        context.execute("""
+                ALTER TABLE users VALIDATE CONSTRAINT ck_users_email_format
                 """);
         context.execute("""
                 ALTER TABLE users ADD CONSTRAINT ck_users_password_hash_length
                     CHECK (char_length(password_hash) >= 60)
+                    NOT VALID
+                """);
+        context.execute("""
+                ALTER TABLE users VALIDATE CONSTRAINT ck_users_password_hash_length
                 """);
         context.execute("""
                 ALTER TABLE users ADD CONSTRAINT ck_users_full_name_not_empty
                     CHECK (full_name ~ '\\S')
+                    NOT VALID
+                """);
+        context.execute("""
+                ALTER TABLE users VALIDATE CONSTRAINT ck_users_full_name_not_empty
                 """);
 
         // customers
         context.execute("""
                 ALTER TABLE customers ADD CONSTRAINT ck_customers_email_format
                     CHECK (email ~* '^[a-z0-9._%+-]+@[a-z0-9-]+([.][a-z0-9-]+)*[.][a-z]{2,}$')
+                    NOT VALID
+                """);
+        context.execute("""
+                ALTER TABLE customers VALIDATE CONSTRAINT ck_customers_email_format
                 """);
         // An optional +, then digits, spaces, hyphens, dots and parentheses, starting with a digit or '(' and
         // ending with a digit; 7 to 15 digits in all (E.164 allows at most 15).
@@ -57,29 +82,53 @@ public final class R006AddCheckConstraints implements Revision {
                     CHECK (phone IS NULL
                            OR (phone ~ '^[+]?[0-9(][0-9 .()-]*[0-9]$'
                                AND char_length(regexp_replace(phone, '[^0-9]', '', 'g')) BETWEEN 7 AND 15))
+                    NOT VALID
+                """);
+        context.execute("""
+                ALTER TABLE customers VALIDATE CONSTRAINT ck_customers_phone_format
                 """);
         context.execute("""
                 ALTER TABLE customers ADD CONSTRAINT ck_customers_name_not_empty
                     CHECK (name ~ '\\S')
+                    NOT VALID
+                """);
+        context.execute("""
+                ALTER TABLE customers VALIDATE CONSTRAINT ck_customers_name_not_empty
                 """);
         context.execute("""
                 ALTER TABLE customers ADD CONSTRAINT ck_customers_postal_code_length
                     CHECK (postal_code IS NULL
                            OR char_length(regexp_replace(postal_code, '^\\s+|\\s+$', '', 'g')) BETWEEN 3 AND 10)
+                    NOT VALID
+                """);
+        context.execute("""
+                ALTER TABLE customers VALIDATE CONSTRAINT ck_customers_postal_code_length
                 """);
 
         // audit_logs
         context.execute("""
                 ALTER TABLE audit_logs ADD CONSTRAINT ck_audit_logs_action_not_empty
                     CHECK (action ~ '\\S')
+                    NOT VALID
+                """);
+        context.execute("""
+                ALTER TABLE audit_logs VALIDATE CONSTRAINT ck_audit_logs_action_not_empty
                 """);
         context.execute("""
                 ALTER TABLE audit_logs ADD CONSTRAINT ck_audit_logs_resource_type_not_empty
                     CHECK (resource_type ~ '\\S')
+                    NOT VALID
+                """);
+        context.execute("""
+                ALTER TABLE audit_logs VALIDATE CONSTRAINT ck_audit_logs_resource_type_not_empty
                 """);
         context.execute("""
                 ALTER TABLE audit_logs ADD CONSTRAINT ck_audit_logs_description_not_empty
                     CHECK (description ~ '\\S')
+                    NOT VALID
+                """);
+        context.execute("""
+                ALTER TABLE audit_logs VALIDATE CONSTRAINT ck_audit_logs_description_not_empty
                 """);
         // Four alternatives, one per line; a long pattern is split into adjacent string literals, which SQL
         // joins into one when only whitespace with a newline separates them.
@@ -112,6 +161,10 @@ public final class R006AddCheckConstraints implements Revision {
                                             '|([0-9a-f]{1,4}:){5}:)'
                                             '((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])[.]){3}'
                                             '(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])$')
+                    NOT VALID
+                """);
+        context.execute("""
+                ALTER TABLE audit_logs VALIDATE CONSTRAINT ck_audit_logs_ip_address_format
                 """);
     }
 
@@ -119,37 +172,37 @@ public final class R006AddCheckConstraints implements Revision {
     @Override
     public void downgrade(MigrationContext context) {
         context.execute("""
-                ALTER TABLE audit_logs DROP CONSTRAINT ck_audit_logs_ip_address_format
+                ALTER TABLE audit_logs DROP CONSTRAINT IF EXISTS ck_audit_logs_ip_address_format
                 """);
         context.execute("""
-                ALTER TABLE audit_logs DROP CONSTRAINT ck_audit_logs_description_not_empty
+                ALTER TABLE audit_logs DROP CONSTRAINT IF EXISTS ck_audit_logs_description_not_empty
                 """);
         context.execute("""
-                ALTER TABLE audit_logs DROP CONSTRAINT ck_audit_logs_resource_type_not_empty
+                ALTER TABLE audit_logs DROP CONSTRAINT IF EXISTS ck_audit_logs_resource_type_not_empty
                 """);
         context.execute("""
-                ALTER TABLE audit_logs DROP CONSTRAINT ck_audit_logs_action_not_empty
+                ALTER TABLE audit_logs DROP CONSTRAINT IF EXISTS ck_audit_logs_action_not_empty
                 """);
         context.execute("""
-                ALTER TABLE customers DROP CONSTRAINT ck_customers_postal_code_length
+                ALTER TABLE customers DROP CONSTRAINT IF EXISTS ck_customers_postal_code_length
                 """);
         context.execute("""
-                ALTER TABLE customers DROP CONSTRAINT ck_customers_name_not_empty
+                ALTER TABLE customers DROP CONSTRAINT IF EXISTS ck_customers_name_not_empty
                 """);
         context.execute("""
-                ALTER TABLE customers DROP CONSTRAINT ck_customers_phone_format
+                ALTER TABLE customers DROP CONSTRAINT IF EXISTS ck_customers_phone_format
                 """);
         context.execute("""
-                ALTER TABLE customers DROP CONSTRAINT ck_customers_email_format
+                ALTER TABLE customers DROP CONSTRAINT IF EXISTS ck_customers_email_format
                 """);
         context.execute("""
-                ALTER TABLE users DROP CONSTRAINT ck_users_full_name_not_empty
+                ALTER TABLE users DROP CONSTRAINT IF EXISTS ck_users_full_name_not_empty
                 """);
         context.execute("""
-                ALTER TABLE users DROP CONSTRAINT ck_users_password_hash_length
+                ALTER TABLE users DROP CONSTRAINT IF EXISTS ck_users_password_hash_length
                 """);
         context.execute("""
-                ALTER TABLE users DROP CONSTRAINT ck_users_email_format
+                ALTER TABLE users DROP CONSTRAINT IF EXISTS ck_users_email_format
                 """);
     }
 }

@@ -1,0 +1,83 @@
+package dev.retort.engine;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+
+/**
+ * Another session that stands in a migration's way, as {@code pg_stat_activity} shows it: enough for an operator
+ * to find it (pid, application), judge it (state, how long its transaction has been open) and recognise it (the
+ * start of its query).
+ *
+ * @param transactionStart when its transaction began, or null if it is not in one
+ * @param table            the table it holds a lock on, when known
+ */
+public record BlockingSession(int pid, String applicationName, String state, Instant transactionStart,
+                              String query, String table) {
+
+    private static final String COLUMNS = """
+            a.pid, a.application_name, a.state, a.xact_start,
+            left(regexp_replace(a.query, '\\s+', ' ', 'g'), 80)""";
+
+    /** The sessions that {@code pid} is waiting for right now ({@code pg_blocking_pids}). */
+    static List<BlockingSession> blocking(Connection connection, int pid) throws SQLException {
+        String sql = "SELECT " + COLUMNS + ", NULL FROM pg_stat_activity a WHERE a.pid = ANY (pg_blocking_pids(?))"
+                + " ORDER BY a.xact_start NULLS LAST";
+        try (PreparedStatement query = connection.prepareStatement(sql)) {
+            query.setInt(1, pid);
+            return read(query);
+        }
+    }
+
+    /**
+     * Sessions that hold a lock on one of {@code tables} and are idle in a transaction or have had one open longer
+     * than {@code olderThan}: a statement that needs a strong lock on those tables will wait for them.
+     */
+    static List<BlockingSession> holdingLocksOn(Connection connection, Collection<String> tables, Duration olderThan,
+                                                Collection<Integer> ours) throws SQLException {
+        String sql = "SELECT DISTINCT ON (a.pid, c.relname) " + COLUMNS + ", c.relname"
+                + """
+                 FROM pg_locks l
+                JOIN pg_class c ON c.oid = l.relation
+                JOIN pg_stat_activity a ON a.pid = l.pid
+                WHERE l.granted AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+                  AND l.relation IN (SELECT to_regclass(t) FROM unnest(?::text[]) t)
+                  AND NOT a.pid = ANY (?::int[])
+                  AND (a.state LIKE 'idle in transaction%' OR a.xact_start < clock_timestamp() - ?::interval)
+                ORDER BY a.pid, c.relname""";
+        try (PreparedStatement query = connection.prepareStatement(sql)) {
+            query.setArray(1, connection.createArrayOf("text", tables.toArray()));
+            query.setArray(2, connection.createArrayOf("int4", ours.toArray()));
+            query.setString(3, olderThan.toMillis() + " milliseconds");
+            return read(query);
+        }
+    }
+
+    private static List<BlockingSession> read(PreparedStatement query) throws SQLException {
+        List<BlockingSession> sessions = new ArrayList<>();
+        try (ResultSet rows = query.executeQuery()) {
+            while (rows.next()) {
+                Timestamp started = rows.getTimestamp(4);
+                sessions.add(new BlockingSession(rows.getInt(1), rows.getString(2), rows.getString(3),
+                        started == null ? null : started.toInstant(), rows.getString(5), rows.getString(6)));
+            }
+        }
+        return sessions;
+    }
+
+    /** E.g. {@code pid 4242 (psql), idle in transaction, transaction open 3 min: "LOCK TABLE customers"}. */
+    public String describe(Instant now) {
+        String application = applicationName == null || applicationName.isEmpty() ? "" : " (" + applicationName + ")";
+        String open = transactionStart == null ? ""
+                : ", transaction open " + Durations.format(Duration.between(transactionStart, now));
+        String text = query == null || query.isBlank() ? "" : ": \"" + query.strip() + "\"";
+        return "pid " + pid + application + ", " + (state == null ? "state unknown" : state) + open + text;
+    }
+}

@@ -1,0 +1,274 @@
+package dev.retort.engine;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * What one migration statement does to the tables it touches: which lock it takes on each, whether it reads or
+ * rewrites a table while holding it, and whether PostgreSQL forbids it in a transaction.
+ *
+ * <p>This is a reading of the DDL forms migrations use, after the lock table in PostgreSQL's documentation (and
+ * checked against {@code pg_locks} by a test), not a SQL parser: a statement it does not recognise is reported as
+ * unknown and assumed to take {@code ACCESS EXCLUSIVE}, which is what a careful reader would assume too.
+ *
+ * @param sql                the statement as the revision wrote it
+ * @param locks              the lock taken on each table, strongest first
+ * @param work               what the statement does to the data of {@code workTable} while holding its locks
+ * @param workTable          the table read or rewritten, or null
+ * @param outsideTransaction true for {@code CONCURRENTLY}, which PostgreSQL refuses inside a transaction block
+ * @param createdIndex       the index a {@code CREATE INDEX} makes, else null
+ * @param addedConstraint    the constraint an {@code ALTER TABLE … ADD CONSTRAINT} with no other action adds, else null
+ * @param table              the table a {@code CREATE INDEX} or {@code ALTER TABLE} is about, else null
+ * @param known              false when the statement's form was not recognised
+ */
+public record DdlStatement(String sql, List<TableLock> locks, Work work, String workTable, boolean outsideTransaction,
+                           String createdIndex, String addedConstraint, String table, boolean known) {
+
+    /** A lock on one table. */
+    public record TableLock(String table, LockMode mode) {
+        @Override
+        public String toString() {
+            return mode + " on " + table;
+        }
+    }
+
+    /** What a statement does to a table's rows while it holds its lock; the heavier, the longer the lock lasts. */
+    public enum Work {
+        NONE("no scan, no rewrite"),
+        SCAN("scans %s"),
+        BUILD_INDEX("reads %s to build the index"),
+        REWRITE("rewrites %s");
+
+        private final String description;
+
+        Work(String description) {
+            this.description = description;
+        }
+
+        String describe(String table) {
+            return description.formatted(table);
+        }
+    }
+
+    private static final int FLAGS = Pattern.CASE_INSENSITIVE | Pattern.DOTALL;
+    private static final String NAME = "(\"[^\"]+\"|[\\w.$]+)";
+    private static final Pattern CREATE_TABLE = Pattern.compile("CREATE TABLE (?:IF NOT EXISTS )?" + NAME + "(.*)", FLAGS);
+    private static final Pattern DROP_TABLE = Pattern.compile("DROP TABLE (?:IF EXISTS )?" + NAME + ".*", FLAGS);
+    private static final Pattern CREATE_INDEX = Pattern.compile(
+            "CREATE (?:UNIQUE )?INDEX (CONCURRENTLY )?(?:IF NOT EXISTS )?" + NAME + " ON (?:ONLY )?" + NAME + ".*", FLAGS);
+    private static final Pattern DROP_INDEX = Pattern.compile("DROP INDEX (CONCURRENTLY )?(?:IF EXISTS )?" + NAME + ".*", FLAGS);
+    private static final Pattern ALTER_TABLE = Pattern.compile("ALTER TABLE (?:IF EXISTS )?(?:ONLY )?" + NAME + " (.*)", FLAGS);
+    private static final Pattern COMMENT_ON_TABLE = Pattern.compile("COMMENT ON TABLE " + NAME + " IS .*", FLAGS);
+    private static final Pattern COMMENT_ON_COLUMN = Pattern.compile("COMMENT ON COLUMN " + NAME + "\\.\\w+ IS .*", FLAGS);
+    private static final Pattern COMMENT_ON_CONSTRAINT =
+            Pattern.compile("COMMENT ON CONSTRAINT " + NAME + " ON " + NAME + " IS .*", FLAGS);
+    private static final Pattern NO_TABLE_LOCK = Pattern.compile(
+            "(CREATE|DROP|ALTER) TYPE .*|COMMENT ON (TYPE|INDEX) .*|CREATE EXTENSION .*", FLAGS);
+    private static final Pattern DML = Pattern.compile("(?:INSERT INTO|UPDATE|DELETE FROM) " + NAME + ".*", FLAGS);
+    private static final Pattern REFERENCES = Pattern.compile("REFERENCES " + NAME, FLAGS);
+    private static final Pattern ADD_CONSTRAINT = Pattern.compile("ADD CONSTRAINT " + NAME + " (.*)", FLAGS);
+    private static final Pattern CONSTRAINT_NAME = Pattern.compile("(?:VALIDATE|DROP) CONSTRAINT (?:IF EXISTS )?" + NAME, FLAGS);
+    private static final Pattern VOLATILE_DEFAULT =
+            Pattern.compile("DEFAULT .*(gen_random_uuid|random|clock_timestamp|nextval|uuid_generate)", FLAGS);
+
+    /** Reads {@code sql}, using what the revisions' other statements say about index and constraint names. */
+    public static DdlStatement analyze(String sql, SchemaFacts facts) {
+        String text = sql.strip().replaceAll("\\s+", " ").replaceAll(";$", "");
+        Reading reading = new Reading(sql);
+        Matcher m;
+        if ((m = CREATE_TABLE.matcher(text)).matches()) {
+            // A new table is invisible to others until commit; what others can feel is the lock on what it references.
+            references(m.group(2)).forEach(referenced -> reading.lock(referenced, LockMode.SHARE_ROW_EXCLUSIVE));
+        } else if ((m = DROP_TABLE.matcher(text)).matches()) {
+            reading.lock(m.group(1), LockMode.ACCESS_EXCLUSIVE);
+            facts.referencedBy(m.group(1)).forEach(referenced -> reading.lock(referenced, LockMode.ACCESS_EXCLUSIVE));
+        } else if ((m = CREATE_INDEX.matcher(text)).matches()) {
+            boolean concurrently = m.group(1) != null;
+            reading.lock(m.group(3), concurrently ? LockMode.SHARE_UPDATE_EXCLUSIVE : LockMode.SHARE);
+            reading.work(Work.BUILD_INDEX, m.group(3));
+            reading.outsideTransaction = concurrently;
+            reading.createdIndex = unquote(m.group(2));
+            reading.table = unquote(m.group(3));
+        } else if ((m = DROP_INDEX.matcher(text)).matches()) {
+            boolean concurrently = m.group(1) != null;
+            String table = facts.tableOfIndex(m.group(2)).orElse("the index's table");
+            reading.lock(table, concurrently ? LockMode.SHARE_UPDATE_EXCLUSIVE : LockMode.ACCESS_EXCLUSIVE);
+            reading.outsideTransaction = concurrently;
+        } else if ((m = ALTER_TABLE.matcher(text)).matches()) {
+            alterTable(reading, unquote(m.group(1)), m.group(2), facts);
+        } else if ((m = COMMENT_ON_TABLE.matcher(text)).matches() || (m = COMMENT_ON_COLUMN.matcher(text)).matches()) {
+            reading.lock(m.group(1), LockMode.SHARE_UPDATE_EXCLUSIVE);
+        } else if ((m = COMMENT_ON_CONSTRAINT.matcher(text)).matches()) {
+            reading.lock(m.group(2), LockMode.ACCESS_SHARE);
+        } else if ((m = DML.matcher(text)).matches()) {
+            reading.lock(m.group(1), LockMode.ROW_EXCLUSIVE);
+            reading.work(Work.SCAN, m.group(1));
+        } else if (!NO_TABLE_LOCK.matcher(text).matches()) {
+            reading.known = false;
+        }
+        return reading.result();
+    }
+
+    private static void alterTable(Reading reading, String table, String actions, SchemaFacts facts) {
+        reading.table = table;
+        List<String> parts = splitTopLevel(actions);
+        for (String action : parts) {
+            String upper = action.toUpperCase(Locale.ROOT);
+            Matcher added = ADD_CONSTRAINT.matcher(action);
+            Matcher named = CONSTRAINT_NAME.matcher(action);
+            if (added.matches()) {
+                addConstraint(reading, table, unquote(added.group(1)), added.group(2), parts.size() == 1);
+            } else if (upper.startsWith("VALIDATE CONSTRAINT") && named.find()) {
+                reading.lock(table, LockMode.SHARE_UPDATE_EXCLUSIVE);
+                facts.referencedByConstraint(named.group(1)).ifPresent(ref -> reading.lock(ref, LockMode.ROW_SHARE));
+                reading.work(Work.SCAN, table);
+            } else if (upper.startsWith("DROP CONSTRAINT") && named.find()) {
+                reading.lock(table, LockMode.ACCESS_EXCLUSIVE);
+                // Dropping a foreign key removes its triggers from the referenced table too.
+                facts.referencedByConstraint(named.group(1)).ifPresent(ref -> reading.lock(ref, LockMode.ACCESS_EXCLUSIVE));
+            } else if (upper.startsWith("ADD COLUMN") || upper.startsWith("ADD ")) {
+                reading.lock(table, LockMode.ACCESS_EXCLUSIVE);
+                if (VOLATILE_DEFAULT.matcher(action).find()) {
+                    reading.work(Work.REWRITE, table);
+                }
+            } else if (upper.startsWith("DROP COLUMN") || upper.matches("ALTER COLUMN \\S+ (SET|DROP) DEFAULT.*")
+                    || upper.startsWith("RENAME") || upper.matches("ALTER COLUMN \\S+ DROP NOT NULL.*")) {
+                reading.lock(table, LockMode.ACCESS_EXCLUSIVE);
+            } else if (upper.matches("ALTER COLUMN \\S+ SET NOT NULL.*")) {
+                reading.lock(table, LockMode.ACCESS_EXCLUSIVE);
+                reading.work(Work.SCAN, table);
+            } else if (upper.matches("ALTER COLUMN \\S+ (SET DATA )?TYPE .*")) {
+                reading.lock(table, LockMode.ACCESS_EXCLUSIVE);
+                reading.work(Work.REWRITE, table);
+            } else {
+                reading.lock(table, LockMode.ACCESS_EXCLUSIVE);
+                reading.known = false;
+            }
+        }
+    }
+
+    private static void addConstraint(Reading reading, String table, String name, String definition, boolean only) {
+        String upper = definition.toUpperCase(Locale.ROOT);
+        boolean notValid = upper.endsWith("NOT VALID");
+        if (upper.startsWith("FOREIGN KEY")) {
+            reading.lock(table, LockMode.SHARE_ROW_EXCLUSIVE);
+            references(definition).forEach(referenced -> reading.lock(referenced, LockMode.SHARE_ROW_EXCLUSIVE));
+        } else {
+            reading.lock(table, LockMode.ACCESS_EXCLUSIVE);
+        }
+        if (upper.startsWith("UNIQUE") || upper.startsWith("PRIMARY KEY")) {
+            reading.work(Work.BUILD_INDEX, table);
+        } else if (!notValid) {
+            reading.work(Work.SCAN, table);
+        }
+        if (only) {
+            reading.addedConstraint = name;
+        }
+    }
+
+    private static List<String> references(String text) {
+        List<String> tables = new ArrayList<>();
+        Matcher m = REFERENCES.matcher(text);
+        while (m.find()) {
+            if (!tables.contains(unquote(m.group(1)))) {
+                tables.add(unquote(m.group(1)));
+            }
+        }
+        return tables;
+    }
+
+    /** Splits an ALTER TABLE's actions on the commas that are not inside parentheses or quotes. */
+    static List<String> splitTopLevel(String actions) {
+        List<String> parts = new ArrayList<>();
+        int depth = 0;
+        boolean quoted = false;
+        int start = 0;
+        for (int i = 0; i < actions.length(); i++) {
+            char c = actions.charAt(i);
+            if (c == '\'') {
+                quoted = !quoted;
+            } else if (!quoted && c == '(') {
+                depth++;
+            } else if (!quoted && c == ')') {
+                depth--;
+            } else if (!quoted && depth == 0 && c == ',') {
+                parts.add(actions.substring(start, i).strip());
+                start = i + 1;
+            }
+        }
+        parts.add(actions.substring(start).strip());
+        return parts;
+    }
+
+    static String unquote(String name) {
+        return name.startsWith("\"") ? name.substring(1, name.length() - 1) : name.toLowerCase(Locale.ROOT);
+    }
+
+    /** The strongest lock the statement takes, or empty when it takes none on a table. */
+    public Optional<LockMode> strongestLock() {
+        return locks.stream().map(TableLock::mode).reduce(LockMode::strongest);
+    }
+
+    /** One line for a dry run: {@code ACCESS EXCLUSIVE on users (blocks reads and writes); no scan, no rewrite}. */
+    public String describeLocks() {
+        if (!known) {
+            return "unknown statement: assume ACCESS EXCLUSIVE on what it touches";
+        }
+        String lockText = locks.isEmpty() ? "no lock on any existing table" : String.join(", ",
+                locks.stream().map(lock -> lock + blocking(lock.mode())).toList());
+        String where = outsideTransaction ? "; outside a transaction" : "";
+        return lockText + "; " + work.describe(workTable) + where;
+    }
+
+    private static String blocking(LockMode mode) {
+        return mode.blocksReads() ? " (blocks reads and writes)" : mode.blocksWrites() ? " (blocks writes)" : "";
+    }
+
+    /** The tables whose locks others could feel. */
+    public List<String> tables() {
+        return locks.stream().map(TableLock::table).toList();
+    }
+
+    /** Collects what the analysis finds, merging several locks on one table into the strongest. */
+    private static final class Reading {
+        private final String sql;
+        private final Map<String, LockMode> locks = new LinkedHashMap<>();
+        private Work work = Work.NONE;
+        private String workTable;
+        private boolean outsideTransaction;
+        private String createdIndex;
+        private String addedConstraint;
+        private String table;
+        private boolean known = true;
+
+        Reading(String sql) {
+            this.sql = sql;
+        }
+
+        void lock(String table, LockMode mode) {
+            locks.merge(unquote(table), mode, LockMode::strongest);
+        }
+
+        void work(Work candidate, String table) {
+            if (candidate.compareTo(work) > 0) {
+                work = candidate;
+                workTable = unquote(table);
+            }
+        }
+
+        DdlStatement result() {
+            List<TableLock> sorted = locks.entrySet().stream()
+                    .map(entry -> new TableLock(entry.getKey(), entry.getValue()))
+                    .sorted((a, b) -> b.mode().compareTo(a.mode()))
+                    .toList();
+            return new DdlStatement(sql, sorted, work, workTable, outsideTransaction, createdIndex, addedConstraint,
+                    table, known);
+        }
+    }
+}

@@ -1,0 +1,317 @@
+package dev.retort.engine;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Runs one step on the work connection, under the {@link LockPolicy}: every try waits for locks at most
+ * {@code lock_timeout}, and one that times out (or loses a deadlock) is tried again after a pause.
+ *
+ * <p>A transactional step is one transaction: its statements, the {@code alembic_version} move and its history
+ * row commit together or not at all. An online step runs each statement in a short transaction of its own (or in
+ * none, for {@code CONCURRENTLY}) with a {@code progress} history row, then moves the version; if it fails
+ * partway, the statements done so far are undone by running the revision the other way, so a failure still leaves
+ * the database at the revision it started from. A crash cannot undo anything; the next run does the step again
+ * from the start, and the revision's statements are written (and checked, see {@link AlreadyDone}) so that what
+ * was already done is skipped.
+ */
+final class StepRunner {
+
+    private static final String LOCK_NOT_AVAILABLE = "55P03";
+    private static final String DEADLOCK_DETECTED = "40P01";
+
+    private final Connection work;
+    private final Connection watch;
+    private final int workPid;
+    private final int watchPid;
+    private final LockPolicy policy;
+    private final MigrationListener listener;
+    private final SchemaFacts facts;
+
+    /**
+     * @param work  where the steps run
+     * @param watch a second, otherwise idle connection, used to see who blocks the work connection
+     */
+    StepRunner(Connection work, Connection watch, LockPolicy policy, MigrationListener listener, SchemaFacts facts)
+            throws SQLException {
+        this.work = work;
+        this.watch = watch;
+        this.workPid = backendPid(work);
+        this.watchPid = backendPid(watch);
+        this.policy = policy;
+        this.listener = listener;
+        this.facts = facts;
+    }
+
+    /** Runs {@code step}; on failure throws {@link MigrationFailedException} with the database at {@code step.from()}. */
+    Duration run(Step step) {
+        String checksum = RecordingContext.checksumOf(step);
+        Instant started = Instant.now();
+        long startNanos = System.nanoTime();
+        try {
+            warnAboutSessionsInTheWay(step);
+            listener.stepStarted(step);
+            if (step.revision().online()) {
+                runOnline(step, checksum);
+                finish(step, checksum, started);
+            } else {
+                runInOneTransaction(step, checksum, started);
+            }
+        } catch (SQLException | RuntimeException e) {
+            listener.stepFailed(step, since(startNanos));
+            rollbackQuietly();
+            String reason = reason(e);
+            String aftermath = step.revision().online() ? undo(step)
+                    : "Rolled back: the database is still at " + RevisionGraph.labelOf(step.from()) + ".";
+            recordQuietly(entry(step, checksum, started, "failed", reason + ". " + aftermath, null));
+            throw new MigrationFailedException(step, "Running " + step.describe() + " failed: " + reason + ". "
+                    + aftermath, e);
+        }
+        Duration took = since(startNanos);
+        listener.stepFinished(step, took);
+        return took;
+    }
+
+    private void runInOneTransaction(Step step, String checksum, Instant started) throws SQLException {
+        int count = RecordingContext.statementsOf(step).size();
+        withRetries(step, () -> inTransaction(() -> {
+            step.applyTo(new JdbcContext(work, (number, sql) -> listener.statementStarting(step, number, count, sql)));
+            VersionTable.move(work, step.from(), step.to());
+            HistoryTable.record(work, entry(step, checksum, started, "success", null, null));
+        }));
+    }
+
+    private void runOnline(Step step, String checksum) throws SQLException {
+        List<String> statements = RecordingContext.statementsOf(step);
+        for (int i = 0; i < statements.size(); i++) {
+            String sql = statements.get(i);
+            DdlStatement statement = DdlStatement.analyze(sql, facts);
+            String part = (i + 1) + "/" + statements.size() + ": " + oneLine(sql);
+            Instant started = Instant.now();
+            listener.statementStarting(step, i + 1, statements.size(), sql);
+            Optional<String> done = AlreadyDone.check(work, statement);
+            if (done.isPresent()) {
+                listener.statementSkipped(step, sql, done.get());
+                HistoryTable.record(work, entry(step, checksum, started, "progress", null,
+                        part + " (skipped: " + done.get() + ")"));
+                continue;
+            }
+            withRetries(step, () -> runOnlineStatement(step, statement, () ->
+                    entry(step, checksum, started, "progress", null, part)));
+        }
+    }
+
+    private void runOnlineStatement(Step step, DdlStatement statement, EntrySupplier progress) throws SQLException {
+        JdbcContext context = new JdbcContext(work, (number, sql) -> { });
+        if (statement.createdIndex() != null && AlreadyDone.indexInvalid(work, statement.createdIndex())) {
+            listener.statementSkipped(step, statement.sql(), "index " + statement.createdIndex()
+                    + " was left INVALID by an interrupted build: dropping it to build it again");
+            context.execute("DROP INDEX CONCURRENTLY IF EXISTS " + quoted(statement.createdIndex()));
+        }
+        if (statement.outsideTransaction()) {
+            context.execute(statement.sql());
+            HistoryTable.record(work, progress.get());
+        } else {
+            inTransaction(() -> {
+                context.execute(statement.sql());
+                HistoryTable.record(work, progress.get());
+            });
+        }
+    }
+
+    /** The online step's last transaction: the version moves and the step is recorded as done. */
+    private void finish(Step step, String checksum, Instant started) throws SQLException {
+        withRetries(step, () -> inTransaction(() -> {
+            VersionTable.move(work, step.from(), step.to());
+            HistoryTable.record(work, entry(step, checksum, started, "success", null, null));
+        }));
+    }
+
+    /** Reverts what an online step did before it failed, by running its revision the other way; says how it went. */
+    private String undo(Step failed) {
+        Step undo = failed.reverse();
+        listener.undoing(failed, undo);
+        try {
+            runOnline(undo, RecordingContext.checksumOf(undo));
+            return "Undone: the database is still at " + RevisionGraph.labelOf(failed.from()) + ".";
+        } catch (SQLException | RuntimeException e) {
+            rollbackQuietly();
+            return "Undoing it failed too (" + reason(e) + "): part of " + failed.revision().id() + " is applied while"
+                    + " alembic_version still says " + RevisionGraph.labelOf(failed.from()) + ". Once the cause is "
+                    + "fixed, run the same command again: it takes up the step where it stopped.";
+        }
+    }
+
+    /** Before a step, names the sessions that will probably make it wait, so the operator can act before it does. */
+    private void warnAboutSessionsInTheWay(Step step) throws SQLException {
+        Set<String> tables = new LinkedHashSet<>();
+        for (String sql : RecordingContext.statementsOf(step)) {
+            tables.addAll(DdlStatement.analyze(sql, facts).tables());
+        }
+        if (tables.isEmpty()) {
+            return;
+        }
+        List<BlockingSession> sessions = BlockingSession.holdingLocksOn(watch, tables, policy.lockTimeout(),
+                List.of(workPid, watchPid));
+        if (!sessions.isEmpty()) {
+            listener.sessionsInTheWay(step, sessions);
+        }
+    }
+
+    @FunctionalInterface
+    private interface SqlWork {
+        void run() throws SQLException;
+    }
+
+    @FunctionalInterface
+    private interface EntrySupplier {
+        HistoryTable.Entry get();
+    }
+
+    private void inTransaction(SqlWork body) throws SQLException {
+        work.setAutoCommit(false);
+        try {
+            body.run();
+            work.commit();
+        } catch (SQLException | RuntimeException e) {
+            rollbackQuietly();
+            throw e;
+        } finally {
+            work.setAutoCommit(true);
+        }
+    }
+
+    /**
+     * Runs {@code attempt} until it succeeds, fails for a reason other than a lock, or the policy's tries run out.
+     * While each try runs, a {@link BlockerWatch} notes whom it waits for, to be named if it gives up.
+     */
+    private void withRetries(Step step, SqlWork attempt) throws SQLException {
+        long firstStart = System.nanoTime();
+        for (int number = 1; ; number++) {
+            Duration lockTimeout = policy.lockTimeoutFor(number);
+            setTimeouts(lockTimeout);
+            SQLException failure;
+            String statement;
+            List<BlockingSession> blockers;
+            try (BlockerWatch blockerWatch = BlockerWatch.start(watch, workPid)) {
+                try {
+                    attempt.run();
+                    return;
+                } catch (JdbcContext.StatementFailedException e) {
+                    if (!waitedForLock(e.sqlException())) {
+                        throw e;
+                    }
+                    failure = e.sqlException();
+                    statement = e.sql();
+                } catch (SQLException e) {
+                    if (!waitedForLock(e)) {
+                        throw e;
+                    }
+                    failure = e;
+                    statement = "the step's bookkeeping (alembic_version, retort_history)";
+                }
+                blockers = blockerWatch.lastSeen();
+            }
+            Duration elapsed = since(firstStart);
+            if (!policy.mayRetry(number, elapsed)) {
+                throw new LocksUnavailableException(statement, number, elapsed, blockers, failure);
+            }
+            Duration pause = policy.pauseAfter(number);
+            listener.retrying(new LockRetry(step, statement, number, policy.attempts(), lockTimeout,
+                    DEADLOCK_DETECTED.equals(failure.getSQLState()), blockers, pause));
+            pause(pause);
+        }
+    }
+
+    private static boolean waitedForLock(SQLException e) {
+        return LOCK_NOT_AVAILABLE.equals(e.getSQLState()) || DEADLOCK_DETECTED.equals(e.getSQLState());
+    }
+
+    /** Session settings, so they also cover statements outside a transaction; each try sets its own. */
+    private void setTimeouts(Duration lockTimeout) throws SQLException {
+        try (PreparedStatement set = work.prepareStatement(
+                "SELECT set_config('lock_timeout', ?, false), set_config('statement_timeout', ?, false)")) {
+            set.setString(1, lockTimeout.toMillis() + "ms");
+            set.setString(2, policy.statementTimeout().toMillis() + "ms");
+            set.execute();
+        }
+    }
+
+    private static HistoryTable.Entry entry(Step step, String checksum, Instant started, String outcome, String error,
+                                            String part) {
+        return new HistoryTable.Entry(step.revision().id(), step.direction().word(), step.from(), step.to(),
+                checksum, started, Instant.now(), outcome, error, part);
+    }
+
+    static String reason(Exception e) {
+        if (e instanceof LocksUnavailableException locks) {
+            return locks.describe();
+        }
+        if (e instanceof JdbcContext.StatementFailedException failed) {
+            return SqlErrors.describe(failed.sqlException(), failed.sql());
+        }
+        if (e instanceof SQLException sql) {
+            return SqlErrors.describe(sql);
+        }
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
+
+    /** A rollback that fails (the connection is gone) must not hide the error that made us roll back. */
+    private void rollbackQuietly() {
+        try {
+            if (!work.getAutoCommit()) {
+                work.rollback();
+            }
+        } catch (SQLException ignored) {
+            // PostgreSQL rolls back an open transaction by itself when the session ends.
+        }
+    }
+
+    /** The failure row goes in a transaction of its own, after the rollback, so the failure itself is not lost. */
+    private void recordQuietly(HistoryTable.Entry entry) {
+        try {
+            work.setAutoCommit(true);
+            HistoryTable.record(work, entry);
+        } catch (SQLException ignored) {
+            // The original failure is what the user needs to see; losing this row must not hide it.
+        }
+    }
+
+    private static int backendPid(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery("SELECT pg_backend_pid()")) {
+            rows.next();
+            return rows.getInt(1);
+        }
+    }
+
+    private static String quoted(String identifier) {
+        return "\"" + identifier.replace("\"", "\"\"") + "\"";
+    }
+
+    static String oneLine(String sql) {
+        return sql.strip().replaceAll("\\s+", " ");
+    }
+
+    private static Duration since(long startNanos) {
+        return Duration.ofNanos(System.nanoTime() - startNanos);
+    }
+
+    private static void pause(Duration pause) {
+        try {
+            Thread.sleep(pause.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting to try again", e);
+        }
+    }
+}
