@@ -1,30 +1,42 @@
 package dev.retort.cli;
 
 import dev.retort.engine.AdvisoryLock;
+import dev.retort.engine.BlockingSession;
 import dev.retort.engine.Durations;
+import dev.retort.engine.LockPolicy;
+import dev.retort.engine.LockRetry;
 import dev.retort.engine.MigrationListener;
 import dev.retort.engine.Step;
 
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /**
  * Prints a run as Alembic does ({@code Running upgrade 002 -> 003, create audit_logs table}), with each step's
- * time appended when it ends. The line is printed when the step starts, so a long step shows what it is doing.
+ * time appended when it ends. The line is printed when the step starts, so a long step shows what it is doing;
+ * whatever happens meanwhile (a lock timeout and its retry, a statement a rerun skips) goes on indented lines
+ * below it, and the time then follows on a line of its own.
  */
 final class ConsoleListener implements MigrationListener {
+
+    private static final int STATEMENT_WIDTH = 100;
 
     private final PrintWriter out;
     private final PrintWriter err;
     private final String database;
+    private final LockPolicy lockPolicy;
     private boolean named;
+    private boolean lineOpen;
 
     /** @param database where the run goes, fit to print (password masked); said once, before the first step */
-    ConsoleListener(PrintWriter out, PrintWriter err, String database) {
+    ConsoleListener(PrintWriter out, PrintWriter err, String database, LockPolicy lockPolicy) {
         this.out = out;
         this.err = err;
         this.database = database;
+        this.lockPolicy = lockPolicy;
     }
 
     @Override
@@ -35,24 +47,80 @@ final class ConsoleListener implements MigrationListener {
     }
 
     @Override
-    public void stepStarted(Step step) {
-        if (!named) {
-            out.println("Database: " + database);
-            named = true;
+    public void sessionsInTheWay(Step step, List<BlockingSession> sessions) {
+        nameDatabase();
+        Instant now = Instant.now();
+        for (BlockingSession session : sessions) {
+            out.println("Warning: " + session.describe(now) + ", holds a lock on " + session.table() + "; "
+                    + step.describe() + " will wait for it, " + Durations.format(lockPolicy.lockTimeout())
+                    + " a try.");
         }
+        out.flush();
+    }
+
+    @Override
+    public void stepStarted(Step step) {
+        nameDatabase();
         out.print("Running " + step.describe());
         out.flush();
+        lineOpen = true;
+    }
+
+    @Override
+    public void statementSkipped(Step step, String sql, String reason) {
+        say("  " + reason + ": " + abbreviate(sql));
+    }
+
+    @Override
+    public void retrying(LockRetry retry) {
+        String why = retry.deadlock() ? "chosen as a deadlock's victim"
+                : "no lock within " + Durations.format(retry.lockTimeout());
+        say("  " + why + " (try " + retry.attempt() + " of " + retry.attempts() + "): " + abbreviate(retry.statement()));
+        Instant now = Instant.now();
+        for (BlockingSession blocker : retry.blockers()) {
+            say("    blocked by " + blocker.describe(now));
+        }
+        say("    trying again in " + Durations.format(retry.pause()));
+    }
+
+    @Override
+    public void undoing(Step failed, Step undo) {
+        say("  undoing what " + failed.revision().id() + " did so far (" + undo.direction().word() + " statements)");
     }
 
     @Override
     public void stepFinished(Step step, Duration took) {
-        out.println(" ... " + Durations.format(took));
+        out.println((lineOpen ? "" : "  done") + " ... " + Durations.format(took));
         out.flush();
+        lineOpen = false;
     }
 
     @Override
     public void stepFailed(Step step, Duration took) {
-        out.println(" ... FAILED after " + Durations.format(took));
+        out.println((lineOpen ? "" : "  ") + " ... FAILED after " + Durations.format(took));
         out.flush();
+        lineOpen = false;
+    }
+
+    private void nameDatabase() {
+        if (!named) {
+            out.println("Database: " + database);
+            named = true;
+        }
+    }
+
+    /** An indented line under the step's "Running …" line, closing that line first if it is still open. */
+    private void say(String line) {
+        if (lineOpen) {
+            out.println();
+            lineOpen = false;
+        }
+        out.println(line);
+        out.flush();
+    }
+
+    private static String abbreviate(String sql) {
+        String line = sql.strip().replaceAll("\\s+", " ");
+        return line.length() <= STATEMENT_WIDTH ? line : line.substring(0, STATEMENT_WIDTH - 1) + "…";
     }
 }

@@ -1,7 +1,8 @@
 package dev.retort.cli;
 
-import dev.retort.engine.Migrator;
+import dev.retort.engine.Direction;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
@@ -13,8 +14,10 @@ import java.util.concurrent.Callable;
         description = {
         "Downgrade the database to TARGET (e.g. -1, 002, base).",
         "",
-        "Newest revision first, each in its own transaction. A downgrade drops what its revision created: "
-                + "the data in those tables and columns is lost."})
+        "Newest revision first, each in its own transaction, or online (statement by statement, indexes "
+                + "dropped CONCURRENTLY) for revisions that alter tables that may hold data; statements wait for "
+                + "locks at most --lock-timeout and are tried again, as for upgrade. A downgrade drops what its "
+                + "revision created: the data in those tables and columns is lost."})
 final class DowngradeCommand implements Callable<Integer> {
 
     @ParentCommand
@@ -28,8 +31,11 @@ final class DowngradeCommand implements Callable<Integer> {
                     + "revision), or ID-N.")
     String target;
 
+    @Mixin
+    MigrationOptions options;
+
     @Override
     public Integer call() {
-        return MigrationRun.execute(root, spec, target, Migrator::downgrade);
+        return MigrationRun.execute(root, spec, target, Direction.DOWNGRADE, options);
     }
 }

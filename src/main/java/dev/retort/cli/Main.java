@@ -2,6 +2,7 @@ package dev.retort.cli;
 
 import dev.retort.engine.ConnectionFailedException;
 import dev.retort.engine.LockNotAcquiredException;
+import dev.retort.engine.LocksUnavailableException;
 import dev.retort.engine.RetortException;
 import dev.retort.engine.Revision;
 import dev.retort.migrations.Migrations;
@@ -97,6 +98,9 @@ public final class Main {
         if (error instanceof LockNotAcquiredException && !message.contains("--lock-wait")) {
             message += " Let it finish, or wait longer with --lock-wait.";
         }
+        if (error.getCause() instanceof LocksUnavailableException locks) {
+            message += " " + lockHint(locks);
+        }
         if (error instanceof ConnectionFailedException && url != null) {
             message = "Cannot connect to " + url.masked() + ": " + sentence(message) + " " + connectionHint(error);
         }
@@ -110,6 +114,14 @@ public final class Main {
         }
         err.flush();
         return exitCode;
+    }
+
+    /** What to do when a statement could not get its table locks: deal with the blocker, or wait longer. */
+    private static String lockHint(LocksUnavailableException locks) {
+        String terminate = locks.blockers().isEmpty() ? ""
+                : " (SELECT pg_terminate_backend(" + locks.blockers().get(0).pid() + ") ends it)";
+        return "Let the blocking session finish or end it" + terminate + ", then run the command again; "
+                + "--lock-timeout and --lock-retries set how long Retort waits.";
     }
 
     /** What to check, by what the server or driver said (SQLSTATE class 28 is authentication, 3D000 no database). */

@@ -1,28 +1,44 @@
 package dev.retort.cli;
 
+import dev.retort.engine.BlockingSession;
+import dev.retort.engine.DdlStatement;
+import dev.retort.engine.Direction;
 import dev.retort.engine.Durations;
+import dev.retort.engine.LockPolicy;
 import dev.retort.engine.MigrationResult;
 import dev.retort.engine.Migrator;
+import dev.retort.engine.Plan;
 import dev.retort.engine.RevisionGraph;
+import dev.retort.engine.Step;
 import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.PrintWriter;
 import java.time.Duration;
-import java.util.function.BiFunction;
+import java.time.Instant;
+import java.util.List;
 
 /** What upgrade and downgrade share: check the target, run it printing each step, say where the database is. */
 final class MigrationRun {
 
+    private static final int STATEMENT_WIDTH = 120;
+
     private MigrationRun() {
     }
 
-    static int execute(RetortCommand root, CommandSpec spec, String target,
-                       BiFunction<Migrator, String, MigrationResult> direction) {
+    static int execute(RetortCommand root, CommandSpec spec, String target, Direction direction,
+                       MigrationOptions options) {
         root.graph().checkTarget(target); // before the embedded database is started for nothing
+        LockPolicy lockPolicy = options.lockPolicy();
         PrintWriter out = spec.commandLine().getOut();
-        ConsoleListener listener = new ConsoleListener(out, spec.commandLine().getErr(), root.session().describe());
-        Migrator migrator = root.migrator(listener);
-        printSummary(out, migrator.graph(), direction.apply(migrator, target));
+        ConsoleListener listener = new ConsoleListener(out, spec.commandLine().getErr(), root.session().describe(),
+                lockPolicy);
+        Migrator migrator = root.migrator(listener, lockPolicy);
+        if (options.dryRun) {
+            printDryRun(out, root.session().describe(), migrator, migrator.plan(direction, target), target);
+            return ExitCodes.OK;
+        }
+        MigrationResult result = direction == Direction.UPGRADE ? migrator.upgrade(target) : migrator.downgrade(target);
+        printSummary(out, migrator.graph(), result);
         return ExitCodes.OK;
     }
 
@@ -36,5 +52,38 @@ final class MigrationRun {
                 .reduce(Duration.ZERO, Duration::plus);
         out.println("Done: " + result.steps().size() + (result.steps().size() == 1 ? " revision" : " revisions")
                 + " in " + Durations.format(total) + "; the database is at " + graph.labelWithHead(result.to()) + ".");
+    }
+
+    /** Each step, each statement with the locks it takes, and who would be in the way right now. */
+    private static void printDryRun(PrintWriter out, String database, Migrator migrator, Plan plan, String target) {
+        out.println("Database: " + database);
+        if (plan.steps().isEmpty()) {
+            out.println("Dry run: " + plan.note());
+            return;
+        }
+        out.println("Dry run: nothing is changed. From " + RevisionGraph.labelOf(plan.from()) + ", "
+                + plan.steps().get(0).direction().word() + " " + target + " would run " + plan.steps().size()
+                + (plan.steps().size() == 1 ? " revision:" : " revisions:"));
+        Instant now = Instant.now();
+        for (Step step : plan.steps()) {
+            out.println();
+            out.println(step.describe() + (step.revision().online()
+                    ? " (online: each statement in a short transaction of its own)"
+                    : " (one transaction: every lock is held until it commits)"));
+            List<DdlStatement> statements = migrator.analyze(step);
+            for (int i = 0; i < statements.size(); i++) {
+                out.printf("  %2d. %s%n", i + 1, abbreviate(statements.get(i).sql()));
+                out.println("      " + statements.get(i).describeLocks());
+            }
+            List<BlockingSession> inTheWay = migrator.sessionsInTheWay(step);
+            for (BlockingSession session : inTheWay) {
+                out.println("  In the way now: " + session.describe(now) + ", holding a lock on " + session.table());
+            }
+        }
+    }
+
+    private static String abbreviate(String sql) {
+        String line = sql.strip().replaceAll("\\s+", " ");
+        return line.length() <= STATEMENT_WIDTH ? line : line.substring(0, STATEMENT_WIDTH - 1) + "…";
     }
 }

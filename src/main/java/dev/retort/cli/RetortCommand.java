@@ -1,5 +1,6 @@
 package dev.retort.cli;
 
+import dev.retort.engine.LockPolicy;
 import dev.retort.engine.MigrationListener;
 import dev.retort.engine.Migrator;
 import dev.retort.engine.Revision;
@@ -17,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
 /** The top of the command line: the options every verb shares, and where the database comes from. */
 @Command(name = "retort",
@@ -70,6 +72,7 @@ public final class RetortCommand implements Callable<Integer> {
     boolean debug;
 
     private DatabaseSession session;
+    private UnaryOperator<MigrationListener> listenerHook = UnaryOperator.identity();
     private RevisionGraph graph;
 
     public RetortCommand(Supplier<List<Revision>> revisions, Map<String, String> environment, Path home) {
@@ -124,7 +127,19 @@ public final class RetortCommand implements Callable<Integer> {
     }
 
     Migrator migrator(MigrationListener listener) {
-        return new Migrator(session().dataSource(), graph(), listener, lockWait);
+        return migrator(listener, LockPolicy.DEFAULT);
+    }
+
+    Migrator migrator(MigrationListener listener, LockPolicy lockPolicy) {
+        return new Migrator(session().dataSource(), graph(), listenerHook.apply(listener), lockWait, lockPolicy);
+    }
+
+    /**
+     * Lets a test harness see (and stop at) every step and statement of a real run, e.g. to kill the process at a
+     * statement boundary. Nothing in Retort itself sets it.
+     */
+    void hookListener(UnaryOperator<MigrationListener> hook) {
+        this.listenerHook = hook;
     }
 
     void closeSession() {

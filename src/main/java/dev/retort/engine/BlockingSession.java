@@ -49,7 +49,7 @@ public record BlockingSession(int pid, String applicationName, String state, Ins
                 JOIN pg_stat_activity a ON a.pid = l.pid
                 WHERE l.granted AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
                   AND l.relation IN (SELECT to_regclass(t) FROM unnest(?::text[]) t)
-                  AND NOT a.pid = ANY (?::int[])
+                  AND a.pid <> pg_backend_pid() AND NOT a.pid = ANY (?::int[])
                   AND (a.state LIKE 'idle in transaction%' OR a.xact_start < clock_timestamp() - ?::interval)
                 ORDER BY a.pid, c.relname""";
         try (PreparedStatement query = connection.prepareStatement(sql)) {

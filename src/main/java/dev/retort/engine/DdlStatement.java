@@ -2,10 +2,12 @@ package dev.retort.engine;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -22,13 +24,34 @@ import java.util.regex.Pattern;
  * @param work               what the statement does to the data of {@code workTable} while holding its locks
  * @param workTable          the table read or rewritten, or null
  * @param outsideTransaction true for {@code CONCURRENTLY}, which PostgreSQL refuses inside a transaction block
- * @param createdIndex       the index a {@code CREATE INDEX} makes, else null
- * @param addedConstraint    the constraint an {@code ALTER TABLE … ADD CONSTRAINT} with no other action adds, else null
- * @param table              the table a {@code CREATE INDEX} or {@code ALTER TABLE} is about, else null
+ * @param creates            the indexes, constraints and columns the statement makes, when that is all it does
+ *                           (so that it is done once they all exist); else empty
+ * @param drops              likewise, what it drops, when that is all it does (done once none exists); else empty
  * @param known              false when the statement's form was not recognised
  */
 public record DdlStatement(String sql, List<TableLock> locks, Work work, String workTable, boolean outsideTransaction,
-                           String createdIndex, String addedConstraint, String table, boolean known) {
+                           List<CatalogObject> creates, List<CatalogObject> drops, boolean known) {
+
+    /** An index, constraint or column, by name; {@code table} is null for an index, whose name is its own. */
+    public record CatalogObject(Kind kind, String table, String name) {
+
+        public enum Kind { INDEX, CONSTRAINT, COLUMN }
+
+        @Override
+        public String toString() {
+            return switch (kind) {
+                case INDEX -> "index " + name;
+                case CONSTRAINT -> "constraint " + name + " on " + table;
+                case COLUMN -> "column " + table + "." + name;
+            };
+        }
+    }
+
+    /** The index this statement builds, if it is a {@code CREATE INDEX}. */
+    public Optional<String> createdIndex() {
+        return creates.size() == 1 && creates.get(0).kind() == CatalogObject.Kind.INDEX
+                ? Optional.of(creates.get(0).name()) : Optional.empty();
+    }
 
     /** A lock on one table. */
     public record TableLock(String table, LockMode mode) {
@@ -74,6 +97,7 @@ public record DdlStatement(String sql, List<TableLock> locks, Work work, String 
     private static final Pattern REFERENCES = Pattern.compile("REFERENCES " + NAME, FLAGS);
     private static final Pattern ADD_CONSTRAINT = Pattern.compile("ADD CONSTRAINT " + NAME + " (.*)", FLAGS);
     private static final Pattern CONSTRAINT_NAME = Pattern.compile("(?:VALIDATE|DROP) CONSTRAINT (?:IF EXISTS )?" + NAME, FLAGS);
+    private static final Pattern COLUMN_NAME = Pattern.compile("(?:ADD|DROP) COLUMN (?:IF (?:NOT )?EXISTS )?" + NAME, FLAGS);
     private static final Pattern VOLATILE_DEFAULT =
             Pattern.compile("DEFAULT .*(gen_random_uuid|random|clock_timestamp|nextval|uuid_generate)", FLAGS);
 
@@ -93,13 +117,13 @@ public record DdlStatement(String sql, List<TableLock> locks, Work work, String 
             reading.lock(m.group(3), concurrently ? LockMode.SHARE_UPDATE_EXCLUSIVE : LockMode.SHARE);
             reading.work(Work.BUILD_INDEX, m.group(3));
             reading.outsideTransaction = concurrently;
-            reading.createdIndex = unquote(m.group(2));
-            reading.table = unquote(m.group(3));
+            reading.creates(CatalogObject.Kind.INDEX, null, m.group(2));
         } else if ((m = DROP_INDEX.matcher(text)).matches()) {
             boolean concurrently = m.group(1) != null;
             String table = facts.tableOfIndex(m.group(2)).orElse("the index's table");
             reading.lock(table, concurrently ? LockMode.SHARE_UPDATE_EXCLUSIVE : LockMode.ACCESS_EXCLUSIVE);
             reading.outsideTransaction = concurrently;
+            reading.drops(CatalogObject.Kind.INDEX, null, m.group(2));
         } else if ((m = ALTER_TABLE.matcher(text)).matches()) {
             alterTable(reading, unquote(m.group(1)), m.group(2), facts);
         } else if ((m = COMMENT_ON_TABLE.matcher(text)).matches() || (m = COMMENT_ON_COLUMN.matcher(text)).matches()) {
@@ -116,36 +140,44 @@ public record DdlStatement(String sql, List<TableLock> locks, Work work, String 
     }
 
     private static void alterTable(Reading reading, String table, String actions, SchemaFacts facts) {
-        reading.table = table;
-        List<String> parts = splitTopLevel(actions);
-        for (String action : parts) {
+        for (String action : splitTopLevel(actions)) {
             String upper = action.toUpperCase(Locale.ROOT);
             Matcher added = ADD_CONSTRAINT.matcher(action);
             Matcher named = CONSTRAINT_NAME.matcher(action);
+            Matcher column = COLUMN_NAME.matcher(action);
             if (added.matches()) {
-                addConstraint(reading, table, unquote(added.group(1)), added.group(2), parts.size() == 1);
+                addConstraint(reading, table, added.group(1), added.group(2));
             } else if (upper.startsWith("VALIDATE CONSTRAINT") && named.find()) {
                 reading.lock(table, LockMode.SHARE_UPDATE_EXCLUSIVE);
+                reading.other();
                 facts.referencedByConstraint(named.group(1)).ifPresent(ref -> reading.lock(ref, LockMode.ROW_SHARE));
                 reading.work(Work.SCAN, table);
             } else if (upper.startsWith("DROP CONSTRAINT") && named.find()) {
                 reading.lock(table, LockMode.ACCESS_EXCLUSIVE);
+                reading.drops(CatalogObject.Kind.CONSTRAINT, table, named.group(1));
                 // Dropping a foreign key removes its triggers from the referenced table too.
                 facts.referencedByConstraint(named.group(1)).ifPresent(ref -> reading.lock(ref, LockMode.ACCESS_EXCLUSIVE));
-            } else if (upper.startsWith("ADD COLUMN") || upper.startsWith("ADD ")) {
+            } else if (upper.startsWith("ADD COLUMN") && column.find()) {
                 reading.lock(table, LockMode.ACCESS_EXCLUSIVE);
+                reading.creates(CatalogObject.Kind.COLUMN, table, column.group(1));
                 if (VOLATILE_DEFAULT.matcher(action).find()) {
                     reading.work(Work.REWRITE, table);
                 }
-            } else if (upper.startsWith("DROP COLUMN") || upper.matches("ALTER COLUMN \\S+ (SET|DROP) DEFAULT.*")
+            } else if (upper.startsWith("DROP COLUMN") && column.find()) {
+                reading.lock(table, LockMode.ACCESS_EXCLUSIVE);
+                reading.drops(CatalogObject.Kind.COLUMN, table, column.group(1));
+            } else if (upper.matches("ALTER COLUMN \\S+ (SET|DROP) DEFAULT.*")
                     || upper.startsWith("RENAME") || upper.matches("ALTER COLUMN \\S+ DROP NOT NULL.*")) {
                 reading.lock(table, LockMode.ACCESS_EXCLUSIVE);
+                reading.other();
             } else if (upper.matches("ALTER COLUMN \\S+ SET NOT NULL.*")) {
                 reading.lock(table, LockMode.ACCESS_EXCLUSIVE);
                 reading.work(Work.SCAN, table);
+                reading.other();
             } else if (upper.matches("ALTER COLUMN \\S+ (SET DATA )?TYPE .*")) {
                 reading.lock(table, LockMode.ACCESS_EXCLUSIVE);
                 reading.work(Work.REWRITE, table);
+                reading.other();
             } else {
                 reading.lock(table, LockMode.ACCESS_EXCLUSIVE);
                 reading.known = false;
@@ -153,7 +185,7 @@ public record DdlStatement(String sql, List<TableLock> locks, Work work, String 
         }
     }
 
-    private static void addConstraint(Reading reading, String table, String name, String definition, boolean only) {
+    private static void addConstraint(Reading reading, String table, String name, String definition) {
         String upper = definition.toUpperCase(Locale.ROOT);
         boolean notValid = upper.endsWith("NOT VALID");
         if (upper.startsWith("FOREIGN KEY")) {
@@ -167,9 +199,7 @@ public record DdlStatement(String sql, List<TableLock> locks, Work work, String 
         } else if (!notValid) {
             reading.work(Work.SCAN, table);
         }
-        if (only) {
-            reading.addedConstraint = name;
-        }
+        reading.creates(CatalogObject.Kind.CONSTRAINT, table, name);
     }
 
     private static List<String> references(String text) {
@@ -235,6 +265,13 @@ public record DdlStatement(String sql, List<TableLock> locks, Work work, String 
         return locks.stream().map(TableLock::table).toList();
     }
 
+    /** Every table any of {@code statements} locks, in order of first mention. */
+    public static Set<String> tablesLockedBy(List<DdlStatement> statements) {
+        Set<String> tables = new LinkedHashSet<>();
+        statements.forEach(statement -> tables.addAll(statement.tables()));
+        return tables;
+    }
+
     /** Collects what the analysis finds, merging several locks on one table into the strongest. */
     private static final class Reading {
         private final String sql;
@@ -242,13 +279,26 @@ public record DdlStatement(String sql, List<TableLock> locks, Work work, String 
         private Work work = Work.NONE;
         private String workTable;
         private boolean outsideTransaction;
-        private String createdIndex;
-        private String addedConstraint;
-        private String table;
+        private final List<CatalogObject> creates = new ArrayList<>();
+        private final List<CatalogObject> drops = new ArrayList<>();
+        private int otherActions;
         private boolean known = true;
 
         Reading(String sql) {
             this.sql = sql;
+        }
+
+        void creates(CatalogObject.Kind kind, String table, String name) {
+            creates.add(new CatalogObject(kind, table == null ? null : unquote(table), unquote(name)));
+        }
+
+        void drops(CatalogObject.Kind kind, String table, String name) {
+            drops.add(new CatalogObject(kind, table == null ? null : unquote(table), unquote(name)));
+        }
+
+        /** An action that neither only creates nor only drops a named object: the statement is never skipped. */
+        void other() {
+            otherActions++;
         }
 
         void lock(String table, LockMode mode) {
@@ -267,8 +317,10 @@ public record DdlStatement(String sql, List<TableLock> locks, Work work, String 
                     .map(entry -> new TableLock(entry.getKey(), entry.getValue()))
                     .sorted((a, b) -> b.mode().compareTo(a.mode()))
                     .toList();
-            return new DdlStatement(sql, sorted, work, workTable, outsideTransaction, createdIndex, addedConstraint,
-                    table, known);
+            boolean pure = known && otherActions == 0;
+            return new DdlStatement(sql, sorted, work, workTable, outsideTransaction,
+                    pure && drops.isEmpty() ? List.copyOf(creates) : List.of(),
+                    pure && creates.isEmpty() ? List.copyOf(drops) : List.of(), known);
         }
     }
 }

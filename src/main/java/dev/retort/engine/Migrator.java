@@ -70,38 +70,66 @@ public final class Migrator {
     }
 
     public MigrationResult upgrade(String target) {
-        graph.checkTarget(target);
-        return underLock((work, watch) -> {
-            int from = graph.positionOf(knownRevision(VersionTable.read(work)));
-            int to = graph.resolve(target, from);
-            if (to < from) {
-                return nothingDone(from, "The database is at " + graph.label(from) + ", ahead of " + graph.label(to)
-                        + ": nothing to upgrade. To go back, use downgrade " + targetWord(to) + ".");
-            }
-            if (to == from) {
-                return nothingDone(from, "Already at " + graph.labelWithHead(graph.idAt(from))
-                        + ": nothing to upgrade.");
-            }
-            return run(work, watch, from, graph.upgradePath(from, to));
-        });
+        return migrate(Direction.UPGRADE, target);
     }
 
     public MigrationResult downgrade(String target) {
+        return migrate(Direction.DOWNGRADE, target);
+    }
+
+    private MigrationResult migrate(Direction direction, String target) {
         graph.checkTarget(target);
         return underLock((work, watch) -> {
-            int from = graph.positionOf(knownRevision(VersionTable.read(work)));
-            int to = graph.resolve(target, from);
-            if (to > from) {
-                throw new InvalidTargetException("Cannot downgrade to " + graph.label(to) + ": it is ahead of the "
-                        + "current revision " + graph.label(from) + ". To go forward, use upgrade " + targetWord(to)
-                        + ".");
+            Plan plan = plan(direction, target, knownRevision(VersionTable.read(work)));
+            if (plan.steps().isEmpty()) {
+                return new MigrationResult(plan.from(), plan.to(), List.of(), plan.note());
             }
-            if (to == from) {
-                return nothingDone(from, "Already at " + graph.labelWithHead(graph.idAt(from))
-                        + ": nothing to downgrade.");
-            }
-            return run(work, watch, from, graph.downgradePath(from, to));
+            return run(work, watch, plan);
         });
+    }
+
+    /** What {@code upgrade} or {@code downgrade} to {@code target} would do now; reads, takes no lock, changes nothing. */
+    public Plan plan(Direction direction, String target) {
+        graph.checkTarget(target);
+        return plan(direction, target, current());
+    }
+
+    private Plan plan(Direction direction, String target, String current) {
+        int from = graph.positionOf(current);
+        int to = graph.resolve(target, from);
+        String word = direction.word();
+        if (direction == Direction.UPGRADE && to < from) {
+            return Plan.nothing(graph.idAt(from), "The database is at " + graph.label(from) + ", ahead of "
+                    + graph.label(to) + ": nothing to upgrade. To go back, use downgrade " + targetWord(to) + ".");
+        }
+        if (direction == Direction.DOWNGRADE && to > from) {
+            throw new InvalidTargetException("Cannot downgrade to " + graph.label(to) + ": it is ahead of the "
+                    + "current revision " + graph.label(from) + ". To go forward, use upgrade " + targetWord(to) + ".");
+        }
+        if (to == from) {
+            return Plan.nothing(graph.idAt(from), "Already at " + graph.labelWithHead(graph.idAt(from))
+                    + ": nothing to " + word + ".");
+        }
+        List<Step> steps = direction == Direction.UPGRADE ? graph.upgradePath(from, to) : graph.downgradePath(from, to);
+        return new Plan(graph.idAt(from), graph.idAt(to), steps, null);
+    }
+
+    /** How each of the step's statements locks the tables it touches, for a dry run. */
+    public List<DdlStatement> analyze(Step step) {
+        return RecordingContext.statementsOf(step).stream().map(sql -> DdlStatement.analyze(sql, facts())).toList();
+    }
+
+    /**
+     * The sessions that would make the step wait right now: idle in a transaction, or in one longer than the
+     * lock timeout, while holding a lock on a table the step locks.
+     */
+    public List<BlockingSession> sessionsInTheWay(Step step) {
+        try (Connection connection = open()) {
+            return BlockingSession.holdingLocksOn(connection, DdlStatement.tablesLockedBy(analyze(step)),
+                    lockPolicy.lockTimeout(), List.of());
+        } catch (SQLException e) {
+            throw new DatabaseException("Could not read pg_locks: " + SqlErrors.describe(e), e);
+        }
     }
 
     /**
@@ -143,10 +171,6 @@ public final class Migrator {
         return position == RevisionGraph.BASE ? "base" : graph.idAt(position);
     }
 
-    private MigrationResult nothingDone(int at, String note) {
-        return new MigrationResult(graph.idAt(at), graph.idAt(at), List.of(), note);
-    }
-
     /** The stored revision, checked against the chain: an id we do not know means the wrong database or Retort. */
     private String knownRevision(String stored) {
         if (stored != null && graph.find(stored).isEmpty()) {
@@ -158,14 +182,14 @@ public final class Migrator {
         return stored;
     }
 
-    private MigrationResult run(Connection work, Connection watch, int from, List<Step> steps) throws SQLException {
+    private MigrationResult run(Connection work, Connection watch, Plan plan) throws SQLException {
         createTables(work);
         StepRunner runner = new StepRunner(work, watch, lockPolicy, listener, facts());
         List<MigrationResult.StepTiming> timings = new ArrayList<>();
-        for (Step step : steps) {
+        for (Step step : plan.steps()) {
             timings.add(new MigrationResult.StepTiming(step, runner.run(step)));
         }
-        return new MigrationResult(graph.idAt(from), steps.get(steps.size() - 1).to(), timings, null);
+        return new MigrationResult(plan.from(), plan.to(), timings, null);
     }
 
     /** What the revisions' SQL says about index and foreign key names; read once, when a run first needs it. */

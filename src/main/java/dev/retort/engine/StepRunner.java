@@ -7,7 +7,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -83,7 +82,7 @@ final class StepRunner {
 
     private void runInOneTransaction(Step step, String checksum, Instant started) throws SQLException {
         int count = RecordingContext.statementsOf(step).size();
-        withRetries(step, () -> inTransaction(() -> {
+        withRetries(step, true, () -> inTransaction(() -> {
             step.applyTo(new JdbcContext(work, (number, sql) -> listener.statementStarting(step, number, count, sql)));
             VersionTable.move(work, step.from(), step.to());
             HistoryTable.record(work, entry(step, checksum, started, "success", null, null));
@@ -105,17 +104,18 @@ final class StepRunner {
                         part + " (skipped: " + done.get() + ")"));
                 continue;
             }
-            withRetries(step, () -> runOnlineStatement(step, statement, () ->
+            withRetries(step, blocksApplication(statement), () -> runOnlineStatement(step, statement, () ->
                     entry(step, checksum, started, "progress", null, part)));
         }
     }
 
     private void runOnlineStatement(Step step, DdlStatement statement, EntrySupplier progress) throws SQLException {
         JdbcContext context = new JdbcContext(work, (number, sql) -> { });
-        if (statement.createdIndex() != null && AlreadyDone.indexInvalid(work, statement.createdIndex())) {
-            listener.statementSkipped(step, statement.sql(), "index " + statement.createdIndex()
+        Optional<String> index = statement.createdIndex();
+        if (index.isPresent() && AlreadyDone.indexInvalid(work, index.get())) {
+            listener.statementSkipped(step, statement.sql(), "index " + index.get()
                     + " was left INVALID by an interrupted build: dropping it to build it again");
-            context.execute("DROP INDEX CONCURRENTLY IF EXISTS " + quoted(statement.createdIndex()));
+            context.execute("DROP INDEX CONCURRENTLY IF EXISTS " + quoted(index.get()));
         }
         if (statement.outsideTransaction()) {
             context.execute(statement.sql());
@@ -130,7 +130,7 @@ final class StepRunner {
 
     /** The online step's last transaction: the version moves and the step is recorded as done. */
     private void finish(Step step, String checksum, Instant started) throws SQLException {
-        withRetries(step, () -> inTransaction(() -> {
+        withRetries(step, true, () -> inTransaction(() -> {
             VersionTable.move(work, step.from(), step.to());
             HistoryTable.record(work, entry(step, checksum, started, "success", null, null));
         }));
@@ -153,10 +153,9 @@ final class StepRunner {
 
     /** Before a step, names the sessions that will probably make it wait, so the operator can act before it does. */
     private void warnAboutSessionsInTheWay(Step step) throws SQLException {
-        Set<String> tables = new LinkedHashSet<>();
-        for (String sql : RecordingContext.statementsOf(step)) {
-            tables.addAll(DdlStatement.analyze(sql, facts).tables());
-        }
+        List<DdlStatement> statements = RecordingContext.statementsOf(step).stream()
+                .map(sql -> DdlStatement.analyze(sql, facts)).toList();
+        Set<String> tables = DdlStatement.tablesLockedBy(statements);
         if (tables.isEmpty()) {
             return;
         }
@@ -191,13 +190,24 @@ final class StepRunner {
     }
 
     /**
-     * Runs {@code attempt} until it succeeds, fails for a reason other than a lock, or the policy's tries run out.
-     * While each try runs, a {@link BlockerWatch} notes whom it waits for, to be named if it gives up.
+     * Whether the application's queries would queue behind the statement while it waits for its locks. Those that
+     * take at most SHARE UPDATE EXCLUSIVE ({@code CREATE INDEX CONCURRENTLY}, {@code VALIDATE CONSTRAINT},
+     * {@code COMMENT}) block no read or write, so they may wait long: a short lock_timeout would only make them
+     * fail whenever a report runs, since building an index concurrently waits for every older transaction.
      */
-    private void withRetries(Step step, SqlWork attempt) throws SQLException {
+    private static boolean blocksApplication(DdlStatement statement) {
+        return !statement.known() || statement.strongestLock().map(LockMode::blocksWrites).orElse(false);
+    }
+
+    /**
+     * Runs {@code attempt} until it succeeds, fails for a reason other than a lock, or the policy's tries run out.
+     * While each try runs, a {@link BlockerWatch} notes whom it waits for, to be named if it gives up. A statement
+     * that does not block the application gets one patient try, as long as the whole retry window.
+     */
+    private void withRetries(Step step, boolean blocksApplication, SqlWork attempt) throws SQLException {
         long firstStart = System.nanoTime();
         for (int number = 1; ; number++) {
-            Duration lockTimeout = policy.lockTimeoutFor(number);
+            Duration lockTimeout = blocksApplication ? policy.lockTimeoutFor(number) : policy.retryWindow();
             setTimeouts(lockTimeout);
             SQLException failure;
             String statement;
