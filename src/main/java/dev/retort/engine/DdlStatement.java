@@ -108,7 +108,9 @@ public record DdlStatement(String sql, List<TableLock> locks, Work work, String 
         Matcher m;
         if ((m = CREATE_TABLE.matcher(text)).matches()) {
             // A new table is invisible to others until commit; what others can feel is the lock on what it references.
-            references(m.group(2)).forEach(referenced -> reading.lock(referenced, LockMode.SHARE_ROW_EXCLUSIVE));
+            String created = unquote(m.group(1));
+            references(m.group(2)).stream().filter(referenced -> !referenced.equals(created))
+                    .forEach(referenced -> reading.lock(referenced, LockMode.SHARE_ROW_EXCLUSIVE));
         } else if ((m = DROP_TABLE.matcher(text)).matches()) {
             reading.lock(m.group(1), LockMode.ACCESS_EXCLUSIVE);
             facts.referencedBy(m.group(1)).forEach(referenced -> reading.lock(referenced, LockMode.ACCESS_EXCLUSIVE));

@@ -45,7 +45,9 @@ public final class SchemaFacts {
                 while (key.find()) {
                     String target = DdlStatement.unquote(key.group(2));
                     foreignKeyTargets.put(DdlStatement.unquote(key.group(1)), target);
-                    if (!target.equals(owner)) {
+                    // Only a table's own CREATE TABLE counts: keys added later are dropped, by their revision's
+                    // downgrade, before the table is.
+                    if (!target.equals(owner) && text.regionMatches(true, 0, "CREATE", 0, 6)) {
                         referencedTables.computeIfAbsent(owner, t -> new LinkedHashSet<>()).add(target);
                     }
                 }

@@ -79,6 +79,13 @@ public final class TestPostgres {
             return dataSource().getConnection();
         }
 
+        /** A connection that shows as {@code applicationName} in pg_stat_activity: a session that plays a part. */
+        public Connection connect(String applicationName) throws SQLException {
+            PGSimpleDataSource dataSource = (PGSimpleDataSource) dataSource();
+            dataSource.setApplicationName(applicationName);
+            return dataSource.getConnection();
+        }
+
         /** Runs SQL in autocommit on a connection of its own: for setting a scene by hand. */
         public void execute(String sql) throws SQLException {
             try (Connection connection = connect(); Statement statement = connection.createStatement()) {

@@ -1,0 +1,128 @@
+package dev.retort.cli;
+
+import dev.retort.testing.TestPostgres;
+import dev.retort.testing.TestPostgres.TestDatabase;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** What an operator sees of lock timeouts, retries, sessions in the way and --dry-run. */
+@Timeout(value = 1, unit = TimeUnit.MINUTES)
+class CliLockTimeoutTest {
+
+    @TempDir
+    Path home;
+
+    private TestDatabase database;
+    private Connection blocker;
+
+    @BeforeEach
+    void databaseAt003() {
+        database = TestPostgres.newDatabase("cli_locks");
+        assertThat(retort("upgrade", "003").exitCode()).isEqualTo(ExitCodes.OK);
+    }
+
+    @AfterEach
+    void endBlocker() throws SQLException {
+        if (blocker != null) {
+            blocker.close();
+        }
+    }
+
+    private Cli.Result retort(String... args) {
+        String[] withUrl = new String[args.length + 2];
+        withUrl[0] = "--url";
+        withUrl[1] = database.postgresUrl();
+        System.arraycopy(args, 0, withUrl, 2, args.length);
+        return Cli.shipped(home).run(withUrl);
+    }
+
+    /** A session idle in a transaction that holds ROW EXCLUSIVE on customers, as an application's would. */
+    private int holdCustomers() throws SQLException {
+        blocker = database.connect("billing-worker");
+        blocker.setAutoCommit(false);
+        try (Statement statement = blocker.createStatement()) {
+            int pid;
+            try (ResultSet rows = statement.executeQuery("SELECT pg_backend_pid()")) {
+                rows.next();
+                pid = rows.getInt(1);
+            }
+            statement.execute("UPDATE customers SET name = name");
+            return pid;
+        }
+    }
+
+    @Test
+    void whenRetriesRunOutItSaysWhoBlockedItExitsOneAndLeavesTheDatabaseWhereItWas() throws SQLException {
+        int pid = holdCustomers();
+
+        Cli.Result result = retort("upgrade", "head", "--lock-timeout", "100ms", "--lock-retries", "1");
+
+        assertThat(result.exitCode()).isEqualTo(ExitCodes.FAILED);
+        assertThat(result.out()).contains(
+                "Warning: pid " + pid + " (billing-worker), idle in transaction, transaction open",
+                "Running upgrade 003 -> 004, add customer foreign keys\n",
+                "  no lock within 100 ms (try 1 of 2): ALTER TABLE customers ADD CONSTRAINT fk_customers_created_by",
+                "    blocked by pid " + pid + " (billing-worker), idle in transaction",
+                "\"UPDATE customers SET name = name\"",
+                "    trying again in 50 ms\n",
+                "  undoing what 004 did so far (downgrade statements)");
+        assertThat(result.err().lines()).singleElement().asString()
+                .startsWith("retort: error: Running upgrade 003 -> 004, add customer foreign keys failed: "
+                        + "could not get its locks in 2 tries")
+                .contains("Undone: the database is still at 003.")
+                .endsWith("Let the blocking session finish or end it (SELECT pg_terminate_backend(" + pid
+                        + ") ends it), then run the command again; --lock-timeout and --lock-retries set how long "
+                        + "Retort waits.");
+        assertThat(retort("current").out()).isEqualTo("003\n");
+    }
+
+    @Test
+    void dryRunListsEachStatementsLocksAndTheSessionsInTheWayAndChangesNothing() throws SQLException {
+        int pid = holdCustomers();
+
+        Cli.Result result = retort("upgrade", "+1", "--dry-run");
+
+        assertThat(result.exitCode()).isEqualTo(ExitCodes.OK);
+        assertThat(result.outLines()).containsSequence(
+                "Dry run: nothing is changed. From 003, upgrade +1 would run 1 revision:",
+                "",
+                "upgrade 003 -> 004, add customer foreign keys (online: each statement in a short transaction of its own)",
+                "   1. ALTER TABLE customers ADD CONSTRAINT fk_customers_created_by FOREIGN KEY (created_by) REFERENCES "
+                        + "users (id) ON DELETE R…",
+                "      SHARE ROW EXCLUSIVE on customers (blocks writes), SHARE ROW EXCLUSIVE on users (blocks writes); "
+                        + "no scan, no rewrite",
+                "   2. ALTER TABLE customers VALIDATE CONSTRAINT fk_customers_created_by",
+                "      SHARE UPDATE EXCLUSIVE on customers, ROW SHARE on users; scans customers");
+        assertThat(result.out()).contains(
+                "   5. CREATE INDEX CONCURRENTLY IF NOT EXISTS ix_customers_created_by ON customers (created_by)\n"
+                        + "      SHARE UPDATE EXCLUSIVE on customers; reads customers to build the index; outside a "
+                        + "transaction\n",
+                "  In the way now: pid " + pid + " (billing-worker), idle in transaction");
+        assertThat(retort("current").out()).isEqualTo("003\n");
+    }
+
+    @Test
+    void aZeroOrNegativeLockTimeoutIsBadInput() {
+        Cli.Result zero = retort("upgrade", "head", "--lock-timeout", "0");
+        Cli.Result negative = retort("upgrade", "head", "--lock-timeout", "-1s");
+
+        assertThat(zero.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(zero.err()).isEqualTo("retort: error: --lock-timeout must be more than 0 (PostgreSQL's 0 would wait "
+                + "forever, stalling the application); to wait longer, give e.g. 30s. See 'retort upgrade --help'.\n");
+        assertThat(negative.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(negative.err()).startsWith("retort: error: ").contains("-1s").hasLineCount(1);
+        assertThat(retort("current").out()).isEqualTo("003\n");
+    }
+}

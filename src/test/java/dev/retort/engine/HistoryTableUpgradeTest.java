@@ -1,0 +1,87 @@
+package dev.retort.engine;
+
+import dev.retort.testing.TestPostgres;
+import dev.retort.testing.TestPostgres.TestDatabase;
+import org.junit.jupiter.api.Test;
+
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** A retort_history made by Retort's first cut (no {@code part}, no {@code progress}) is brought up to date, rows kept. */
+class HistoryTableUpgradeTest {
+
+    private final TestDatabase database = TestPostgres.newDatabase("history_upgrade");
+
+    @Test
+    void anOldHistoryTableGainsThePartColumnAndTheProgressOutcomeAndKeepsItsRows() throws SQLException {
+        database.execute("""
+                CREATE TABLE retort_history (
+                    id uuid NOT NULL DEFAULT gen_random_uuid(),
+                    revision varchar(32) NOT NULL,
+                    direction text NOT NULL,
+                    from_revision text,
+                    to_revision varchar(32),
+                    checksum text,
+                    started_at timestamptz NOT NULL,
+                    finished_at timestamptz NOT NULL,
+                    duration_ms bigint NOT NULL,
+                    db_user text NOT NULL DEFAULT current_user,
+                    retort_version text NOT NULL,
+                    outcome text NOT NULL,
+                    error text,
+                    CONSTRAINT retort_history_pkey PRIMARY KEY (id),
+                    CONSTRAINT ck_retort_history_direction CHECK (direction IN ('upgrade', 'downgrade', 'stamp')),
+                    CONSTRAINT ck_retort_history_outcome CHECK (outcome IN ('success', 'failed'))
+                )""");
+        database.execute("INSERT INTO retort_history (revision, direction, started_at, finished_at, duration_ms,"
+                + " retort_version, outcome) VALUES ('000', 'stamp', now(), now(), 0, '0.1.0', 'success')");
+        Revision online = new Revision() {
+            @Override
+            public String id() {
+                return "001";
+            }
+
+            @Override
+            public String revises() {
+                return null;
+            }
+
+            @Override
+            public String message() {
+                return "online table";
+            }
+
+            @Override
+            public boolean online() {
+                return true;
+            }
+
+            @Override
+            public void upgrade(MigrationContext context) {
+                context.execute("CREATE TABLE t001 (id int)");
+                context.execute("CREATE INDEX CONCURRENTLY ix_t001 ON t001 (id)");
+            }
+
+            @Override
+            public void downgrade(MigrationContext context) {
+                context.execute("DROP TABLE t001");
+            }
+        };
+
+        new Migrator(database.dataSource(), new RevisionGraph(List.of(online)), MigrationListener.SILENT,
+                Duration.ofSeconds(5)).upgrade("head");
+
+        assertThat(database.column("SELECT revision || ' ' || outcome || ' ' || coalesce(part, '-')"
+                + " FROM retort_history ORDER BY finished_at, part")).containsExactly(
+                "000 success -",
+                "001 progress 1/2: CREATE TABLE t001 (id int)",
+                "001 progress 2/2: CREATE INDEX CONCURRENTLY ix_t001 ON t001 (id)",
+                "001 success -");
+        assertThat(database.column("SELECT col_description('retort_history'::regclass, attnum) FROM pg_attribute"
+                + " WHERE attrelid = 'retort_history'::regclass AND attname = 'part'")).singleElement()
+                .asString().startsWith("For an online step");
+    }
+}
