@@ -40,7 +40,16 @@ final class MigrationOptions {
                     + "scans or rewrites it; list sessions that would be in the way. Changes nothing.")
     boolean dryRun;
 
+    @Option(names = "--sql",
+            description = "Print the SQL instead of running it, without connecting to any database. TARGET is then a "
+                    + "range FROM:TO, e.g. 003:head (upgrade may give only TO, from base; downgrade needs both).")
+    boolean sql;
+
     LockPolicy lockPolicy() {
+        if (sql && dryRun) {
+            throw new ParameterException(spec.commandLine(), "--sql and --dry-run do not go together: --sql prints "
+                    + "the script without a database, --dry-run reads the database and prints each statement's locks.");
+        }
         if (lockTimeout.isZero()) {
             throw new ParameterException(spec.commandLine(), "--lock-timeout must be more than 0 (PostgreSQL's 0 "
                     + "would wait forever, stalling the application); to wait longer, give e.g. 30s.");

@@ -7,6 +7,7 @@ import dev.retort.engine.Durations;
 import dev.retort.engine.LockPolicy;
 import dev.retort.engine.MigrationResult;
 import dev.retort.engine.Migrator;
+import dev.retort.engine.OfflineScript;
 import dev.retort.engine.Plan;
 import dev.retort.engine.RevisionGraph;
 import dev.retort.engine.Step;
@@ -27,9 +28,15 @@ final class MigrationRun {
 
     static int execute(RetortCommand root, CommandSpec spec, String target, Direction direction,
                        MigrationOptions options) {
-        root.graph().checkTarget(target); // before the embedded database is started for nothing
         LockPolicy lockPolicy = options.lockPolicy();
         PrintWriter out = spec.commandLine().getOut();
+        if (options.sql) {
+            Plan plan = OfflineScript.plan(root.graph(), direction, target);
+            out.print(OfflineScript.render(root.graph(), plan, lockPolicy));
+            out.flush();
+            return ExitCodes.OK;
+        }
+        root.graph().checkTarget(target); // before the embedded database is started for nothing
         ConsoleListener listener = new ConsoleListener(out, spec.commandLine().getErr(), root.session().describe(),
                 lockPolicy);
         Migrator migrator = root.migrator(listener, lockPolicy);

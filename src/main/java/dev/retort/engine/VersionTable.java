@@ -74,6 +74,17 @@ final class VersionTable {
         }
     }
 
+    /** The statement {@link #move} runs, as literal SQL, for offline scripts. */
+    static String moveSql(String from, String to) {
+        if (from == null) {
+            return "INSERT INTO alembic_version (version_num) VALUES ('" + to + "');";
+        }
+        if (to == null) {
+            return "DELETE FROM alembic_version WHERE version_num = '" + from + "';";
+        }
+        return "UPDATE alembic_version SET version_num = '" + to + "' WHERE version_num = '" + from + "';";
+    }
+
     /** Sets the version outright, whatever it was: what {@code stamp} does. */
     static void replace(Connection connection, String to) throws SQLException {
         try (Statement statement = connection.createStatement()) {

@@ -201,4 +201,15 @@ class CliCommandsTest {
         assertThat(cli.run("--url", database.jdbcUrl(), "upgrade", "002").exitCode()).isZero();
         assertThat(cli.run("current", "--url", database.jdbcUrl()).out()).isEqualTo("002\n");
     }
+
+    @Test
+    void sqlPrintsTheScriptWithoutConnectingToAnyDatabase() {
+        Cli.Result result = cli.run("--url", "postgresql://nobody:s3cret@127.0.0.1:1/nowhere", "upgrade", "003:004",
+                "--sql");
+
+        assertThat(result.exitCode()).isEqualTo(ExitCodes.OK);
+        assertThat(result.err()).isEmpty();
+        assertThat(result.out()).startsWith("-- Retort ").contains("ALTER TABLE customers VALIDATE CONSTRAINT "
+                + "fk_customers_created_by;\n").doesNotContain("Database:", "s3cret");
+    }
 }
