@@ -93,7 +93,7 @@ public record ConnectionUrl(String jdbcUrl, String user, String password, String
      * A data source for this database: the application name shows in {@code pg_stat_activity} and the connect
      * timeout is {@value #DEFAULT_CONNECT_TIMEOUT_SECONDS} s, unless the URL sets either itself.
      */
-    public DataSource dataSource(String applicationName) {
+    public PGSimpleDataSource dataSource(String applicationName) {
         PGSimpleDataSource dataSource = new PGSimpleDataSource();
         dataSource.setURL(jdbcUrl);
         if (user != null) {

@@ -1,5 +1,7 @@
 package dev.retort.cli;
 
+import org.postgresql.ds.PGSimpleDataSource;
+
 import javax.sql.DataSource;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -44,6 +46,19 @@ final class DatabaseSession implements AutoCloseable {
             }
         }
         return dataSource;
+    }
+
+    /**
+     * Another database on the same server, as the same user: for the scratch database {@code snapshot --write}
+     * migrates.
+     */
+    DataSource dataSourceFor(String database) {
+        dataSource(); // starts the embedded server if that is where we are
+        PGSimpleDataSource other = url != null ? url.dataSource(APPLICATION_NAME)
+                : ConnectionUrl.parse("postgresql://postgres@localhost:" + embedded.port() + "/postgres")
+                        .dataSource(APPLICATION_NAME);
+        other.setDatabaseName(database);
+        return other;
     }
 
     /** Where we are connected, fit to print: the URL with its password masked, or the embedded folder. */

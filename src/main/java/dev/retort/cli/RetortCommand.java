@@ -33,7 +33,8 @@ import java.util.function.UnaryOperator;
                         + ".retort/ beside the retort script."},
         subcommands = {
                 CurrentCommand.class, HistoryCommand.class, HeadsCommand.class, ShowCommand.class,
-                UpgradeCommand.class, DowngradeCommand.class, StampCommand.class, HelpCommand.class},
+                UpgradeCommand.class, DowngradeCommand.class, StampCommand.class, VerifyCommand.class,
+                SnapshotCommand.class, HelpCommand.class},
         footerHeading = "%nExit codes:%n",
         footer = {
                 "  0  done",
@@ -112,6 +113,11 @@ public final class RetortCommand implements Callable<Integer> {
                     + (url != null ? "leave --url out" : "unset DATABASE_URL") + " to use the embedded PostgreSQL.");
         }
         return ConnectionUrl.parse(given).withPasswordIfAbsent(environment.get("PGPASSWORD"));
+    }
+
+    /** The project folder: where .retort/ lives and where snapshot --write writes. */
+    Path home() {
+        return home;
     }
 
     Duration lockWait() {

@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The runner: moves a database along the revision chain, one transaction per revision.
@@ -22,6 +23,8 @@ import java.util.Map;
 public final class Migrator {
 
     public static final Duration DEFAULT_LOCK_WAIT = Duration.ofSeconds(60);
+    /** Retort's bookkeeping, left out of schema snapshots: they stay behind when a schema is downgraded to base. */
+    public static final Set<String> VERSION_TABLES = Set.of("alembic_version", "retort_history");
 
     private final DataSource dataSource;
     private final RevisionGraph graph;
@@ -57,6 +60,15 @@ public final class Migrator {
             return knownRevision(VersionTable.read(connection));
         } catch (SQLException e) {
             throw new DatabaseException("Could not read alembic_version: " + SqlErrors.describe(e), e);
+        }
+    }
+
+    /** The live schema as snapshot text, without Retort's own tables (alembic_version, retort_history). */
+    public String liveSchema() {
+        try (Connection connection = open()) {
+            return CatalogSnapshot.read(connection).withoutTables(VERSION_TABLES).text();
+        } catch (SQLException e) {
+            throw new DatabaseException("Could not read the catalog: " + SqlErrors.describe(e), e);
         }
     }
 

@@ -1,0 +1,70 @@
+package dev.retort.cli;
+
+import dev.retort.engine.DatabaseException;
+import dev.retort.engine.MigrationListener;
+import dev.retort.engine.Migrator;
+import dev.retort.engine.SchemaDrift;
+import dev.retort.engine.SqlErrors;
+import dev.retort.migrations.ExpectedSnapshots;
+import dev.retort.migrations.SeedVerification;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.concurrent.Callable;
+
+@Command(name = "verify", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        description = {
+        "Check the live schema against the revision the database is at.",
+        "",
+        "Runs the seed's four verification queries (tables, foreign keys, indexes, constraints) and prints "
+                + "them as psql does; then compares the live catalog (tables, columns, enums, constraints, indexes, "
+                + "comments) with the snapshot shipped for the current revision. Exit 0 when they match; exit 3 "
+                + "with a unified diff naming each object that differs (- expected, + live)."})
+final class VerifyCommand implements Callable<Integer> {
+
+    @ParentCommand
+    RetortCommand root;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        Migrator migrator = root.migrator(MigrationListener.SILENT);
+        PrintWriter out = spec.commandLine().getOut();
+        String current = migrator.current();
+        printSeedQueries(out);
+        String label = migrator.graph().labelWithHead(current);
+        String expected = ExpectedSnapshots.at(current).orElseThrow(() -> new DatabaseException("No snapshot is "
+                + "shipped for revision " + current + ": run ./retort snapshot --write, then verify again.", null));
+        SchemaDrift drift = SchemaDrift.between(label, expected, migrator.liveSchema());
+        if (drift.none()) {
+            out.println("OK: the schema matches revision " + label + ".");
+            return ExitCodes.OK;
+        }
+        out.println("DRIFT: the schema differs from revision " + label + " (- expected, + live):");
+        drift.diff().forEach(out::println);
+        return ExitCodes.DRIFT;
+    }
+
+    private void printSeedQueries(PrintWriter out) {
+        try (Connection connection = root.session().dataSource().getConnection();
+             Statement statement = connection.createStatement()) {
+            for (SeedVerification.Query query : SeedVerification.QUERIES) {
+                out.println("-- " + query.title());
+                try (ResultSet rows = statement.executeQuery(query.sql())) {
+                    out.println(PsqlTable.of(rows).render());
+                }
+            }
+        } catch (SQLException e) {
+            throw new DatabaseException("A verification query failed: " + SqlErrors.describe(e), e);
+        }
+    }
+}

@@ -1,0 +1,119 @@
+package dev.retort.cli;
+
+import dev.retort.migrations.ExpectedSnapshots;
+import dev.retort.testing.TestPostgres;
+import dev.retort.testing.TestPostgres.TestDatabase;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.SQLException;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** verify: the seed's queries as psql prints them, then the live catalog against the revision's snapshot. */
+class VerifyCommandTest {
+
+    @TempDir
+    Path home;
+
+    private TestDatabase database;
+
+    @BeforeEach
+    void databaseAtHead() {
+        database = TestPostgres.newDatabase("verify");
+        assertThat(retort("upgrade", "head").exitCode()).isEqualTo(ExitCodes.OK);
+    }
+
+    private Cli.Result retort(String... args) {
+        String[] withUrl = new String[args.length + 2];
+        withUrl[0] = "--url";
+        withUrl[1] = database.postgresUrl();
+        System.arraycopy(args, 0, withUrl, 2, args.length);
+        return Cli.shipped(home).run(withUrl);
+    }
+
+    @Test
+    void atHeadItPrintsTheFourSeedQueriesAsPsqlDoesAndSaysTheSchemaMatches() {
+        Cli.Result result = retort("verify");
+
+        assertThat(result.exitCode()).isEqualTo(ExitCodes.OK);
+        assertThat(result.err()).isEmpty();
+        assertThat(result.out()).startsWith("""
+                -- Check all tables exist
+                    tablename   \s
+                -----------------
+                 alembic_version
+                 audit_logs
+                 customers
+                 retort_history
+                 users
+                (5 rows)
+
+                -- Check foreign keys
+                """);
+        assertThat(result.out()).contains("""
+                 table_name | column_name | foreign_table_name | foreign_column_name\s
+                ------------+-------------+--------------------+---------------------
+                 audit_logs | created_by  | users              | id
+                """, "-- Check indexes\n", "-- Check constraints\n",
+                " ck_users_email_format                 | c       | users\n");
+        assertThat(result.out()).endsWith("(29 rows)\n\nOK: the schema matches revision 006 (head).\n");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            a dropped index        | DROP INDEX ix_users_deleted_at                                              | -index ix_users_deleted_at on users: CREATE INDEX ix_users_deleted_at ON users USING btree (deleted_at)
+            an extra column        | ALTER TABLE customers ADD COLUMN nickname text                              | +  column nickname text
+            a changed default      | ALTER TABLE audit_logs ALTER COLUMN success SET DEFAULT false                | +  column success boolean not null default false
+            a NOT VALID constraint | ALTER TABLE users DROP CONSTRAINT ck_users_email_format; ALTER TABLE users ADD CONSTRAINT ck_users_email_format CHECK (email ~ '@') NOT VALID | +constraint ck_users_email_format on users: CHECK (((email)::text ~ '@'::text)) NOT VALID
+            an enum value by hand  | ALTER TYPE user_role ADD VALUE 'auditor'                                    | +enum user_role (admin, corporate, client, auditor)
+            """)
+    void driftIsExitThreeWithADiffThatNamesTheObject(String what, String sql, String diffLine) throws SQLException {
+        for (String statement : sql.split("; ")) {
+            database.execute(statement);
+        }
+
+        Cli.Result result = retort("verify");
+
+        assertThat(result.exitCode()).as(what).isEqualTo(ExitCodes.DRIFT);
+        assertThat(result.out()).contains("DRIFT: the schema differs from revision 006 (head) (- expected, + live):\n"
+                + "--- expected at 006 (head)\n+++ live database\n@@ ");
+        assertThat(result.out().lines()).anySatisfy(line -> assertThat(line).startsWith(diffLine));
+    }
+
+    @Test
+    void anInvalidIndexLeftByAFailedBuildIsDrift() throws SQLException {
+        database.execute("INSERT INTO users (email, password_hash, full_name, role) VALUES"
+                + " ('a@example.com', repeat('x', 60), 'A', 'client'), ('b@example.com', repeat('x', 60), 'B', 'client')");
+        try {
+            database.execute("CREATE UNIQUE INDEX CONCURRENTLY ix_users_role_unique ON users (role)");
+        } catch (SQLException expected) {
+            // the build fails on the duplicate roles and leaves the index INVALID
+        }
+
+        Cli.Result result = retort("verify");
+
+        assertThat(result.exitCode()).isEqualTo(ExitCodes.DRIFT);
+        assertThat(result.out()).contains("+index ix_users_role_unique on users: CREATE UNIQUE INDEX "
+                + "ix_users_role_unique ON users USING btree (role) [INVALID]");
+    }
+
+    @Test
+    void snapshotWriteRegeneratesExactlyTheShippedSnapshots() throws IOException {
+        Cli.Result result = retort("snapshot", "--write");
+
+        assertThat(result.exitCode()).isEqualTo(ExitCodes.OK);
+        for (String revision : new String[] {"001", "002", "003", "004", "005", "006"}) {
+            Path written = home.resolve(ExpectedSnapshots.SOURCE_FOLDER).resolve(revision + ".txt");
+            assertThat(Files.readString(written)).as(revision).isEqualTo(ExpectedSnapshots.at(revision).orElseThrow());
+        }
+        assertThat(result.out()).startsWith("Wrote src/main/resources/dev/retort/migrations/snapshots/001.txt\n");
+        assertThat(retort("snapshot").out()).isEqualTo(ExpectedSnapshots.at("006").orElseThrow());
+    }
+}
