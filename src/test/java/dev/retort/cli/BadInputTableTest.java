@@ -38,6 +38,8 @@ class BadInputTableTest {
     private static final String URL_EXAMPLES = "give postgresql://user:password@host:5432/database";
     private static final String CHECK_USER = "Check the user and the password";
     private static final String CHECK_SERVER = "Check that the server is up and that the host and port";
+    /** The server is up and answered: it refused what the URL's query parameters asked for. */
+    private static final String CHECK_PARAMETERS = "Check the URL's parameters";
 
     /** The database a case runs against, each set up once with a few rows in it. */
     enum Scene {
@@ -122,6 +124,14 @@ class BadInputTableTest {
                 bad("empty target", ExitCodes.USAGE, "No revision ''.", VALID_TARGETS, "--url", "{db}", "upgrade", ""),
                 bad("ambiguous prefix", ExitCodes.USAGE, "'00' is ambiguous: it starts 001, 002",
                         "Give more of the id.", "--url", "{db}", "upgrade", "00"),
+                bad("+9 past head", ExitCodes.USAGE, "'+9' goes past head: the current revision 003 is 3 steps below "
+                        + "head 006.", "Give +3 or head", "--url", "{db}", "upgrade", "+9"),
+                bad("head+1 past head", ExitCodes.USAGE, "'head+1' goes past head", "Give head",
+                        "--url", "{db}", "upgrade", "head+1"),
+                bad("003+9 past head", ExitCodes.USAGE, "'003+9' goes past head: 003 is 3 steps below head 006.",
+                        "Give 003+3 or head", "--url", "{db}", "upgrade", "003+9"),
+                bad("-9 past base", ExitCodes.USAGE, "'-9' goes past base: the current revision 003 is 3 steps above "
+                        + "base.", "Give -3 or base", "--url", "{db}", "downgrade", "-9"),
                 bad("downgrade to a revision ahead", ExitCodes.USAGE, "Cannot downgrade to 005: it is ahead of the "
                         + "current revision 003.", "To go forward, use upgrade 005.",
                         "--url", "{db}", "downgrade", "005"),
@@ -131,8 +141,14 @@ class BadInputTableTest {
                         "--url", "{db}", "upgrade", "--dry-run", "999"),
                 bad("stamp of an unknown id", ExitCodes.USAGE, "No revision '999'.", VALID_TARGETS,
                         "--url", "{db}", "stamp", "999"),
+                bad("stamp head+1", ExitCodes.USAGE, "'head+1' goes past head", "Give head",
+                        "--url", "{db}", "stamp", "head+1"),
+                bad("stamp +9", ExitCodes.USAGE, "'+9' goes past head", "Give +3 or head",
+                        "--url", "{db}", "stamp", "+9"),
                 bad("show of an unknown id", ExitCodes.USAGE, "No revision '999'.", VALID_TARGETS,
                         "--url", "{db}", "show", "999"),
+                bad("show +9", ExitCodes.USAGE, "'+9' goes past head", "Give +3 or head",
+                        "--url", "{db}", "show", "+9"),
 
                 // Ranges.
                 bad("history range of unknown ids", ExitCodes.USAGE, "No revision '9'.", VALID_TARGETS,
@@ -141,6 +157,8 @@ class BadInputTableTest {
                         "e.g. 002:004", "--url", "{db}", "history", "-r", "003"),
                 bad("history range reversed", ExitCodes.USAGE, "Range '004:002' is empty",
                         "Write it oldest first, e.g. 002:004.", "--url", "{db}", "history", "-r", "004:002"),
+                bad("history range past head", ExitCodes.USAGE, "'current+9' goes past head", "Give current+3 or head",
+                        "--url", "{db}", "history", "-r", "003:current+9"),
 
                 // Lock and time options.
                 bad("negative --lock-timeout", ExitCodes.USAGE, "'-1s' is not a duration", HELP_UPGRADE,
@@ -175,6 +193,8 @@ class BadInputTableTest {
                         URL_EXAMPLES, "--url", "postgresql://postgres:s3cret@localhost:notaport/db", "upgrade", "head"),
                 bad("URL with an unknown sslmode", ExitCodes.USAGE, "sslmode must be one of disable, allow, prefer",
                         URL_EXAMPLES, "--url", "{db}?sslmode=sometimes", "upgrade", "head"),
+                bad("URL whose connect_timeout is not a number", ExitCodes.USAGE, "Invalid database URL",
+                        "connect_timeout must be", "--url", "{db}?connect_timeout=abc", "upgrade", "head"),
                 bad("jdbc URL without //", ExitCodes.USAGE, "the host must follow jdbc:postgresql://", URL_EXAMPLES,
                         "--url", "jdbc:postgresql:retort", "upgrade", "head"),
                 bad("URL with an IPv6 host lacking its ]", ExitCodes.USAGE, "an IPv6 address lacks its closing ]",
@@ -208,6 +228,12 @@ class BadInputTableTest {
                 bad("missing database", ExitCodes.CANNOT_CONNECT, "database \"no_such_db\" does not exist (SQLSTATE "
                         + "3D000)", "a new database must be created first (createdb)",
                         "--url", "postgresql://postgres:s3cret@localhost:{port}/no_such_db", "upgrade", "head"),
+                bad("a setting the server refuses, in the URL's options", ExitCodes.CANNOT_CONNECT,
+                        "invalid value for parameter \"lock_timeout\": \"abc\" (SQLSTATE 22023)", CHECK_PARAMETERS,
+                        "--url", "{db}?options=-c%20lock_timeout%3Dabc", "upgrade", "head"),
+                bad("sslmode=require on a server without SSL", ExitCodes.CANNOT_CONNECT,
+                        "The server does not support SSL (SQLSTATE 08004)", CHECK_PARAMETERS,
+                        "--url", "{db}?sslmode=require", "upgrade", "head"),
 
                 // alembic_version that Retort cannot follow.
                 unknownRevision("upgrade", "--url", "{db}", "upgrade", "head"),
