@@ -48,6 +48,10 @@ public record ConnectionUrl(String jdbcUrl, String user, String password, String
     /** What libpq and pgjdbc accept; anything else would only fail later, at connect time, as exit 4. */
     private static final List<String> SSL_MODES =
             List.of("disable", "allow", "prefer", "require", "verify-ca", "verify-full");
+    /** Timeouts in whole seconds, by their libpq and pgjdbc names; pgjdbc would refuse anything else at connect time. */
+    private static final List<String> TIMEOUT_PARAMETERS = List.of("connect_timeout", "connectTimeout",
+            "socketTimeout", "loginTimeout");
+    private static final Pattern SECONDS = Pattern.compile("[0-9]{1,9}");
     /** The libpq parameters pgjdbc knows under another name. */
     private static final Map<String, String> LIBPQ_TO_PGJDBC = Map.of(
             "application_name", PGProperty.APPLICATION_NAME.getName(),
@@ -209,6 +213,9 @@ public record ConnectionUrl(String jdbcUrl, String user, String password, String
                 String value = decoded(equals < 0 ? "" : parameter.substring(equals + 1), jdbc, given);
                 if (name.equals("sslmode") && !SSL_MODES.contains(value)) {
                     throw invalid(given, "sslmode must be one of " + String.join(", ", SSL_MODES));
+                }
+                if (TIMEOUT_PARAMETERS.contains(name) && !SECONDS.matcher(value).matches()) {
+                    throw invalid(given, name + " must be a whole number of seconds, e.g. " + name + "=10");
                 }
                 if (name.equals("user")) {
                     user = value;

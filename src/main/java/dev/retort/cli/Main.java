@@ -138,6 +138,10 @@ public final class Main {
         if (state.equals("3D000")) {
             return "Check the database name; a new database must be created first (createdb).";
         }
+        if (state.equals("22023") || state.equals("42704") || state.equals("08004")) {
+            // The server (or the driver) refused a setting the URL asks for: options=-c …, sslmode and the like.
+            return "Check the URL's parameters (options, sslmode and the like).";
+        }
         return "Check that the server is up and that the host and port in --url or DATABASE_URL are right.";
     }
 

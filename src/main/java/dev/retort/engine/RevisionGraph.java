@@ -203,16 +203,21 @@ public final class RevisionGraph {
             throw new InvalidTargetException("'" + word + "' steps too far. " + validChoices());
         }
         long target = sign.equals("+") ? (long) from + steps : (long) from - steps;
+        String anchor = word.substring(0, word.lastIndexOf(sign));
         int head = chain.size() - 1;
         if (target > head) {
             int room = head - from;
-            throw new InvalidTargetException("'" + word + "' goes past head: " + fromName + (room == 0
-                    ? " is the head." : " is " + steps(room) + " below head " + head().id() + "."));
+            throw new InvalidTargetException("'" + word + "' goes past head: " + (room == 0
+                    ? (anchor.equals("head") || anchor.equals("heads") ? "nothing is above head" : fromName
+                    + " is the head") + ". Give head."
+                    : fromName + " is " + steps(room) + " below head " + head().id() + ". Give " + anchor + "+"
+                    + room + " or head."));
         }
         if (target < BASE) {
             int room = from - BASE;
-            throw new InvalidTargetException("'" + word + "' goes past base: " + fromName + (from == BASE
-                    ? " is base itself." : " is " + steps(room) + " above base."));
+            throw new InvalidTargetException("'" + word + "' goes past base: " + (from == BASE
+                    ? (anchor.equals("base") ? "nothing is below base" : fromName + " is base itself") + ". Give base."
+                    : fromName + " is " + steps(room) + " above base. Give " + anchor + "-" + room + " or base."));
         }
         return (int) target;
     }

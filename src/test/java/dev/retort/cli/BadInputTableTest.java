@@ -116,6 +116,18 @@ class BadInputTableTest {
                 bad("--url twice", ExitCodes.USAGE, "option '--url' (URL) should be specified only once", HELP,
                         "--url", "{db}", "--url", "{db}", "upgrade", "head"),
 
+                // Offline SQL: the range is read without any database.
+                bad("--sql range going down", ExitCodes.USAGE, "upgrade --sql 005:003 goes down from 005 to 003",
+                        "use downgrade --sql 005:003", "--url", "{db}", "upgrade", "005:003", "--sql"),
+                bad("--sql downgrade without FROM", ExitCodes.USAGE, "downgrade --sql needs FROM:TO",
+                        "e.g. 006:003", "--url", "{db}", "downgrade", "003", "--sql"),
+                bad("--sql range from current", ExitCodes.USAGE, "'current:head' is not a range for --sql",
+                        "give FROM:TO", "--url", "{db}", "upgrade", "current:head", "--sql"),
+                bad("--sql range to an unknown id", ExitCodes.USAGE, "No revision '999'.", VALID_TARGETS,
+                        "--url", "{db}", "upgrade", "003:999", "--sql"),
+                bad("--sql with --dry-run", ExitCodes.USAGE, "--sql and --dry-run do not go together",
+                        HELP_UPGRADE, "--url", "{db}", "upgrade", "head", "--sql", "--dry-run"),
+
                 // Targets.
                 bad("nonexistent id", ExitCodes.USAGE, "No revision '999'.", VALID_TARGETS,
                         "--url", "{db}", "upgrade", "999"),
