@@ -34,6 +34,7 @@ final class CurrentCommand implements Callable<Integer> {
         RevisionGraph graph = migrator.graph();
         String current = migrator.current();
         PrintWriter out = spec.commandLine().getOut();
+        migrator.editedSinceApplied().forEach(edited -> spec.commandLine().getErr().println(RevisionText.edited(edited)));
         if (verbose) {
             out.println("Current revision for " + root.session().describe() + ":");
         }

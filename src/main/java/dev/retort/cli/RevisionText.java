@@ -2,6 +2,7 @@ package dev.retort.cli;
 
 import dev.retort.engine.AppliedRevision;
 import dev.retort.engine.Durations;
+import dev.retort.engine.EditedRevision;
 import dev.retort.engine.Revision;
 import dev.retort.engine.RevisionGraph;
 
@@ -47,6 +48,18 @@ final class RevisionText {
             text.append("Applied: ").append(applied).append('\n');
         }
         return text.append('\n').append("    ").append(revision.message()).append('\n').toString();
+    }
+
+    /** The warning for a revision whose SQL changed after it ran here; the checksums are shortened as git does. */
+    static String edited(EditedRevision edited) {
+        return "retort: warning: revision " + edited.revision() + "'s SQL has changed since it ran here ("
+                + WHEN.format(edited.appliedAt()) + "; checksum " + shortened(edited.recordedChecksum())
+                + " then, " + shortened(edited.shippedChecksum()) + " now): the database may not match "
+                + edited.revision() + " as shipped. verify compares the schema with its snapshot.";
+    }
+
+    private static String shortened(String checksum) {
+        return checksum.length() <= 12 ? checksum : checksum.substring(0, 12);
     }
 
     /**

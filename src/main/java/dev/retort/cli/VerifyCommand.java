@@ -41,6 +41,7 @@ final class VerifyCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         String current = migrator.current();
         printSeedQueries(out);
+        migrator.editedSinceApplied().forEach(edited -> spec.commandLine().getErr().println(RevisionText.edited(edited)));
         String label = migrator.graph().labelWithHead(current);
         String expected = ExpectedSnapshots.at(current).orElseThrow(() -> new DatabaseException("No snapshot is "
                 + "shipped for revision " + current + ": run ./retort snapshot --write, then verify again.", null));

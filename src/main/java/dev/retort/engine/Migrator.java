@@ -72,6 +72,26 @@ public final class Migrator {
         }
     }
 
+    /**
+     * The revisions up to the current one whose upgrade SQL has changed since it ran here: what a checksum in
+     * {@code retort_history} says no longer matches the revision as shipped. Revisions with no record (stamped, or
+     * applied by Alembic) cannot be checked and are not listed.
+     */
+    public List<EditedRevision> editedSinceApplied() {
+        int position = graph.positionOf(current());
+        Map<String, AppliedRevision> applied = appliedRevisions();
+        List<EditedRevision> edited = new ArrayList<>();
+        for (int i = 0; i <= position; i++) {
+            Revision revision = graph.revisions().get(i);
+            AppliedRevision record = applied.get(revision.id());
+            String shipped = RecordingContext.checksumOf(Step.up(revision));
+            if (record != null && record.checksum() != null && !record.checksum().equals(shipped)) {
+                edited.add(new EditedRevision(revision.id(), record.appliedAt(), record.checksum(), shipped));
+            }
+        }
+        return edited;
+    }
+
     /** Each applied revision's latest successful upgrade, from {@code retort_history}. */
     public Map<String, AppliedRevision> appliedRevisions() {
         try (Connection connection = open()) {

@@ -116,4 +116,21 @@ class VerifyCommandTest {
         assertThat(result.out()).startsWith("Wrote src/main/resources/dev/retort/migrations/snapshots/001.txt\n");
         assertThat(retort("snapshot").out()).isEqualTo(ExpectedSnapshots.at("006").orElseThrow());
     }
+
+    @Test
+    void aRevisionWhoseSqlChangedSinceItRanIsNamedByCurrentAndVerify() throws SQLException {
+        database.execute("UPDATE retort_history SET checksum = 'c0ffee' WHERE revision = '004'"
+                + " AND direction = 'upgrade' AND outcome = 'success'");
+
+        Cli.Result current = retort("current");
+        Cli.Result verify = retort("verify");
+
+        assertThat(current.exitCode()).isEqualTo(ExitCodes.OK);
+        assertThat(current.out()).isEqualTo("006 (head)\n");
+        assertThat(current.err()).matches("retort: warning: revision 004's SQL has changed since it ran here "
+                + "\\(\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d UTC; checksum c0ffee then, [0-9a-f]{12} now\\): "
+                + "the database may not match 004 as shipped\\. verify compares the schema with its snapshot\\.\n");
+        assertThat(verify.exitCode()).isEqualTo(ExitCodes.OK);
+        assertThat(verify.err()).isEqualTo(current.err());
+    }
 }
