@@ -1,5 +1,6 @@
 package dev.retort.cli;
 
+import dev.retort.Retort;
 import dev.retort.engine.BlockingSession;
 import dev.retort.engine.DdlStatement;
 import dev.retort.engine.Direction;
@@ -39,13 +40,14 @@ final class MigrationRun {
         root.graph().checkTarget(target); // before the embedded database is started for nothing
         ConsoleListener listener = new ConsoleListener(out, spec.commandLine().getErr(), root.session().describe(),
                 lockPolicy);
-        Migrator migrator = root.migrator(listener, lockPolicy);
+        Retort retort = root.retort(listener, lockPolicy);
         if (options.dryRun) {
+            Migrator migrator = retort.migrator();
             printDryRun(out, root.session().describe(), migrator, migrator.plan(direction, target), target);
             return ExitCodes.OK;
         }
-        MigrationResult result = direction == Direction.UPGRADE ? migrator.upgrade(target) : migrator.downgrade(target);
-        printSummary(out, migrator.graph(), result);
+        MigrationResult result = direction == Direction.UPGRADE ? retort.upgrade(target) : retort.downgrade(target);
+        printSummary(out, root.graph(), result);
         return ExitCodes.OK;
     }
 

@@ -1,5 +1,6 @@
 package dev.retort.cli;
 
+import dev.retort.Retort;
 import dev.retort.engine.LockPolicy;
 import dev.retort.engine.MigrationListener;
 import dev.retort.engine.Migrator;
@@ -137,7 +138,13 @@ public final class RetortCommand implements Callable<Integer> {
     }
 
     Migrator migrator(MigrationListener listener, LockPolicy lockPolicy) {
-        return new Migrator(session().dataSource(), graph(), listenerHook.apply(listener), lockWait, lockPolicy);
+        return retort(listener, lockPolicy).migrator();
+    }
+
+    /** The library facade over this command's database: the CLI is one of its users. */
+    Retort retort(MigrationListener listener, LockPolicy lockPolicy) {
+        return new Retort(session().dataSource(), graph().revisions(), listenerHook.apply(listener), lockWait,
+                lockPolicy);
     }
 
     /**

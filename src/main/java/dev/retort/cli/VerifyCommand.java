@@ -1,11 +1,11 @@
 package dev.retort.cli;
 
+import dev.retort.Retort;
+import dev.retort.Verification;
 import dev.retort.engine.DatabaseException;
+import dev.retort.engine.LockPolicy;
 import dev.retort.engine.MigrationListener;
-import dev.retort.engine.Migrator;
-import dev.retort.engine.SchemaDrift;
 import dev.retort.engine.SqlErrors;
-import dev.retort.migrations.ExpectedSnapshots;
 import dev.retort.migrations.SeedVerification;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -37,21 +37,17 @@ final class VerifyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Migrator migrator = root.migrator(MigrationListener.SILENT);
         PrintWriter out = spec.commandLine().getOut();
-        String current = migrator.current();
+        Retort retort = root.retort(MigrationListener.SILENT, LockPolicy.DEFAULT);
         printSeedQueries(out);
-        migrator.editedSinceApplied().forEach(edited -> spec.commandLine().getErr().println(RevisionText.edited(edited)));
-        String label = migrator.graph().labelWithHead(current);
-        String expected = ExpectedSnapshots.at(current).orElseThrow(() -> new DatabaseException("No snapshot is "
-                + "shipped for revision " + current + ": run ./retort snapshot --write, then verify again.", null));
-        SchemaDrift drift = SchemaDrift.between(label, expected, migrator.liveSchema());
-        if (drift.none()) {
-            out.println("OK: the schema matches revision " + label + ".");
+        Verification verification = retort.verify();
+        verification.edited().forEach(edited -> spec.commandLine().getErr().println(RevisionText.edited(edited)));
+        if (verification.matches()) {
+            out.println("OK: the schema matches revision " + verification.label() + ".");
             return ExitCodes.OK;
         }
-        out.println("DRIFT: the schema differs from revision " + label + " (- expected, + live):");
-        drift.diff().forEach(out::println);
+        out.println("DRIFT: the schema differs from revision " + verification.label() + " (- expected, + live):");
+        verification.drift().diff().forEach(out::println);
         return ExitCodes.DRIFT;
     }
 

@@ -1,0 +1,99 @@
+package dev.retort;
+
+import dev.retort.engine.DatabaseException;
+import dev.retort.engine.LockPolicy;
+import dev.retort.engine.MigrationListener;
+import dev.retort.engine.MigrationResult;
+import dev.retort.engine.Migrator;
+import dev.retort.engine.Revision;
+import dev.retort.engine.RevisionGraph;
+import dev.retort.engine.SchemaDrift;
+import dev.retort.migrations.ExpectedSnapshots;
+import dev.retort.migrations.Migrations;
+
+import javax.sql.DataSource;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Retort as a library: a Java service migrates its database at start-up, without the CLI. The CLI is built on
+ * this too.
+ *
+ * <pre>{@code
+ * Retort retort = Retort.using(dataSource);
+ * retort.upgrade("head");
+ * Verification check = retort.verify();
+ * if (!check.matches()) throw new IllegalStateException(String.join("\n", check.drift().diff()));
+ * }</pre>
+ *
+ * <p>Immutable: each {@code with…} returns a changed copy. Each call opens its own connections from the data
+ * source and closes them; a run holds the migration lock, so several instances of a service starting together
+ * apply each revision once.
+ *
+ * @param revisions the chain to apply, oldest first; by default the shipped {@link Migrations#all()}
+ * @param listener  told about each step as it runs; by default silent
+ * @param lockWait  how long to wait for another runner's migration lock
+ * @param lockPolicy how long each statement waits for table locks, and how it tries again
+ */
+public record Retort(DataSource dataSource, List<Revision> revisions, MigrationListener listener, Duration lockWait,
+                     LockPolicy lockPolicy) {
+
+    public Retort {
+        revisions = List.copyOf(revisions);
+    }
+
+    /** Retort over {@code dataSource} with the shipped revisions and the default waits. */
+    public static Retort using(DataSource dataSource) {
+        return new Retort(dataSource, Migrations.all(), MigrationListener.SILENT, Migrator.DEFAULT_LOCK_WAIT,
+                LockPolicy.DEFAULT);
+    }
+
+    public Retort withRevisions(List<Revision> chain) {
+        return new Retort(dataSource, chain, listener, lockWait, lockPolicy);
+    }
+
+    public Retort withListener(MigrationListener newListener) {
+        return new Retort(dataSource, revisions, newListener, lockWait, lockPolicy);
+    }
+
+    public Retort withLockWait(Duration wait) {
+        return new Retort(dataSource, revisions, listener, wait, lockPolicy);
+    }
+
+    public Retort withLockPolicy(LockPolicy policy) {
+        return new Retort(dataSource, revisions, listener, lockWait, policy);
+    }
+
+    /** The engine itself, for what this facade does not cover: plans, history, stamping, snapshots. */
+    public Migrator migrator() {
+        return new Migrator(dataSource, new RevisionGraph(revisions), listener, lockWait, lockPolicy);
+    }
+
+    /** Upgrades to {@code target}: {@code head}, an id, {@code +N}. Throws a RetortException if it cannot. */
+    public MigrationResult upgrade(String target) {
+        return migrator().upgrade(target);
+    }
+
+    public MigrationResult downgrade(String target) {
+        return migrator().downgrade(target);
+    }
+
+    /** The revision the database is at, {@code null} at base. */
+    public String current() {
+        return migrator().current();
+    }
+
+    /**
+     * Compares the live schema with the snapshot expected at the current revision, and lists the applied revisions
+     * whose SQL changed since they ran. Changes nothing.
+     */
+    public Verification verify() {
+        Migrator migrator = migrator();
+        String current = migrator.current();
+        String label = migrator.graph().labelWithHead(current);
+        String expected = ExpectedSnapshots.at(current).orElseThrow(() -> new DatabaseException("No snapshot is "
+                + "shipped for revision " + current + ": run ./retort snapshot --write, then verify again.", null));
+        return new Verification(current, label, SchemaDrift.between(label, expected, migrator.liveSchema()),
+                migrator.editedSinceApplied());
+    }
+}
