@@ -1,5 +1,6 @@
 package dev.retort.cli;
 
+import dev.retort.engine.EditedRevision;
 import dev.retort.engine.MigrationListener;
 import dev.retort.engine.Migrator;
 import dev.retort.engine.RevisionGraph;
@@ -10,6 +11,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 @Command(name = "current", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
@@ -33,8 +35,16 @@ final class CurrentCommand implements Callable<Integer> {
         Migrator migrator = root.migrator(MigrationListener.SILENT);
         RevisionGraph graph = migrator.graph();
         String current = migrator.current();
+        List<EditedRevision> edited = migrator.editedSinceApplied();
         PrintWriter out = spec.commandLine().getOut();
-        migrator.editedSinceApplied().forEach(edited -> spec.commandLine().getErr().println(RevisionText.edited(edited)));
+        if (root.json()) {
+            Json.print(out, Json.object("revision", current, "head", current != null && graph.isHead(current),
+                    "label", graph.labelWithHead(current),
+                    "applied", current == null ? null : Json.applied(migrator.appliedRevisions().get(current)),
+                    "edited_revisions", edited.stream().map(Json::edited).toList()));
+            return ExitCodes.OK;
+        }
+        edited.forEach(revision -> spec.commandLine().getErr().println(RevisionText.edited(revision)));
         if (verbose) {
             out.println("Current revision for " + root.session().describe() + ":");
         }

@@ -7,6 +7,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
+import java.util.List;
 import java.util.concurrent.Callable;
 
 @Command(name = "heads", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
@@ -25,6 +26,10 @@ final class HeadsCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         RevisionGraph graph = root.graph();
+        if (root.json()) {
+            Json.print(spec.commandLine().getOut(), Json.object("heads", List.of(Json.revision(graph, graph.head()))));
+            return ExitCodes.OK;
+        }
         spec.commandLine().getOut().print(verbose
                 ? RevisionText.block(graph, graph.head(), null, null)
                 : RevisionText.label(graph, graph.head(), null) + "\n");

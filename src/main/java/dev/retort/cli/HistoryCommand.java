@@ -13,6 +13,8 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
@@ -58,15 +60,27 @@ final class HistoryCommand implements Callable<Integer> {
         }
         Map<String, AppliedRevision> applied = verbose ? migrator.appliedRevisions() : Map.of();
         PrintWriter out = spec.commandLine().getOut();
+        List<Object> listed = new ArrayList<>();
         for (Revision revision : graph.newestFirst()) {
             int position = graph.positionOf(revision.id());
             if (position < lowest || position > highest) {
+                continue;
+            }
+            if (root.json()) {
+                Map<String, Object> entry = Json.revision(graph, revision);
+                entry.put("current", indicateCurrent ? (Object) revision.id().equals(current) : null);
+                entry.put("applied", verbose ? Json.applied(position <= currentPosition
+                        ? applied.get(revision.id()) : null) : null);
+                listed.add(entry);
                 continue;
             }
             out.print(verbose
                     ? RevisionText.block(graph, revision, indicateCurrent ? current : null,
                             RevisionText.applied(applied.get(revision.id()), position <= currentPosition)) + "\n"
                     : RevisionText.line(graph, revision, indicateCurrent ? current : null) + "\n");
+        }
+        if (root.json()) {
+            Json.print(out, Json.object("revisions", listed));
         }
         return ExitCodes.OK;
     }

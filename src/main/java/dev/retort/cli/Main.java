@@ -81,8 +81,12 @@ public final class Main {
         if (error instanceof UnmatchedArgumentException unmatched && !unmatched.getSuggestions().isEmpty()) {
             message += " Did you mean: " + String.join(" or ", unmatched.getSuggestions()) + "?";
         }
-        failed.getErr().println("retort: error: " + message + " See '" + failed.getCommandSpec().qualifiedName()
-                + " --help'.");
+        String line = message + " See '" + failed.getCommandSpec().qualifiedName() + " --help'.";
+        if (List.of(args).contains("--json")) {
+            Json.printError(failed.getOut(), ExitCodes.USAGE, line);
+            return ExitCodes.USAGE;
+        }
+        failed.getErr().println("retort: error: " + line);
         failed.getErr().flush();
         return ExitCodes.USAGE;
     }
@@ -106,7 +110,11 @@ public final class Main {
         }
         // An InvalidUrlException is written never to hold the password; masking it would garble its examples.
         String shown = error instanceof InvalidUrlException ? message : PasswordMask.mask(message, url);
-        err.println("retort: error: " + shown + hint);
+        if (root.json()) {
+            Json.printError(failed.getOut(), exitCode, shown + hint);
+        } else {
+            err.println("retort: error: " + shown + hint);
+        }
         if (root.debug()) {
             StringWriter trace = new StringWriter();
             error.printStackTrace(new PrintWriter(trace));

@@ -17,7 +17,10 @@ import picocli.CommandLine.Model.CommandSpec;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 
 /** What upgrade and downgrade share: check the target, run it printing each step, say where the database is. */
 final class MigrationRun {
@@ -33,22 +36,59 @@ final class MigrationRun {
         PrintWriter out = spec.commandLine().getOut();
         if (options.sql) {
             Plan plan = OfflineScript.plan(root.graph(), direction, target);
-            out.print(OfflineScript.render(root.graph(), plan, lockPolicy));
-            out.flush();
+            String script = OfflineScript.render(root.graph(), plan, lockPolicy);
+            if (root.json()) {
+                Json.print(out, Json.object("from", plan.from(), "to", plan.to(), "sql", script));
+            } else {
+                out.print(script);
+                out.flush();
+            }
             return ExitCodes.OK;
         }
         root.graph().checkTarget(target); // before the embedded database is started for nothing
-        ConsoleListener listener = new ConsoleListener(out, spec.commandLine().getErr(), root.session().describe(),
-                lockPolicy);
+        String database = root.session().describe();
+        // Under --json, stdout carries the one document; the narration of a run goes to stderr.
+        PrintWriter narration = root.json() ? spec.commandLine().getErr() : out;
+        ConsoleListener listener = new ConsoleListener(narration, spec.commandLine().getErr(), database, lockPolicy);
         Retort retort = root.retort(listener, lockPolicy);
         if (options.dryRun) {
             Migrator migrator = retort.migrator();
-            printDryRun(out, root.session().describe(), migrator, migrator.plan(direction, target), target);
+            Plan plan = migrator.plan(direction, target);
+            if (root.json()) {
+                Json.print(out, dryRunDocument(database, migrator, plan));
+            } else {
+                printDryRun(out, database, migrator, plan, target);
+            }
             return ExitCodes.OK;
         }
         MigrationResult result = direction == Direction.UPGRADE ? retort.upgrade(target) : retort.downgrade(target);
-        printSummary(out, root.graph(), result);
+        if (root.json()) {
+            Json.print(out, Json.result(database, result));
+        } else {
+            printSummary(out, root.graph(), result);
+        }
         return ExitCodes.OK;
+    }
+
+    private static Map<String, Object> dryRunDocument(String database, Migrator migrator, Plan plan) {
+        List<Object> steps = new ArrayList<>();
+        for (Step step : plan.steps()) {
+            Map<String, Object> document = Json.step(step);
+            document.put("online", step.revision().online());
+            document.put("statements", migrator.analyze(step).stream().map(statement -> (Object) Json.object(
+                    "sql", statement.sql().strip(),
+                    "locks", statement.locks().stream().map(lock -> (Object) Json.object("table", lock.table(),
+                            "mode", lock.mode().toString(), "blocks_reads", lock.mode().blocksReads(),
+                            "blocks_writes", lock.mode().blocksWrites())).toList(),
+                    "work", statement.work().name().toLowerCase(Locale.ROOT),
+                    "table_worked_on", statement.workTable(),
+                    "outside_transaction", statement.outsideTransaction(),
+                    "known", statement.known())).toList());
+            document.put("sessions_in_the_way", migrator.sessionsInTheWay(step).stream().map(Json::session).toList());
+            steps.add(document);
+        }
+        return Json.object("database", database, "dry_run", true, "from", plan.from(), "to", plan.to(),
+                "steps", steps, "note", plan.note());
     }
 
     /** The last line: where the database is now, or why nothing was done. */

@@ -69,6 +69,11 @@ public final class RetortCommand implements Callable<Integer> {
                     + "(a bare number is seconds). Default: 60s.")
     Duration lockWait = Migrator.DEFAULT_LOCK_WAIT;
 
+    @Option(names = "--json", scope = ScopeType.INHERIT,
+            description = "Print one JSON document on stdout instead of text (fields: see the README); errors too, "
+                    + "as {\"error\": {\"code\": …, \"message\": …}}, with the same exit codes.")
+    boolean json;
+
     @Option(names = "--debug", scope = ScopeType.INHERIT,
             description = "Print stack traces with errors.")
     boolean debug;
@@ -159,6 +164,10 @@ public final class RetortCommand implements Callable<Integer> {
         if (session != null) {
             session.close();
         }
+    }
+
+    boolean json() {
+        return json;
     }
 
     boolean debug() {

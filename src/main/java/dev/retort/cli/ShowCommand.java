@@ -29,6 +29,11 @@ final class ShowCommand implements Callable<Integer> {
     public Integer call() {
         RevisionGraph graph = root.graph();
         int position = graph.resolve(revision, () -> graph.positionOf(currentOf()));
+        if (root.json()) {
+            Json.print(spec.commandLine().getOut(), Json.object("revision",
+                    position == RevisionGraph.BASE ? null : Json.revision(graph, graph.revisions().get(position))));
+            return ExitCodes.OK;
+        }
         if (position == RevisionGraph.BASE) {
             spec.commandLine().getOut().println("<base>: no revision");
             return ExitCodes.OK;

@@ -21,6 +21,8 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 @Command(name = "snapshot", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
@@ -47,9 +49,15 @@ final class SnapshotCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         if (!write) {
-            out.print(root.migrator(MigrationListener.SILENT).liveSchema());
+            String snapshot = root.migrator(MigrationListener.SILENT).liveSchema();
+            if (root.json()) {
+                Json.print(out, Json.object("snapshot", snapshot));
+            } else {
+                out.print(snapshot);
+            }
             return ExitCodes.OK;
         }
+        List<String> written = new ArrayList<>();
         String scratch = "retort_snapshot_" + ProcessHandle.current().pid();
         Path folder = root.home().resolve(ExpectedSnapshots.SOURCE_FOLDER);
         execute("CREATE DATABASE " + scratch);
@@ -61,14 +69,19 @@ final class SnapshotCommand implements Callable<Integer> {
                 migrator.upgrade(revision.id());
                 Path file = folder.resolve(ExpectedSnapshots.fileName(revision.id()));
                 Files.writeString(file, migrator.liveSchema(), StandardCharsets.UTF_8);
-                out.println("Wrote " + root.home().relativize(file));
+                written.add(root.home().relativize(file).toString());
             }
         } catch (IOException e) {
             throw new UncheckedIOException("Could not write the snapshots in " + folder + ": " + e.getMessage(), e);
         } finally {
             execute("DROP DATABASE IF EXISTS " + scratch);
         }
-        out.println("Rebuild to ship them (./retort does so by itself when a file under src/main changes).");
+        if (root.json()) {
+            Json.print(out, Json.object("written", written));
+        } else {
+            written.forEach(path -> out.println("Wrote " + path));
+            out.println("Rebuild to ship them (./retort does so by itself when a file under src/main changes).");
+        }
         return ExitCodes.OK;
     }
 

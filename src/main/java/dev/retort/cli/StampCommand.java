@@ -32,6 +32,11 @@ final class StampCommand implements Callable<Integer> {
     public Integer call() {
         root.graph().checkTarget(target); // before the embedded database is started for nothing
         MigrationResult result = root.migrator(MigrationListener.SILENT).stamp(target);
+        if (root.json()) {
+            Json.print(spec.commandLine().getOut(), Json.object("database", root.session().describe(),
+                    "from", result.from(), "to", result.to()));
+            return ExitCodes.OK;
+        }
         spec.commandLine().getOut().println("Database: " + root.session().describe());
         spec.commandLine().getOut().println("Stamped " + RevisionGraph.labelOf(result.from()) + " -> "
                 + RevisionGraph.labelOf(result.to()) + " (no migration was run).");

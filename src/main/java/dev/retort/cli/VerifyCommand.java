@@ -17,6 +17,8 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 @Command(name = "verify", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
@@ -39,29 +41,46 @@ final class VerifyCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         Retort retort = root.retort(MigrationListener.SILENT, LockPolicy.DEFAULT);
-        printSeedQueries(out);
+        List<PsqlTable> results = runSeedQueries();
         Verification verification = retort.verify();
+        int exitCode = verification.matches() ? ExitCodes.OK : ExitCodes.DRIFT;
+        if (root.json()) {
+            List<Object> queries = new ArrayList<>();
+            for (int i = 0; i < results.size(); i++) {
+                queries.add(Json.object("title", SeedVerification.QUERIES.get(i).title(),
+                        "columns", results.get(i).headers(), "rows", results.get(i).rows()));
+            }
+            Json.print(out, Json.object("revision", verification.revision(), "label", verification.label(),
+                    "matches", verification.matches(), "diff", verification.drift().diff(), "queries", queries,
+                    "edited_revisions", verification.edited().stream().map(Json::edited).toList()));
+            return exitCode;
+        }
+        for (int i = 0; i < results.size(); i++) {
+            out.println("-- " + SeedVerification.QUERIES.get(i).title());
+            out.println(results.get(i).render());
+        }
         verification.edited().forEach(edited -> spec.commandLine().getErr().println(RevisionText.edited(edited)));
         if (verification.matches()) {
             out.println("OK: the schema matches revision " + verification.label() + ".");
-            return ExitCodes.OK;
+        } else {
+            out.println("DRIFT: the schema differs from revision " + verification.label() + " (- expected, + live):");
+            verification.drift().diff().forEach(out::println);
         }
-        out.println("DRIFT: the schema differs from revision " + verification.label() + " (- expected, + live):");
-        verification.drift().diff().forEach(out::println);
-        return ExitCodes.DRIFT;
+        return exitCode;
     }
 
-    private void printSeedQueries(PrintWriter out) {
+    private List<PsqlTable> runSeedQueries() {
+        List<PsqlTable> results = new ArrayList<>();
         try (Connection connection = root.session().dataSource().getConnection();
              Statement statement = connection.createStatement()) {
             for (SeedVerification.Query query : SeedVerification.QUERIES) {
-                out.println("-- " + query.title());
                 try (ResultSet rows = statement.executeQuery(query.sql())) {
-                    out.println(PsqlTable.of(rows).render());
+                    results.add(PsqlTable.of(rows));
                 }
             }
         } catch (SQLException e) {
             throw new DatabaseException("A verification query failed: " + SqlErrors.describe(e), e);
         }
+        return results;
     }
 }

@@ -1,0 +1,94 @@
+package dev.retort.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.retort.engine.AppliedRevision;
+import dev.retort.engine.BlockingSession;
+import dev.retort.engine.EditedRevision;
+import dev.retort.engine.MigrationResult;
+import dev.retort.engine.Revision;
+import dev.retort.engine.RevisionGraph;
+import dev.retort.engine.Step;
+
+import java.io.PrintWriter;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code --json}: one JSON document on stdout per command, with the field names the README documents. Documents
+ * are built as ordered maps, field by field, so that what a script reads is written down here and nowhere else.
+ */
+final class Json {
+
+    private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private Json() {
+    }
+
+    /** An object with its fields in the order given: name, value, name, value… (null values are kept). */
+    static Map<String, Object> object(Object... namesAndValues) {
+        Map<String, Object> object = new LinkedHashMap<>();
+        for (int i = 0; i < namesAndValues.length; i += 2) {
+            object.put((String) namesAndValues[i], namesAndValues[i + 1]);
+        }
+        return object;
+    }
+
+    static void print(PrintWriter out, Object document) {
+        try {
+            out.println(MAPPER.writeValueAsString(document));
+            out.flush();
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a JSON document of maps, lists and strings always serialises", e);
+        }
+    }
+
+    /** {@code {"error": {"code": 2, "message": "…"}}}: what every command prints on failure under --json. */
+    static void printError(PrintWriter out, int exitCode, String message) {
+        print(out, object("error", object("code", exitCode, "message", message)));
+    }
+
+    static String instant(Instant instant) {
+        return instant == null ? null : instant.toString();
+    }
+
+    static Map<String, Object> revision(RevisionGraph graph, Revision revision) {
+        return object("id", revision.id(), "revises", revision.revises(), "message", revision.message(),
+                "path", revision.path(), "head", graph.isHead(revision.id()), "online", revision.online());
+    }
+
+    static Map<String, Object> applied(AppliedRevision applied) {
+        return applied == null ? null : object("at", instant(applied.appliedAt()), "by", applied.dbUser(),
+                "duration_ms", applied.durationMs(), "checksum", applied.checksum());
+    }
+
+    static Map<String, Object> step(Step step) {
+        return object("revision", step.revision().id(), "direction", step.direction().word(), "from", step.from(),
+                "to", step.to(), "message", step.revision().message());
+    }
+
+    static Map<String, Object> result(String database, MigrationResult result) {
+        List<Object> steps = result.steps().stream().map(timing -> {
+            Map<String, Object> step = step(timing.step());
+            step.put("duration_ms", timing.took().toMillis());
+            return (Object) step;
+        }).toList();
+        long total = result.steps().stream().mapToLong(timing -> timing.took().toMillis()).sum();
+        return object("database", database, "from", result.from(), "to", result.to(), "steps", steps,
+                "duration_ms", total, "note", result.note());
+    }
+
+    static Map<String, Object> edited(EditedRevision edited) {
+        return object("revision", edited.revision(), "applied_at", instant(edited.appliedAt()),
+                "recorded_checksum", edited.recordedChecksum(), "shipped_checksum", edited.shippedChecksum());
+    }
+
+    static Map<String, Object> session(BlockingSession session) {
+        return object("pid", session.pid(), "application_name", session.applicationName(), "state",
+                session.state(), "transaction_start", instant(session.transactionStart()), "query", session.query(),
+                "table", session.table());
+    }
+}
