@@ -7,6 +7,7 @@ import dev.retort.engine.LockPolicy;
 import dev.retort.engine.LockRetry;
 import dev.retort.engine.MigrationListener;
 import dev.retort.engine.Step;
+import dev.retort.engine.StepProgress;
 
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -19,35 +20,48 @@ import java.util.Optional;
  * time appended when it ends. The line is printed when the step starts, so a long step shows what it is doing;
  * whatever happens meanwhile (a lock timeout and its retry, a statement a rerun skips) goes on indented lines
  * below it, and the time then follows on a line of its own.
+ *
+ * <p>A step that runs longer than two seconds shows its progress: on a terminal, on the step's own line, redrawn
+ * every second (elapsed time, the statement, an index build's phase and blocks); otherwise as a plain line every
+ * five seconds, so that a log stays readable. Progress comes from another thread, hence the synchronized methods.
  */
 final class ConsoleListener implements MigrationListener {
 
     private static final int STATEMENT_WIDTH = 100;
+    private static final Duration PLAIN_PROGRESS_EVERY = Duration.ofSeconds(5);
+    /** ANSI: erase from the cursor to the end of the line. */
+    private static final String CLEAR_TO_END = "\033[K";
 
     private final PrintWriter out;
     private final PrintWriter err;
     private final String database;
     private final LockPolicy lockPolicy;
+    private final boolean terminal;
     private boolean named;
     private boolean lineOpen;
+    private String runningLine = "";
+    private boolean progressDrawn;
+    private Duration nextPlainProgress = Duration.ZERO;
 
     /** @param database where the run goes, fit to print (password masked); said once, before the first step */
-    ConsoleListener(PrintWriter out, PrintWriter err, String database, LockPolicy lockPolicy) {
+    /** @param terminal whether {@code out} is a terminal, where progress may redraw a line */
+    ConsoleListener(PrintWriter out, PrintWriter err, String database, LockPolicy lockPolicy, boolean terminal) {
         this.out = out;
         this.err = err;
         this.database = database;
         this.lockPolicy = lockPolicy;
+        this.terminal = terminal;
     }
 
     @Override
-    public void waitingForLock(Optional<AdvisoryLock.Holder> holder) {
+    public synchronized void waitingForLock(Optional<AdvisoryLock.Holder> holder) {
         err.println("Waiting for the migration lock, held by "
                 + holder.map(AdvisoryLock.Holder::toString).orElse("another session") + "…");
         err.flush();
     }
 
     @Override
-    public void sessionsInTheWay(Step step, List<BlockingSession> sessions) {
+    public synchronized void sessionsInTheWay(Step step, List<BlockingSession> sessions) {
         nameDatabase();
         Instant now = Instant.now();
         for (BlockingSession session : sessions) {
@@ -59,20 +73,37 @@ final class ConsoleListener implements MigrationListener {
     }
 
     @Override
-    public void stepStarted(Step step) {
+    public synchronized void stepStarted(Step step) {
         nameDatabase();
-        out.print("Running " + step.describe());
+        runningLine = "Running " + step.describe();
+        out.print(runningLine);
         out.flush();
         lineOpen = true;
+        progressDrawn = false;
+        nextPlainProgress = Duration.ZERO;
     }
 
     @Override
-    public void statementSkipped(Step step, String sql, String reason) {
+    public synchronized void progress(StepProgress progress) {
+        String what = Durations.format(progress.elapsed()) + ": " + abbreviate(progress.statement())
+                + (progress.index() == null ? "" : " (" + progress.index().describe() + ")");
+        if (terminal && lineOpen) {
+            out.print("\r" + runningLine + " ... " + what + CLEAR_TO_END);
+            out.flush();
+            progressDrawn = true;
+        } else if (progress.elapsed().compareTo(nextPlainProgress) >= 0) {
+            say("  ... " + what);
+            nextPlainProgress = progress.elapsed().plus(PLAIN_PROGRESS_EVERY);
+        }
+    }
+
+    @Override
+    public synchronized void statementSkipped(Step step, String sql, String reason) {
         say("  " + reason + ": " + abbreviate(sql));
     }
 
     @Override
-    public void retrying(LockRetry retry) {
+    public synchronized void retrying(LockRetry retry) {
         String why = retry.deadlock() ? "chosen as a deadlock's victim"
                 : "no lock within " + Durations.format(retry.lockTimeout());
         say("  " + why + " (try " + retry.attempt() + " of " + retry.attempts() + "): " + abbreviate(retry.statement()));
@@ -84,20 +115,27 @@ final class ConsoleListener implements MigrationListener {
     }
 
     @Override
-    public void undoing(Step failed, Step undo) {
+    public synchronized void undoing(Step failed, Step undo) {
         say("  undoing what " + failed.revision().id() + " did so far (" + undo.direction().word() + " statements)");
     }
 
     @Override
-    public void stepFinished(Step step, Duration took) {
-        out.println((lineOpen ? "" : "  done") + " ... " + Durations.format(took));
+    public synchronized void stepFinished(Step step, Duration took) {
+        if (progressDrawn && lineOpen) {
+            out.print("\r" + runningLine);
+        }
+        out.println((lineOpen ? "" : "  done") + " ... " + Durations.format(took) + (progressDrawn ? CLEAR_TO_END : ""));
         out.flush();
         lineOpen = false;
     }
 
     @Override
-    public void stepFailed(Step step, Duration took) {
-        out.println((lineOpen ? "" : "  ") + " ... FAILED after " + Durations.format(took));
+    public synchronized void stepFailed(Step step, Duration took) {
+        if (progressDrawn && lineOpen) {
+            out.print("\r" + runningLine);
+        }
+        out.println((lineOpen ? "" : "  ") + " ... FAILED after " + Durations.format(took)
+                + (progressDrawn ? CLEAR_TO_END : ""));
         out.flush();
         lineOpen = false;
     }
@@ -112,6 +150,10 @@ final class ConsoleListener implements MigrationListener {
     /** An indented line under the step's "Running …" line, closing that line first if it is still open. */
     private void say(String line) {
         if (lineOpen) {
+            if (progressDrawn) {
+                out.print("\r" + runningLine + CLEAR_TO_END);
+                progressDrawn = false;
+            }
             out.println();
             lineOpen = false;
         }

@@ -49,7 +49,10 @@ final class MigrationRun {
         String database = root.session().describe();
         // Under --json, stdout carries the one document; the narration of a run goes to stderr.
         PrintWriter narration = root.json() ? spec.commandLine().getErr() : out;
-        ConsoleListener listener = new ConsoleListener(narration, spec.commandLine().getErr(), database, lockPolicy);
+        // System.console() is there only when stdin and stdout are both a terminal: then progress redraws a line.
+        boolean terminal = System.console() != null && !root.json();
+        ConsoleListener listener = new ConsoleListener(narration, spec.commandLine().getErr(), database, lockPolicy,
+                terminal);
         Retort retort = root.retort(listener, lockPolicy);
         if (options.dryRun) {
             Migrator migrator = retort.migrator();

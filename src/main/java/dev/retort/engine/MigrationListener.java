@@ -36,6 +36,13 @@ public interface MigrationListener {
     default void retrying(LockRetry retry) {
     }
 
+    /**
+     * A step that has run for {@link StepProgress#AFTER} is still running: told about every second, from another
+     * thread than the one running the step.
+     */
+    default void progress(StepProgress progress) {
+    }
+
     default void stepFinished(Step step, Duration took) {
     }
 

@@ -35,6 +35,9 @@ final class StepRunner {
     private final LockPolicy policy;
     private final MigrationListener listener;
     private final SchemaFacts facts;
+    /** What the step is running now and since when: for progress reports, read by the watch's thread. */
+    private volatile String runningStatement = "";
+    private volatile long stepStartNanos;
 
     /**
      * @param work  where the steps run
@@ -56,6 +59,7 @@ final class StepRunner {
         String checksum = RecordingContext.checksumOf(step);
         Instant started = Instant.now();
         long startNanos = System.nanoTime();
+        stepStartNanos = startNanos;
         try {
             warnAboutSessionsInTheWay(step);
             listener.stepStarted(step);
@@ -83,7 +87,10 @@ final class StepRunner {
     private void runInOneTransaction(Step step, String checksum, Instant started) throws SQLException {
         int count = RecordingContext.statementsOf(step).size();
         withRetries(step, true, () -> inTransaction(() -> {
-            step.applyTo(new JdbcContext(work, (number, sql) -> listener.statementStarting(step, number, count, sql)));
+            step.applyTo(new JdbcContext(work, (number, sql) -> {
+                runningStatement = sql;
+                listener.statementStarting(step, number, count, sql);
+            }));
             VersionTable.move(work, step.from(), step.to());
             HistoryTable.record(work, entry(step, checksum, started, "success", null, null));
         }));
@@ -96,6 +103,7 @@ final class StepRunner {
             DdlStatement statement = DdlStatement.analyze(sql, facts);
             String part = (i + 1) + "/" + statements.size() + ": " + oneLine(sql);
             Instant started = Instant.now();
+            runningStatement = sql;
             listener.statementStarting(step, i + 1, statements.size(), sql);
             Optional<String> done = AlreadyDone.check(work, statement);
             if (done.isPresent()) {
@@ -201,7 +209,7 @@ final class StepRunner {
 
     /**
      * Runs {@code attempt} until it succeeds, fails for a reason other than a lock, or the policy's tries run out.
-     * While each try runs, a {@link BlockerWatch} notes whom it waits for, to be named if it gives up. A statement
+     * While each try runs, a {@link StatementWatch} notes whom it waits for, to be named if it gives up. A statement
      * that does not block the application gets one patient try, as long as the whole retry window.
      */
     private void withRetries(Step step, boolean blocksApplication, SqlWork attempt) throws SQLException {
@@ -212,7 +220,8 @@ final class StepRunner {
             SQLException failure;
             String statement;
             List<BlockingSession> blockers;
-            try (BlockerWatch blockerWatch = BlockerWatch.start(watch, workPid)) {
+            try (StatementWatch blockerWatch = StatementWatch.start(watch, workPid, step, stepStartNanos,
+                    () -> runningStatement, listener::progress)) {
                 try {
                     attempt.run();
                     return;

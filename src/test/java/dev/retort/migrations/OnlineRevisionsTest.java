@@ -11,6 +11,7 @@ import dev.retort.engine.Migrator;
 import dev.retort.engine.Revision;
 import dev.retort.engine.RevisionGraph;
 import dev.retort.engine.Step;
+import dev.retort.engine.StepProgress;
 import dev.retort.migrations.plain.PlainRevisions;
 import dev.retort.testing.TestPostgres;
 import dev.retort.testing.TestPostgres.TestDatabase;
@@ -214,6 +215,37 @@ class OnlineRevisionsTest {
 
         assertThat(started).hasSize(2);
         assertThat(migrator().current()).isEqualTo("004");
+    }
+
+    @Test
+    void aLongIndexBuildReportsItsPhaseWhileItRuns() throws SQLException {
+        migrator().upgrade("003");
+        Connection longReport = database.connect("long-report");
+        blockers.add(longReport);
+        longReport.setAutoCommit(false);
+        execute(longReport, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ");
+        execute(longReport, "SELECT count(*) FROM customers");
+        List<StepProgress> reports = new ArrayList<>();
+        MigrationListener listener = new MigrationListener() {
+            @Override
+            public void progress(StepProgress progress) {
+                reports.add(progress);
+                if (progress.index() != null && progress.index().phase().startsWith("waiting for old snapshots")) {
+                    commit(longReport); // the report ends; the build can finish
+                }
+            }
+        };
+
+        migrator(listener, QUICK).upgrade("004");
+
+        assertThat(reports).isNotEmpty().allSatisfy(report -> {
+            assertThat(report.step().revision().id()).isEqualTo("004");
+            assertThat(report.elapsed()).isGreaterThanOrEqualTo(StepProgress.AFTER);
+        });
+        assertThat(reports).anySatisfy(report -> {
+            assertThat(report.statement()).contains("CREATE INDEX CONCURRENTLY IF NOT EXISTS ix_customers_created_by");
+            assertThat(report.index().describe()).isEqualTo("waiting for old snapshots");
+        });
     }
 
     /** A session with an open transaction holding {@code mode} on {@code table}, closed after the test. */

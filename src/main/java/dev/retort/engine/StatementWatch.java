@@ -1,0 +1,118 @@
+package dev.retort.engine;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * Watches the work connection from a second one while a try of a step runs. It notes whom the statement waits
+ * for, so that when it gives up on a lock the operator learns which sessions held it ({@code pg_blocking_pids}
+ * only answers while the wait lasts, so it is asked every few milliseconds and the last answer that named anyone
+ * is kept). And once the step has run for {@link StepProgress#AFTER}, it reports progress every second, with the
+ * phase and blocks of an index build from {@code pg_stat_progress_create_index}.
+ *
+ * <p>The watching connection must not be used by anything else while a watch runs.
+ */
+final class StatementWatch implements AutoCloseable {
+
+    private static final Duration FIRST_POLL = Duration.ofMillis(20);
+    private static final Duration LONGEST_POLL = Duration.ofMillis(250);
+    private static final Duration PROGRESS_EVERY = Duration.ofSeconds(1);
+
+    private final Connection connection;
+    private final int watchedPid;
+    private final Step step;
+    private final long stepStartNanos;
+    private final Supplier<String> statement;
+    private final Consumer<StepProgress> progress;
+    private final Thread thread;
+    private volatile boolean stopped;
+    private volatile List<BlockingSession> lastSeen = List.of();
+
+    private StatementWatch(Connection connection, int watchedPid, Step step, long stepStartNanos,
+                           Supplier<String> statement, Consumer<StepProgress> progress) {
+        this.connection = connection;
+        this.watchedPid = watchedPid;
+        this.step = step;
+        this.stepStartNanos = stepStartNanos;
+        this.statement = statement;
+        this.progress = progress;
+        this.thread = new Thread(this::poll, "retort-statement-watch");
+        this.thread.setDaemon(true);
+    }
+
+    /**
+     * @param statement what is running now, for progress reports
+     * @param progress  told of progress; called on the watch's thread
+     */
+    static StatementWatch start(Connection connection, int watchedPid, Step step, long stepStartNanos,
+                                Supplier<String> statement, Consumer<StepProgress> progress) {
+        StatementWatch watch = new StatementWatch(connection, watchedPid, step, stepStartNanos, statement, progress);
+        watch.thread.start();
+        return watch;
+    }
+
+    private void poll() {
+        long pause = FIRST_POLL.toNanos();
+        long nextReport = stepStartNanos + StepProgress.AFTER.toNanos();
+        while (!stopped) {
+            try {
+                List<BlockingSession> blockers = BlockingSession.blocking(connection, watchedPid);
+                if (!blockers.isEmpty()) {
+                    lastSeen = blockers;
+                }
+                long now = System.nanoTime();
+                if (now >= nextReport && !stopped) {
+                    progress.accept(new StepProgress(step, Duration.ofNanos(now - stepStartNanos), statement.get(),
+                            indexBuild()));
+                    nextReport = now + PROGRESS_EVERY.toNanos();
+                }
+            } catch (SQLException e) {
+                return; // Only a diagnosis is lost; the statement itself goes on.
+            }
+            LockSupport.parkNanos(pause);
+            pause = Math.min(pause * 3 / 2, LONGEST_POLL.toNanos());
+        }
+    }
+
+    private StepProgress.IndexBuild indexBuild() throws SQLException {
+        try (PreparedStatement query = connection.prepareStatement("""
+                SELECT phase, blocks_done, blocks_total, tuples_done, tuples_total
+                FROM pg_stat_progress_create_index WHERE pid = ?""")) {
+            query.setInt(1, watchedPid);
+            try (ResultSet rows = query.executeQuery()) {
+                return rows.next() ? new StepProgress.IndexBuild(rows.getString(1), rows.getLong(2), rows.getLong(3),
+                        rows.getLong(4), rows.getLong(5)) : null;
+            }
+        }
+    }
+
+    /** The sessions the statement was last seen waiting for; empty if it was never seen waiting. */
+    List<BlockingSession> lastSeen() {
+        return lastSeen;
+    }
+
+    /** Stops watching and waits for the watcher to let go of the connection. */
+    @Override
+    public void close() {
+        stopped = true;
+        LockSupport.unpark(thread);
+        boolean interrupted = false;
+        while (thread.isAlive()) {
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
