@@ -37,6 +37,15 @@ final class Cli {
         return new Cli(revisions, variables, home);
     }
 
+    /** Runs with {@code --url url} before the arguments, as a user pointing Retort at a server types it. */
+    Result runOn(String url, String... args) {
+        String[] withUrl = new String[args.length + 2];
+        withUrl[0] = "--url";
+        withUrl[1] = url;
+        System.arraycopy(args, 0, withUrl, 2, args.length);
+        return run(withUrl);
+    }
+
     Result run(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();

@@ -27,11 +27,7 @@ class CliCommandsTest {
     }
 
     private Cli.Result retort(String... args) {
-        String[] withUrl = new String[args.length + 2];
-        withUrl[0] = "--url";
-        withUrl[1] = database.postgresUrl();
-        System.arraycopy(args, 0, withUrl, 2, args.length);
-        return cli.run(withUrl);
+        return cli.runOn(database.postgresUrl(), args);
     }
 
     @Test

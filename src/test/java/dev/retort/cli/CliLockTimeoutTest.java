@@ -41,11 +41,7 @@ class CliLockTimeoutTest {
     }
 
     private Cli.Result retort(String... args) {
-        String[] withUrl = new String[args.length + 2];
-        withUrl[0] = "--url";
-        withUrl[1] = database.postgresUrl();
-        System.arraycopy(args, 0, withUrl, 2, args.length);
-        return Cli.shipped(home).run(withUrl);
+        return Cli.shipped(home).runOn(database.postgresUrl(), args);
     }
 
     /** A session idle in a transaction that holds ROW EXCLUSIVE on customers, as an application's would. */

@@ -31,11 +31,7 @@ class VerifyCommandTest {
     }
 
     private Cli.Result retort(String... args) {
-        String[] withUrl = new String[args.length + 2];
-        withUrl[0] = "--url";
-        withUrl[1] = database.postgresUrl();
-        System.arraycopy(args, 0, withUrl, 2, args.length);
-        return Cli.shipped(home).run(withUrl);
+        return Cli.shipped(home).runOn(database.postgresUrl(), args);
     }
 
     @Test

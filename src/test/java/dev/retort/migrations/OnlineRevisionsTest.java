@@ -192,11 +192,7 @@ class OnlineRevisionsTest {
     void aStatementThatBlocksNoQueryWaitsPatientlyInsteadOfTimingOut() throws SQLException {
         migrator().upgrade("003");
         // An open snapshot makes CREATE INDEX CONCURRENTLY wait, but blocks nobody's reads or writes.
-        Connection longReport = database.connect("long-report");
-        blockers.add(longReport);
-        longReport.setAutoCommit(false);
-        execute(longReport, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ");
-        execute(longReport, "SELECT count(*) FROM customers");
+        Connection longReport = openLongReport();
         List<String> started = new ArrayList<>();
         MigrationListener listener = new MigrationListener() {
             @Override
@@ -220,11 +216,7 @@ class OnlineRevisionsTest {
     @Test
     void aLongIndexBuildReportsItsPhaseWhileItRuns() throws SQLException {
         migrator().upgrade("003");
-        Connection longReport = database.connect("long-report");
-        blockers.add(longReport);
-        longReport.setAutoCommit(false);
-        execute(longReport, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ");
-        execute(longReport, "SELECT count(*) FROM customers");
+        Connection longReport = openLongReport();
         List<StepProgress> reports = new ArrayList<>();
         MigrationListener listener = new MigrationListener() {
             @Override
@@ -246,6 +238,16 @@ class OnlineRevisionsTest {
             assertThat(report.statement()).contains("CREATE INDEX CONCURRENTLY IF NOT EXISTS ix_customers_created_by");
             assertThat(report.index().describe()).isEqualTo("waiting for old snapshots");
         });
+    }
+
+    /** A report's session: a REPEATABLE READ transaction whose snapshot stays open until the test commits it. */
+    private Connection openLongReport() throws SQLException {
+        Connection longReport = database.connect("long-report");
+        blockers.add(longReport);
+        longReport.setAutoCommit(false);
+        execute(longReport, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ");
+        execute(longReport, "SELECT count(*) FROM customers");
+        return longReport;
     }
 
     /** A session with an open transaction holding {@code mode} on {@code table}, closed after the test. */
