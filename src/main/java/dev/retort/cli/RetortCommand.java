@@ -124,9 +124,13 @@ public final class RetortCommand implements Callable<Integer> {
         return lockWait;
     }
 
-    /** The database session, opened on first use and closed by {@link Main} when the command ends. */
+    /**
+     * The database session, opened on first use and closed by {@link Main} when the command ends. The revision list
+     * is checked first: a broken one is the project's mistake, reported before any server is started or reached.
+     */
     DatabaseSession session() {
         if (session == null) {
+            graph();
             session = new DatabaseSession(connectionUrl(), home, lockWait(), spec.commandLine().getErr());
         }
         return session;
