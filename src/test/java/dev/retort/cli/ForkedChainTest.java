@@ -93,7 +93,7 @@ class ForkedChainTest {
     @ParameterizedTest
     @ValueSource(strings = {"heads", "history", "history -v -i", "show 003", "show current", "current", "current -v",
             "upgrade head", "upgrade head --dry-run", "upgrade 005:head --sql", "downgrade base", "stamp head",
-            "verify", "snapshot", "snapshot --write"})
+            "verify", "snapshot", "snapshot --write", "revision -m add_payments"})
     void everyVerbRefusesInOneLineWithExitTwoBeforeTheEmbeddedDatabaseStarts(String verb) {
         Cli.Result result = forked().run(verb.split(" "));
 
