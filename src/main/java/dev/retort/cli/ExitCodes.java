@@ -12,7 +12,10 @@ public final class ExitCodes {
     public static final int OK = 0;
     /** A migration or database error; a failed step was rolled back. */
     public static final int FAILED = 1;
-    /** Bad usage or input: unknown verb or option, bad target, bad URL. Nothing was changed. */
+    /**
+     * Bad usage or input: unknown verb or option, bad target, bad URL, a revision list that is not one straight chain
+     * (two revisions revising the same one), a revision that {@code revision -m} will not write. Nothing was changed.
+     */
     public static final int USAGE = 2;
     /** {@code verify} found the live schema differs from what its revision should be. */
     public static final int DRIFT = 3;
@@ -26,7 +29,7 @@ public final class ExitCodes {
 
     public static int of(Throwable error) {
         if (error instanceof InvalidTargetException || error instanceof RevisionGraphException
-                || error instanceof InvalidUrlException) {
+                || error instanceof InvalidUrlException || error instanceof RevisionRefusedException) {
             return USAGE;
         }
         if (error instanceof ConnectionFailedException) {

@@ -35,7 +35,7 @@ import java.util.function.UnaryOperator;
         subcommands = {
                 CurrentCommand.class, HistoryCommand.class, HeadsCommand.class, ShowCommand.class,
                 UpgradeCommand.class, DowngradeCommand.class, StampCommand.class, VerifyCommand.class,
-                SnapshotCommand.class, HelpCommand.class},
+                SnapshotCommand.class, RevisionCommand.class, HelpCommand.class},
         footerHeading = "%nExit codes:%n",
         footer = {
                 "  0  done",
@@ -130,9 +130,13 @@ public final class RetortCommand implements Callable<Integer> {
         return lockWait;
     }
 
-    /** The database session, opened on first use and closed by {@link Main} when the command ends. */
+    /**
+     * The database session, opened on first use and closed by {@link Main} when the command ends. The revision list
+     * is checked first: a broken one is the project's mistake, reported before any server is started or reached.
+     */
     DatabaseSession session() {
         if (session == null) {
+            graph();
             session = new DatabaseSession(connectionUrl(), home, lockWait(), spec.commandLine().getErr());
         }
         return session;

@@ -62,8 +62,10 @@ public final class RevisionGraph {
             Revision sibling = byParent.putIfAbsent(parentKey, revision);
             if (sibling != null) {
                 throw new RevisionGraphException("Revisions " + sibling.id() + " and " + id + " both revise "
-                        + parentKey + ", which would make two heads; Retort keeps one straight chain. Make "
-                        + id + " revise the current head instead.");
+                        + parentKey + ", which would make two heads; Retort keeps one straight chain (" + sibling.id()
+                        + " is " + sibling.path() + ", " + id + " is " + revision.path() + "). Make one revise the "
+                        + "other: return \"" + sibling.id() + "\" from " + id + "'s revises(), so that " + id
+                        + " comes after " + sibling.id() + ".");
             }
         }
         for (Revision revision : byId.values()) {

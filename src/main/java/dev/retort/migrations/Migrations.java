@@ -4,20 +4,26 @@ import dev.retort.engine.Revision;
 
 import java.util.List;
 
-/** The seed's schema, in order. A new revision is added at the end of this list. */
+/**
+ * The seed's schema, in order. {@code retort revision -m "…"} adds a new revision at the end of this list by
+ * inserting one line above the marker comment; an array initializer takes a trailing comma, so every entry ends
+ * with one and adding a revision never edits the line before it.
+ */
 public final class Migrations {
 
     private Migrations() {
     }
 
     public static List<Revision> all() {
-        return List.of(
+        Revision[] revisions = {
                 new R001CreateCustomersTable(),
                 new R002CreateUsersTable(),
                 new R003CreateAuditLogsTable(),
                 new R004AddCustomerForeignKeys(),
                 new R005AddSoftDeleteColumns(),
-                new R006AddCheckConstraints()
-        );
+                new R006AddCheckConstraints(),
+                // retort revision -m adds new revisions above this line
+        };
+        return List.of(revisions);
     }
 }

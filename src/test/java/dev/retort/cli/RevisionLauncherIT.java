@@ -1,0 +1,95 @@
+package dev.retort.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code ./retort revision -m} in a copy of the project, as a user runs it: the next {@code ./retort} rebuilds with
+ * the new revision, which is then the single head, and {@code upgrade head} applies it to the embedded PostgreSQL.
+ * Costs one Maven build of the copy (some 10 to 20 s).
+ */
+class RevisionLauncherIT {
+
+    @TempDir
+    Path project;
+
+    record Run(int exitCode, String out, String err) {
+    }
+
+    private Run retort(String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("bash", "retort"));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).directory(project.toFile());
+        builder.environment().remove("RETORT_HOME");
+        builder.environment().remove("DATABASE_URL");
+        Process process = builder.start();
+        assertThat(process.waitFor(300, TimeUnit.SECONDS)).isTrue();
+        return new Run(process.exitValue(), new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8),
+                new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
+    }
+
+    /**
+     * The sources, pom.xml and script, and the jar built from them, with their times kept: the copy's jar is fresh
+     * until revision writes into src/main.
+     */
+    private void copyProject() throws IOException {
+        for (String path : List.of("src/main", "pom.xml", "retort", "target/lib", "target/retort.jar")) {
+            Path from = Path.of(path);
+            List<Path> files;
+            try (Stream<Path> walk = Files.walk(from)) {
+                files = walk.toList();
+            }
+            for (Path file : files) {
+                Path to = project.resolve(file.toString());
+                if (Files.isDirectory(file)) {
+                    Files.createDirectories(to);
+                } else {
+                    Files.copy(file, to, StandardCopyOption.COPY_ATTRIBUTES);
+                }
+            }
+            // A folder's time changes as files are copied into it, and the launcher's staleness check sees folders.
+            for (Path file : files) {
+                if (Files.isDirectory(file)) {
+                    Files.setLastModifiedTime(project.resolve(file.toString()), Files.getLastModifiedTime(file));
+                }
+            }
+        }
+    }
+
+    @Test
+    void theNextRunBuildsTheNewRevisionAsTheSingleHeadAndUpgradeHeadAppliesIt() throws Exception {
+        copyProject();
+
+        Run revision = retort("revision", "-m", "add orders table");
+
+        assertThat(revision.err()).as("the copied jar is fresh: no build").isEmpty();
+        assertThat(revision.out()).startsWith("Wrote src/main/java/dev/retort/migrations/R007AddOrdersTable.java "
+                + "(007, revises 006) and added it to Migrations.java.\n");
+        assertThat(project.resolve("src/main/java/dev/retort/migrations/R007AddOrdersTable.java")).exists();
+
+        Run heads = retort("heads");
+
+        assertThat(heads.err()).as("src/main changed: the launcher rebuilds").isEqualTo("building Retort…\n");
+        assertThat(heads.out()).isEqualTo("007 (head)\n");
+        assertThat(heads.exitCode()).isZero();
+
+        Run upgrade = retort("upgrade", "head");
+
+        assertThat(upgrade.exitCode()).as(upgrade.err()).isZero();
+        assertThat(upgrade.out()).containsPattern("Running upgrade 006 -> 007, add orders table \\.\\.\\. \\d+ ms\n")
+                .containsPattern("Done: 7 revisions in .+; the database is at 007 \\(head\\)\\.\n");
+        assertThat(retort("current").out()).isEqualTo("007 (head)\n");
+    }
+}
