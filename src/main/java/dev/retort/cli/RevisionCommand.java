@@ -67,6 +67,11 @@ final class RevisionCommand implements Callable<Integer> {
         String updatedList = RevisionSkeleton.withRevisionAdded(listText, className);
         write(file, RevisionSkeleton.source(className, id, head.id(), text), list, updatedList);
         PrintWriter out = spec.commandLine().getOut();
+        if (root.json()) {
+            Json.print(out, Json.object("written", RevisionSkeleton.FOLDER + className + ".java", "id", id,
+                    "revises", head.id(), "message", text, "class", className));
+            return ExitCodes.OK;
+        }
         out.println("Wrote " + RevisionSkeleton.FOLDER + className + ".java (" + id + ", revises " + head.id()
                 + ") and added it to Migrations.java.");
         out.println("Fill in its upgrade and downgrade, then run ./retort upgrade head; ./retort snapshot --write "

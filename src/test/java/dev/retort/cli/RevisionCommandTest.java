@@ -70,6 +70,16 @@ class RevisionCommandTest {
     }
 
     @Test
+    void underJsonItSaysWhatItWroteAsOneDocument() throws IOException {
+        Cli.Result result = Cli.shipped(home).run("--json", "revision", "-m", "add orders table");
+
+        assertThat(result.exitCode()).isEqualTo(ExitCodes.OK);
+        assertThat(new com.fasterxml.jackson.databind.ObjectMapper().readTree(result.out()).toString()).isEqualTo(
+                "{\"written\":\"src/main/java/dev/retort/migrations/R007AddOrdersTable.java\",\"id\":\"007\","
+                        + "\"revises\":\"006\",\"message\":\"add orders table\",\"class\":\"R007AddOrdersTable\"}");
+    }
+
+    @Test
     void writesTheSkeletonAndAddsItAboveTheMarker() throws IOException {
         String before = Files.readString(list);
 
