@@ -43,6 +43,17 @@ class LauncherIT {
     }
 
     @Test
+    void upgradeHeadThenVerifyOnTheEmbeddedDatabasePrintsTheFourTablesAndAMatch() throws Exception {
+        Run upgrade = retort("upgrade", "head");
+        Run verify = retort("verify");
+
+        assertThat(upgrade.exitCode()).as(upgrade.err()).isZero();
+        assertThat(verify.exitCode()).as(verify.err()).isZero();
+        assertThat(verify.out()).contains("-- Check all tables exist\n", "-- Check foreign keys\n",
+                "-- Check indexes\n", "-- Check constraints\n").endsWith("OK: the schema matches revision 006 (head).\n");
+    }
+
+    @Test
     void errorsReachStderrWithTheirExitCodeAndNoPassword() throws Exception {
         Run failed = retort("--url", "postgresql://deploy:s3cr3t-Pa55@localhost:1/app", "current");
 
