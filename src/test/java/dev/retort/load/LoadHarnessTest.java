@@ -1,0 +1,74 @@
+package dev.retort.load;
+
+import dev.retort.engine.CatalogSnapshot;
+import dev.retort.engine.MigrationListener;
+import dev.retort.engine.Migrator;
+import dev.retort.engine.RevisionGraph;
+import dev.retort.migrations.Migrations;
+import dev.retort.testing.TestPostgres;
+import dev.retort.testing.TestPostgres.TestDatabase;
+import org.junit.jupiter.api.Test;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The load harness's pieces at a tiny scale: the seed is valid data for every constraint up to the head. No timing is
+ * asserted: that is for a run by hand.
+ */
+class LoadHarnessTest {
+
+    private static final SeedData.Sizes TINY = new SeedData.Sizes(2_000, 1_500, 4_000);
+
+    private static TestDatabase seeded(String hint) {
+        TestDatabase database = TestPostgres.newDatabase(hint);
+        SeedData.loadAt003(database.dataSource(), TINY);
+        return database;
+    }
+
+    private static Migrator migrator(TestDatabase database) {
+        return new Migrator(database.dataSource(), new RevisionGraph(Migrations.all()), MigrationListener.SILENT,
+                Duration.ofSeconds(10));
+    }
+
+    @Test
+    void seedLoadsTheCountsAtRevision003() throws SQLException {
+        TestDatabase database = seeded("load_seed_counts");
+
+        assertThat(database.column("SELECT version_num FROM alembic_version")).containsExactly("003");
+        assertThat(database.column("SELECT (SELECT count(*) FROM users) || ' ' || (SELECT count(*) FROM customers)"
+                + " || ' ' || (SELECT count(*) FROM audit_logs)")).containsExactly("2000 1500 4000");
+        assertThat(database.column("SELECT id FROM users WHERE email = '" + SeedData.userEmail(17) + "'"))
+                .containsExactly(SeedData.userId(17).toString());
+        assertThat(database.column("SELECT count(*) FROM customers WHERE id = '" + SeedData.customerId(1500) + "'"))
+                .containsExactly("1");
+    }
+
+    @Test
+    void seedLeavesTheSchemaAsRevision003MadeIt() throws SQLException {
+        TestDatabase seeded = seeded("load_seed_schema");
+        TestDatabase empty = TestPostgres.newDatabase("load_empty_schema");
+        migrator(empty).upgrade("003");
+
+        try (Connection seededConnection = seeded.connect(); Connection emptyConnection = empty.connect()) {
+            assertThat(CatalogSnapshot.read(seededConnection).text())
+                    .isEqualTo(CatalogSnapshot.read(emptyConnection).text());
+        }
+    }
+
+    @Test
+    void seedRowsPassEveryConstraintOfTheHeadWhenTheEngineUpgrades() throws SQLException {
+        TestDatabase database = seeded("load_seed_valid");
+
+        migrator(database).upgrade("head");
+
+        assertThat(database.column("SELECT version_num FROM alembic_version")).containsExactly("006");
+        assertThat(database.column("SELECT conname FROM pg_constraint WHERE contype = 'c'"
+                + " AND conrelid IN ('users'::regclass, 'customers'::regclass, 'audit_logs'::regclass)")).hasSize(11);
+        assertThat(database.column("SELECT conname FROM pg_constraint WHERE connamespace = 'public'::regnamespace"
+                + " AND NOT convalidated")).isEmpty();
+    }
+}
