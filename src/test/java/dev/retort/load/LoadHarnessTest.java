@@ -16,8 +16,8 @@ import java.time.Duration;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The load harness's pieces at a tiny scale: the seed is valid data for every constraint up to the head. No timing is
- * asserted: that is for a run by hand.
+ * The load harness's pieces at a tiny scale: the seed is valid data for every constraint up to the head, and the plain
+ * baseline reaches 006. No timing is asserted: that is for a run by hand.
  */
 class LoadHarnessTest {
 
@@ -68,6 +68,22 @@ class LoadHarnessTest {
         assertThat(database.column("SELECT version_num FROM alembic_version")).containsExactly("006");
         assertThat(database.column("SELECT conname FROM pg_constraint WHERE contype = 'c'"
                 + " AND conrelid IN ('users'::regclass, 'customers'::regclass, 'audit_logs'::regclass)")).hasSize(11);
+        assertThat(database.column("SELECT conname FROM pg_constraint WHERE connamespace = 'public'::regnamespace"
+                + " AND NOT convalidated")).isEmpty();
+    }
+
+    @Test
+    void plainModeTakesTheSeedTo006OneRevisionAtATime() throws SQLException {
+        TestDatabase database = seeded("load_plain");
+
+        MigrationOutcome outcome = MigrationMode.PLAIN.run(database.dataSource(), 1);
+
+        assertThat(outcome.failure()).isNull();
+        assertThat(outcome.reached()).isEqualTo("006");
+        assertThat(outcome.revisions()).extracting(MigrationOutcome.RevisionRun::id)
+                .containsExactly("004", "005", "006");
+        assertThat(outcome.errorsBySqlState()).isEmpty();
+        assertThat(database.column("SELECT version_num FROM alembic_version")).containsExactly("006");
         assertThat(database.column("SELECT conname FROM pg_constraint WHERE connamespace = 'public'::regnamespace"
                 + " AND NOT convalidated")).isEmpty();
     }
