@@ -16,8 +16,8 @@ import java.time.Duration;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The load harness's pieces at a tiny scale: the seed is valid data for every constraint up to the head, and the plain
- * baseline reaches 006. No timing is asserted: that is for a run by hand.
+ * The load harness's pieces at a tiny scale: the seed is valid data for every constraint up to the head, the plain
+ * baseline reaches 006, and the writers commit and stop when told. No timing is asserted: that is for a run by hand.
  */
 class LoadHarnessTest {
 
@@ -86,5 +86,28 @@ class LoadHarnessTest {
         assertThat(database.column("SELECT version_num FROM alembic_version")).containsExactly("006");
         assertThat(database.column("SELECT conname FROM pg_constraint WHERE connamespace = 'public'::regnamespace"
                 + " AND NOT convalidated")).isEmpty();
+    }
+
+    @Test
+    void writersCommitUntilStoppedAndCountEachPhase() throws Exception {
+        TestDatabase database = seeded("load_writers");
+
+        WriterLoad load = WriterLoad.start(database.dataSource(), TINY, 2, "first");
+        boolean firstDone = load.awaitCommitted(100, Duration.ofSeconds(30));
+        load.startPhase("second");
+        boolean secondDone = load.awaitCommitted(200, Duration.ofSeconds(30));
+        WriterLoad.Result result = load.stop();
+
+        assertThat(firstDone).isTrue();
+        assertThat(secondDone).isTrue();
+        assertThat(result.phases()).extracting(WriterLoad.Stats::phase).containsExactly("first", "second");
+        assertThat(result.total().ops()).isGreaterThanOrEqualTo(200)
+                .isEqualTo(result.phase("first").ops() + result.phase("second").ops());
+        assertThat(result.total().errorsBySqlState()).isEmpty();
+        assertThat(result.total().maxMicros()).isGreaterThanOrEqualTo(result.total().p99Micros()).isPositive();
+        assertThat(database.column("SELECT count(*) FROM audit_logs WHERE description LIKE '%load writer'"))
+                .containsExactly(String.valueOf(result.total().ops()));
+        assertThat(database.column("SELECT count(*) > 0 FROM customers WHERE updated_by IS NOT NULL"
+                + " AND updated_at > now() - interval '1 hour'")).containsExactly("t");
     }
 }
