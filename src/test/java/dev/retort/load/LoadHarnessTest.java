@@ -9,6 +9,9 @@ import dev.retort.testing.TestPostgres;
 import dev.retort.testing.TestPostgres.TestDatabase;
 import org.junit.jupiter.api.Test;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -109,5 +112,19 @@ class LoadHarnessTest {
                 .containsExactly(String.valueOf(result.total().ops()));
         assertThat(database.column("SELECT count(*) > 0 FROM customers WHERE updated_by IS NOT NULL"
                 + " AND updated_at > now() - interval '1 hour'")).containsExactly("t");
+    }
+
+    @Test
+    void harnessRunsEndToEndAndPrintsTheTable() {
+        TestDatabase server = TestPostgres.newDatabase("load_harness");
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+
+        int exit = LoadHarness.commandLine(new PrintStream(captured, true, StandardCharsets.UTF_8)).execute(
+                "--url", server.jdbcUrl(), "--mode", "online", "--users", "300", "--writers", "2",
+                "--warm-up", "0", "--baseline", "0", "--after", "0");
+
+        String output = captured.toString(StandardCharsets.UTF_8);
+        assertThat(exit).as(output).isZero();
+        assertThat(output).contains("| online | ", "| baseline | ", "| migration | ");
     }
 }

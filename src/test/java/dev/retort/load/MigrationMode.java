@@ -122,10 +122,6 @@ public enum MigrationMode {
         return name().toLowerCase();
     }
 
-    public static MigrationMode of(String word) {
-        return valueOf(word.toUpperCase());
-    }
-
     /** The SQLSTATE of the first SQLException among {@code error} and its causes, or "-----" if there is none. */
     static String sqlStateOf(Throwable error) {
         for (Throwable cause = error; cause != null; cause = cause.getCause()) {
