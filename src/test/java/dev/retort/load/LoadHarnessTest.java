@@ -7,6 +7,7 @@ import dev.retort.engine.RevisionGraph;
 import dev.retort.migrations.Migrations;
 import dev.retort.testing.TestPostgres;
 import dev.retort.testing.TestPostgres.TestDatabase;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
@@ -26,10 +27,21 @@ class LoadHarnessTest {
 
     private static final SeedData.Sizes TINY = new SeedData.Sizes(2_000, 1_500, 4_000);
 
-    private static TestDatabase seeded(String hint) {
-        TestDatabase database = TestPostgres.newDatabase(hint);
-        SeedData.loadAt003(database.dataSource(), TINY);
-        return database;
+    /** Seeded once; each test gets a copy of its own, which costs a fraction of seeding again. */
+    private static TestDatabase template;
+    private static TestDatabase admin;
+
+    @BeforeAll
+    static void seedTemplate() {
+        template = TestPostgres.newDatabase("load_template");
+        SeedData.loadAt003(template.dataSource(), TINY);
+        admin = TestPostgres.newDatabase("load_admin");
+    }
+
+    private static TestDatabase seeded(String hint) throws SQLException {
+        TestDatabase copy = new TestDatabase(template.name() + "_" + hint, template.port());
+        admin.execute("CREATE DATABASE \"" + copy.name() + "\" TEMPLATE \"" + template.name() + "\"");
+        return copy;
     }
 
     private static Migrator migrator(TestDatabase database) {
@@ -39,7 +51,7 @@ class LoadHarnessTest {
 
     @Test
     void seedLoadsTheCountsAtRevision003() throws SQLException {
-        TestDatabase database = seeded("load_seed_counts");
+        TestDatabase database = seeded("counts");
 
         assertThat(database.column("SELECT version_num FROM alembic_version")).containsExactly("003");
         assertThat(database.column("SELECT (SELECT count(*) FROM users) || ' ' || (SELECT count(*) FROM customers)"
@@ -52,7 +64,7 @@ class LoadHarnessTest {
 
     @Test
     void seedLeavesTheSchemaAsRevision003MadeIt() throws SQLException {
-        TestDatabase seeded = seeded("load_seed_schema");
+        TestDatabase seeded = seeded("schema");
         TestDatabase empty = TestPostgres.newDatabase("load_empty_schema");
         migrator(empty).upgrade("003");
 
@@ -64,7 +76,7 @@ class LoadHarnessTest {
 
     @Test
     void seedRowsPassEveryConstraintOfTheHeadWhenTheEngineUpgrades() throws SQLException {
-        TestDatabase database = seeded("load_seed_valid");
+        TestDatabase database = seeded("valid");
 
         migrator(database).upgrade("head");
 
@@ -77,7 +89,7 @@ class LoadHarnessTest {
 
     @Test
     void plainModeTakesTheSeedTo006OneRevisionAtATime() throws SQLException {
-        TestDatabase database = seeded("load_plain");
+        TestDatabase database = seeded("plain");
 
         MigrationOutcome outcome = MigrationMode.PLAIN.run(database.dataSource(), 1);
 
@@ -93,7 +105,7 @@ class LoadHarnessTest {
 
     @Test
     void writersCommitUntilStoppedAndCountEachPhase() throws Exception {
-        TestDatabase database = seeded("load_writers");
+        TestDatabase database = seeded("writers");
 
         WriterLoad load = WriterLoad.start(database.dataSource(), TINY, 2, "first");
         boolean firstDone = load.awaitCommitted(100, Duration.ofSeconds(30));
@@ -119,8 +131,11 @@ class LoadHarnessTest {
         TestDatabase server = TestPostgres.newDatabase("load_harness");
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
 
+        // Plain DDL and writers deadlock; let PostgreSQL find out in 50 ms rather than its default second.
+        String url = server.jdbcUrl() + "&options=-c%20deadlock_timeout%3D50ms";
+
         int exit = LoadHarness.commandLine(new PrintStream(captured, true, StandardCharsets.UTF_8)).execute(
-                "--url", server.jdbcUrl(), "--mode", "online", "--users", "300", "--writers", "2",
+                "--url", url, "--mode", "online", "--users", "300", "--writers", "1",
                 "--warm-up", "0", "--baseline", "0", "--after", "0");
 
         String output = captured.toString(StandardCharsets.UTF_8);

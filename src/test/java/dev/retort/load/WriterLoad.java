@@ -193,16 +193,16 @@ public final class WriterLoad {
                 });
             }
         }
-        long length = Math.max(1, TimeUnit.NANOSECONDS.toSeconds(endNanos - startNanos));
         Second worst = new Second(0, 0, 0);
-        int withoutCommit = 0;
-        for (long second = 0; second < length; second++) {
-            long[] figures = seconds.getOrDefault(second, new long[2]);
-            if (figures[0] == 0) {
-                withoutCommit++;
+        for (Map.Entry<Long, long[]> second : seconds.entrySet()) {
+            if (second.getValue()[1] > worst.maxMicros()) {
+                worst = new Second(second.getKey(), second.getValue()[0], second.getValue()[1]);
             }
-            if (figures[1] > worst.maxMicros()) {
-                worst = new Second(second, figures[0], figures[1]);
+        }
+        int withoutCommit = 0; // whole seconds only: a phase's last, partial second may be quiet because it is short
+        for (long second = 0; second < TimeUnit.NANOSECONDS.toSeconds(endNanos - startNanos); second++) {
+            if (seconds.getOrDefault(second, new long[2])[0] == 0) {
+                withoutCommit++;
             }
         }
         return new Stats(name, Duration.ofNanos(endNanos - startNanos), ops, errors,
