@@ -62,6 +62,15 @@ class LoadHarnessTest {
                 .containsExactly("1");
     }
 
+    /** The seed skips foreign key triggers for audit logs where it may (the test server's user is a superuser). */
+    @Test
+    void everyAuditLogOfTheSeedPointsAtARealUser() throws SQLException {
+        TestDatabase database = seeded("audit_users");
+
+        assertThat(database.column("SELECT count(*) FROM audit_logs a WHERE a.user_id IS NULL"
+                + " OR NOT EXISTS (SELECT 1 FROM users u WHERE u.id = a.user_id)")).containsExactly("0");
+    }
+
     @Test
     void seedLeavesTheSchemaAsRevision003MadeIt() throws SQLException {
         TestDatabase seeded = seeded("schema");
