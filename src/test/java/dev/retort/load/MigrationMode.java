@@ -3,12 +3,15 @@ package dev.retort.load;
 import dev.retort.engine.MigrationFailedException;
 import dev.retort.engine.MigrationListener;
 import dev.retort.engine.MigrationResult;
+import dev.retort.engine.RecordingContext;
+import dev.retort.engine.Revision;
 import dev.retort.engine.Migrator;
 import dev.retort.engine.RetortException;
 import dev.retort.engine.RevisionGraph;
 import dev.retort.engine.SqlErrors;
 import dev.retort.engine.Step;
 import dev.retort.migrations.Migrations;
+import dev.retort.migrations.plain.PlainRevisions;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
@@ -29,7 +32,7 @@ import java.util.TreeMap;
 public enum MigrationMode {
 
     /**
-     * The foundation's plain DDL ({@link PlainRevisions}), each revision in one transaction with its
+     * The foundation's plain DDL ({@link PlainRevisions}: 004–006 as first written), each revision in one transaction with its
      * {@code alembic_version} update, as the engine ran them before online DDL; no lock_timeout, no retry within.
      */
     PLAIN {
@@ -41,7 +44,7 @@ public enum MigrationMode {
             try (Connection connection = dataSource.getConnection()) {
                 connection.setAutoCommit(false);
                 String reached = "003";
-                for (PlainRevisions.PlainRevision revision : PlainRevisions.all()) {
+                for (Revision revision : PlainRevisions.all().subList(3, 6)) {
                     long revisionNanos = 0;
                     SQLException failure = null;
                     int attempt = 0;
@@ -68,11 +71,11 @@ public enum MigrationMode {
         }
 
         /** One attempt at one revision, in one transaction: null when it committed, else why it was rolled back. */
-        private SQLException applyOnce(Connection connection, PlainRevisions.PlainRevision revision) throws SQLException {
+        private SQLException applyOnce(Connection connection, Revision revision) throws SQLException {
             try (Statement statement = connection.createStatement();
                  PreparedStatement version = connection.prepareStatement(
                          "UPDATE alembic_version SET version_num = ? WHERE version_num = ?")) {
-                for (String sql : revision.statements()) {
+                for (String sql : RecordingContext.statementsOf(Step.up(revision))) {
                     statement.execute(sql);
                 }
                 version.setString(1, revision.id());
