@@ -1,11 +1,7 @@
 package dev.retort.cli;
 
-import dev.retort.engine.CatalogSnapshot;
-import dev.retort.engine.MigrationListener;
-import dev.retort.engine.Migrator;
 import dev.retort.engine.RecordingContext;
 import dev.retort.engine.Revision;
-import dev.retort.engine.RevisionGraph;
 import dev.retort.engine.Step;
 import dev.retort.migrations.Migrations;
 import dev.retort.testing.TestPostgres;
@@ -19,42 +15,65 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.sql.Timestamp;
-import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
+import static dev.retort.cli.CrashScene.advisoryLocks;
+import static dev.retort.cli.CrashScene.currentRevision;
+import static dev.retort.cli.CrashScene.databaseClock;
+import static dev.retort.cli.CrashScene.invalidIndexes;
+import static dev.retort.cli.CrashScene.killNine;
+import static dev.retort.cli.CrashScene.schema;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Crash recovery, with real processes: a real {@code retort upgrade head} is killed with SIGKILL before each statement
- * of 001–006 in turn, then run again. Every time the rerun must reach head with exactly the head's schema, no
- * INVALID index and no lock left behind, within a lock wait of 5 seconds, and {@code retort_history} must tell what
- * the killed run did and what the rerun finished.
+ * Crash recovery at every statement boundary, with real processes: a real {@code retort upgrade head} is killed
+ * with SIGKILL before each statement of 001–006 in turn (131 of them), then run again with {@code --lock-wait 5s}.
+ * Every time the rerun must reach head with exactly the head's schema, no INVALID index and no lock left behind,
+ * and {@code retort_history} must tell what the killed run did and what the rerun finished.
+ *
+ * <p>Starting a JVM and running it to its pause is most of the cost, so it is done ahead: while one boundary is
+ * killed, rerun and checked, the runner for the next one is already starting, on a database of its own.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CrashRecoveryTest {
 
-    private static final Set<String> VERSION_TABLES = Set.of("alembic_version", "retort_history");
-    private static final int SIGKILL_EXIT = 128 + 9;
+    /**
+     * How many runners are started ahead of the one being checked ({@code -Dcrash.ahead=2} to try more). On two
+     * cores one is enough: runners and checks are both bound by the CPU.
+     */
+    private static final int RUNNERS_AHEAD = Integer.getInteger("crash.ahead", 1);
 
+    /** Static, so one folder serves the whole class: a runner started ahead outlives the invocation that started it. */
     @TempDir
-    Path home;
+    static Path home;
 
     private String headSchema;
-    private final List<Process> processes = new ArrayList<>();
+    private final Map<Integer, Process> runners = new ConcurrentHashMap<>();
+    private final ExecutorService ahead = Executors.newFixedThreadPool(RUNNERS_AHEAD + 1, runnable -> {
+        Thread thread = new Thread(runnable, "crash-test-runner-ahead");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private final Map<Integer, CompletableFuture<PausedRunner>> started = new ConcurrentHashMap<>();
+    private int current;
     private final Timings timings = new Timings();
 
     /** One statement of the upgrade from base to head, where a runner is killed. */
@@ -66,6 +85,10 @@ class CrashRecoveryTest {
             return "kill before statement " + number + " (" + revision.id() + " " + index + "/" + count + " "
                     + (line.length() <= 60 ? line : line.substring(0, 59) + "…") + ")";
         }
+    }
+
+    /** A runner stopped before its statement, on a database of its own, with the line it printed there. */
+    record PausedRunner(TestDatabase database, Process process, String marker) {
     }
 
     /** Every statement of every revision's upgrade, numbered across the whole run from 1. */
@@ -83,19 +106,24 @@ class CrashRecoveryTest {
 
     @BeforeAll
     void snapshotTheHeadOnceWithoutCrash() throws SQLException {
-        TestDatabase database = TestPostgres.newDatabase("crash_head");
-        migrator(database).upgrade("head");
-        headSchema = schema(database);
+        headSchema = CrashScene.headSchema();
     }
 
     @AfterEach
     void killRunnersLeftByAFailure() {
-        processes.forEach(Process::destroyForcibly);
-        processes.clear();
+        runners.keySet().removeIf(number -> {
+            if (number <= current) {
+                runners.get(number).destroyForcibly();
+                return true;
+            }
+            return false;
+        });
     }
 
     @AfterAll
-    void printTimings() {
+    void stopTheRunnerStartedAhead() {
+        ahead.shutdownNow();
+        runners.values().forEach(Process::destroyForcibly);
         System.out.println(timings.summary());
     }
 
@@ -104,23 +132,18 @@ class CrashRecoveryTest {
     @Timeout(value = 90, unit = TimeUnit.SECONDS)
     void aRerunAfterKillNineFinishesTheJob(Boundary boundary) throws Exception {
         long start = System.nanoTime();
-        TestDatabase database = TestPostgres.newDatabase("crash");
-        timings.add("create database", start);
-
-        long started = System.nanoTime();
-        Process runner = startPausing(database, boundary.number());
-        String marker = awaitMarker(runner);
-        timings.add("start to pause", started);
-        assertThat(marker).startsWith(PausingRetort.MARKER + boundary.number() + ": " + boundary.revision().id() + " "
-                + boundary.index() + "/" + boundary.count() + " ");
-        assertThat(migrationLocks(database)).as("the paused runner holds the lock").isEqualTo(1);
+        current = boundary.number();
+        PausedRunner paused = pausedBefore(boundary.number(), boundaries().size());
+        timings.add("wait for the pause", start);
+        TestDatabase database = paused.database();
+        assertThat(paused.marker()).startsWith(PausingRetort.MARKER + boundary.number() + ": "
+                + boundary.revision().id() + " " + boundary.index() + "/" + boundary.count() + " ");
+        assertThat(advisoryLocks(database)).as("the paused runner holds the lock").isEqualTo(1);
 
         long killing = System.nanoTime();
-        runner.destroyForcibly();
-        assertThat(runner.waitFor(10, TimeUnit.SECONDS)).as("killed").isTrue();
-        assertThat(runner.exitValue()).isEqualTo(SIGKILL_EXIT);
+        killNine(paused.process());
         timings.add("kill", killing);
-        Timestamp killedAt = now(database);
+        Timestamp killedAt = databaseClock(database);
 
         long rerunning = System.nanoTime();
         Cli.Result rerun = Cli.shipped(home).run("--url", database.postgresUrl(), "--lock-wait", "5s",
@@ -133,10 +156,10 @@ class CrashRecoveryTest {
                         + nullToBlank(boundary.revision().revises()) + " -> " + boundary.revision().id() + ","));
 
         long checking = System.nanoTime();
-        assertThat(database.column("SELECT version_num FROM alembic_version")).containsExactly("006");
+        assertThat(currentRevision(database)).isEqualTo("006");
         assertThat(schema(database)).isEqualTo(headSchema);
         assertThat(invalidIndexes(database)).isEmpty();
-        assertThat(migrationLocks(database)).as("advisory locks left in pg_locks").isZero();
+        assertThat(advisoryLocks(database)).as("advisory locks left in pg_locks").isZero();
         assertHistoryTellsWhatHappened(database, boundary, killedAt);
         timings.add("check", checking);
 
@@ -147,42 +170,73 @@ class CrashRecoveryTest {
     }
 
     /**
-     * The killed run's steps before the boundary succeeded, and its online step recorded its statements up to the
-     * boundary as progress; the rerun did the rest, once, and recorded each of the killed step's statements again.
-     * Nothing failed: a crash is not a failure, and the rerun is not one either.
+     * The runner for statement {@code number}, started ahead if it was; and the next ones are started now, to get
+     * to their pause while this one is checked.
      */
-    private void assertHistoryTellsWhatHappened(TestDatabase database, Boundary boundary, Timestamp killedAt)
+    private PausedRunner pausedBefore(int number, int last) throws Exception {
+        for (int n = number; n <= Math.min(number + RUNNERS_AHEAD, last); n++) {
+            started.computeIfAbsent(n, this::startAhead);
+        }
+        try {
+            return started.remove(number).get(60, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof Exception cause ? cause : e;
+        }
+    }
+
+    private CompletableFuture<PausedRunner> startAhead(int number) {
+        return CompletableFuture.supplyAsync(() -> {
+            long started = System.nanoTime();
+            TestDatabase database = TestPostgres.newDatabase("crash_" + number);
+            try {
+                Process process = CrashScene.startPausing(home, database, number);
+                runners.put(number, process);
+                String marker = CrashScene.awaitMarker(process);
+                timings.add("(ahead) start to pause", started);
+                return new PausedRunner(database, process, marker);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }, ahead);
+    }
+
+    /**
+     * The killed run's steps before the boundary succeeded (an online one with its progress rows), and the killed
+     * step recorded its statements up to the boundary as progress; the rerun did the rest, once, and recorded each
+     * of the killed step's statements again, as done or as skipped. Nothing failed: a crash is not a failure.
+     */
+    private static void assertHistoryTellsWhatHappened(TestDatabase database, Boundary boundary, Timestamp killedAt)
             throws SQLException {
-        List<String> killedRun = history(database, "finished_at < ?", killedAt);
-        List<String> rerun = history(database, "finished_at >= ?", killedAt);
         List<String> expectedKilled = new ArrayList<>();
         List<String> expectedRerun = new ArrayList<>();
         for (Revision revision : Migrations.all()) {
             int compared = revision.id().compareTo(boundary.revision().id());
-            List<String> target = compared < 0 ? expectedKilled : expectedRerun;
+            List<String> run = compared < 0 ? expectedKilled : expectedRerun;
             if (revision.online()) {
                 int count = RecordingContext.statementsOf(Step.up(revision)).size();
                 if (compared == 0) {
                     IntStream.range(1, boundary.index()).forEach(i -> expectedKilled.add(progress(revision, i, count)));
                 }
-                IntStream.rangeClosed(1, count).forEach(i -> target.add(progress(revision, i, count)));
+                IntStream.rangeClosed(1, count).forEach(i -> run.add(progress(revision, i, count)));
             }
-            target.add(revision.id() + " success");
+            run.add(revision.id() + " success");
         }
-        assertThat(killedRun).as("history rows of the killed run").isEqualTo(expectedKilled);
-        assertThat(rerun).as("history rows of the rerun").isEqualTo(expectedRerun);
+        assertThat(history(database, "finished_at < ?", killedAt)).as("history rows of the killed run")
+                .isEqualTo(expectedKilled);
+        assertThat(history(database, "finished_at >= ?", killedAt)).as("history rows of the rerun")
+                .isEqualTo(expectedRerun);
     }
 
     private static String progress(Revision revision, int statement, int count) {
         return revision.id() + " progress " + statement + "/" + count;
     }
 
-    /** The upgrade rows, in order, as "005 progress 3/21" or "005 success"; no other direction or outcome may appear. */
+    /** The rows in order, as "005 progress 3/21" or "005 success"; a row of another direction says so. */
     private static List<String> history(TestDatabase database, String condition, Timestamp killedAt)
             throws SQLException {
         List<String> rows = new ArrayList<>();
         try (Connection connection = database.connect();
-             var query = connection.prepareStatement("""
+             PreparedStatement query = connection.prepareStatement("""
                      SELECT revision || ' ' || outcome || coalesce(' ' || split_part(part, ':', 1), ''), direction
                      FROM retort_history WHERE %s ORDER BY finished_at, started_at""".formatted(condition))) {
             query.setTimestamp(1, killedAt);
@@ -196,57 +250,6 @@ class CrashRecoveryTest {
         return rows;
     }
 
-    private Process startPausing(TestDatabase database, int statement) throws IOException {
-        Process process = JavaProcess.start(home, JavaProcess.QUICK_START, PausingRetort.class,
-                String.valueOf(statement), "--url", database.postgresUrl(), "upgrade", "head");
-        processes.add(process);
-        return process;
-    }
-
-    /** Reads stdout up to the pause marker and returns that line; fails with stderr if the process ends first. */
-    private static String awaitMarker(Process process) throws IOException {
-        BufferedReader reader = new BufferedReader(
-                new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-        StringBuilder seen = new StringBuilder();
-        for (String line = reader.readLine(); line != null; line = reader.readLine()) {
-            if (line.startsWith(PausingRetort.MARKER)) {
-                return line;
-            }
-            seen.append(line).append('\n');
-        }
-        throw new AssertionError("the runner ended without pausing; stdout:\n" + seen + "stderr:\n"
-                + new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
-    }
-
-    private static Migrator migrator(TestDatabase database) {
-        return new Migrator(database.dataSource(), new RevisionGraph(Migrations.all()), MigrationListener.SILENT,
-                Duration.ofSeconds(5));
-    }
-
-    private static String schema(TestDatabase database) throws SQLException {
-        try (Connection connection = database.connect()) {
-            return CatalogSnapshot.read(connection).withoutTables(VERSION_TABLES).text();
-        }
-    }
-
-    private static List<String> invalidIndexes(TestDatabase database) throws SQLException {
-        return database.column("SELECT indexrelid::regclass::text FROM pg_index WHERE NOT (indisvalid AND indisready)");
-    }
-
-    /** Advisory locks held or awaited in this database: only Retort's migration lock is ever taken there. */
-    private static int migrationLocks(TestDatabase database) throws SQLException {
-        return Integer.parseInt(database.column("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'"
-                + " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())").get(0));
-    }
-
-    private static Timestamp now(TestDatabase database) throws SQLException {
-        try (Connection connection = database.connect(); Statement statement = connection.createStatement();
-             ResultSet rows = statement.executeQuery("SELECT clock_timestamp()")) {
-            rows.next();
-            return rows.getTimestamp(1);
-        }
-    }
-
     private static String nullToBlank(String id) {
         return id == null ? "" : id;
     }
@@ -254,7 +257,8 @@ class CrashRecoveryTest {
     /** Wall-clock time per phase, summed over the boundaries, printed once at the end. */
     private static final class Timings {
 
-        private final java.util.Map<String, long[]> phases = new java.util.LinkedHashMap<>();
+        private final Map<String, long[]> phases = new LinkedHashMap<>();
+        private final long created = System.nanoTime();
 
         synchronized void add(String phase, long startNanos) {
             long[] sum = phases.computeIfAbsent(phase, p -> new long[2]);
@@ -264,9 +268,10 @@ class CrashRecoveryTest {
 
         synchronized String summary() {
             StringBuilder text = new StringBuilder("Crash recovery timings:");
-            phases.forEach((phase, sum) -> text.append(String.format("%n  %-20s %4d × %6.0f ms = %7.1f s", phase, sum[1],
-                    sum[0] / 1e6 / sum[1], sum[0] / 1e9)));
-            return text.toString();
+            phases.forEach((phase, sum) -> text.append(String.format("%n  %-24s %4d × %5.0f ms = %6.1f s", phase,
+                    sum[1], sum[0] / 1e6 / sum[1], sum[0] / 1e9)));
+            return text.append(String.format("%n  whole class: %.1f s", (System.nanoTime() - created) / 1e9))
+                    .toString();
         }
     }
 }
