@@ -3,8 +3,11 @@ package dev.retort.cli;
 import dev.retort.engine.CatalogSnapshot;
 import dev.retort.engine.MigrationListener;
 import dev.retort.engine.Migrator;
-import dev.retort.migrations.Migrations;
+import dev.retort.engine.RecordingContext;
+import dev.retort.engine.Revision;
 import dev.retort.engine.RevisionGraph;
+import dev.retort.engine.Step;
+import dev.retort.migrations.Migrations;
 import dev.retort.testing.TestPostgres;
 import dev.retort.testing.TestPostgres.TestDatabase;
 
@@ -22,6 +25,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -110,6 +114,43 @@ final class CrashScene {
         List<String> rows = database.column("SELECT version_num FROM alembic_version");
         assertThat(rows).as("alembic_version rows").hasSizeLessThanOrEqualTo(1);
         return rows.isEmpty() ? null : rows.get(0);
+    }
+
+    /** The number, counted from 1 across a whole upgrade from base, of statement {@code index} of a revision. */
+    static int statementNumber(String revisionId, int index) {
+        int before = 0;
+        for (Revision revision : Migrations.all()) {
+            if (revision.id().equals(revisionId)) {
+                return before + index;
+            }
+            before += statementCount(revision);
+        }
+        throw new IllegalArgumentException("no revision " + revisionId);
+    }
+
+    static int statementCount(Revision revision) {
+        return RecordingContext.statementsOf(Step.up(revision)).size();
+    }
+
+    /**
+     * Waits until {@code query} (one boolean) is true in the database, asking every few milliseconds; fails after
+     * {@code timeout}. For conditions that only the database can tell, such as a statement waiting on a lock.
+     */
+    static void awaitTrue(TestDatabase database, Duration timeout, String query) throws SQLException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try (Connection connection = database.connect(); Statement statement = connection.createStatement()) {
+            while (true) {
+                try (ResultSet rows = statement.executeQuery(query)) {
+                    if (rows.next() && rows.getBoolean(1)) {
+                        return;
+                    }
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("not true within " + timeout + ": " + query);
+                }
+                LockSupport.parkNanos(Duration.ofMillis(5).toNanos());
+            }
+        }
     }
 
     static Timestamp databaseClock(TestDatabase database) throws SQLException {
