@@ -131,6 +131,15 @@ class CrashRecoveryTest {
     @MethodSource("boundaries")
     @Timeout(value = 90, unit = TimeUnit.SECONDS)
     void aRerunAfterKillNineFinishesTheJob(Boundary boundary) throws Exception {
+        try {
+            killThenRerun(boundary);
+        } catch (AssertionError e) {
+            // Surefire's report names an invocation by its index only; say which statement it was.
+            throw new AssertionError(boundary + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void killThenRerun(Boundary boundary) throws Exception {
         long start = System.nanoTime();
         current = boundary.number();
         PausedRunner paused = pausedBefore(boundary.number(), boundaries().size());
@@ -149,6 +158,9 @@ class CrashRecoveryTest {
         Cli.Result rerun = Cli.shipped(home).run("--url", database.postgresUrl(), "--lock-wait", "5s",
                 "upgrade", "head");
         timings.add("rerun", rerunning);
+        if (rerun.err().contains("Waiting for the migration lock")) {
+            timings.count("reruns that waited for the killed runner's lock");
+        }
         assertThat(rerun.exitCode()).as("rerun: %s%s", rerun.out(), rerun.err()).isZero();
         assertThat(rerun.outLines().stream().filter(line -> line.startsWith("Running upgrade")).findFirst())
                 .as("the rerun starts with the step that was killed: %s", rerun.out())
@@ -258,6 +270,7 @@ class CrashRecoveryTest {
     private static final class Timings {
 
         private final Map<String, long[]> phases = new LinkedHashMap<>();
+        private final Map<String, Integer> events = new LinkedHashMap<>();
         private final long created = System.nanoTime();
 
         synchronized void add(String phase, long startNanos) {
@@ -266,10 +279,15 @@ class CrashRecoveryTest {
             sum[1]++;
         }
 
+        synchronized void count(String event) {
+            events.merge(event, 1, Integer::sum);
+        }
+
         synchronized String summary() {
             StringBuilder text = new StringBuilder("Crash recovery timings:");
             phases.forEach((phase, sum) -> text.append(String.format("%n  %-24s %4d × %5.0f ms = %6.1f s", phase,
                     sum[1], sum[0] / 1e6 / sum[1], sum[0] / 1e9)));
+            events.forEach((event, count) -> text.append(String.format("%n  %s: %d", event, count)));
             return text.append(String.format("%n  whole class: %.1f s", (System.nanoTime() - created) / 1e9))
                     .toString();
         }
