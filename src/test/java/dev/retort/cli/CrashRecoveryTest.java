@@ -159,7 +159,7 @@ class CrashRecoveryTest {
                 "upgrade", "head");
         timings.add("rerun", rerunning);
         if (rerun.err().contains("Waiting for the migration lock")) {
-            timings.count("reruns that waited for the killed runner's lock");
+            timings.count(Timings.LOCK_WAITED);
         }
         assertThat(rerun.exitCode()).as("rerun: %s%s", rerun.out(), rerun.err()).isZero();
         assertThat(rerun.outLines().stream().filter(line -> line.startsWith("Running upgrade")).findFirst())
@@ -270,7 +270,9 @@ class CrashRecoveryTest {
     private static final class Timings {
 
         private final Map<String, long[]> phases = new LinkedHashMap<>();
-        private final Map<String, Integer> events = new LinkedHashMap<>();
+        static final String LOCK_WAITED = "reruns that had to wait for the killed runner's lock";
+
+        private final Map<String, Integer> events = new LinkedHashMap<>(Map.of(LOCK_WAITED, 0));
         private final long created = System.nanoTime();
 
         synchronized void add(String phase, long startNanos) {

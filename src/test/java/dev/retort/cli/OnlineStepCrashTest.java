@@ -76,7 +76,8 @@ class OnlineStepCrashTest {
         database.execute("INSERT INTO customers (name, email) SELECT 'Customer ' || n, 'c' || n || '@example.com'"
                 + " FROM generate_series(1, 10000) n");
         Process runner = startPausing(5); // this run starts at 003: its fifth statement is 004's fifth
-        assertThat(awaitMarker(runner)).contains("004 5/6 CREATE INDEX CONCURRENTLY IF NOT EXISTS ix_customers_created_by");
+        assertThat(awaitMarker(runner))
+                .contains("004 5/6 CREATE INDEX CONCURRENTLY IF NOT EXISTS ix_customers_created_by");
 
         Connection oldSnapshot = open();
         oldSnapshot.setAutoCommit(false);
