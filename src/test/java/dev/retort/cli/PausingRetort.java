@@ -27,6 +27,9 @@ import java.util.Optional;
  * <p>Usage: {@code PausingRetort N retort-arguments…}, e.g. {@code PausingRetort 37 --url … upgrade head}. A line
  * {@code continue} on stdin lets the run go on from the pause; the end of stdin (the test that started it is gone)
  * ends the process at once, so that a crashed test leaves no runner behind.
+ *
+ * <p>The count is of {@code statementStarting} calls: a transactional step tried again after a lock timeout announces
+ * its statements again, so N means "the Nth statement of the run" only when nothing else holds locks on the tables.
  */
 public final class PausingRetort {
 
