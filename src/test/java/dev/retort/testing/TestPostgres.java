@@ -54,6 +54,16 @@ public final class TestPostgres {
         return new TestDatabase(name, server().getPort());
     }
 
+    /** Drops a database made by {@link #newDatabase}, ending any session still connected to it. */
+    public static void drop(TestDatabase database) {
+        try (Connection connection = server().getPostgresDatabase().getConnection();
+             Statement statement = connection.createStatement()) {
+            statement.execute("DROP DATABASE \"" + database.name() + "\" WITH (FORCE)");
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not drop test database " + database.name(), e);
+        }
+    }
+
     /** A database of the shared test server. */
     public record TestDatabase(String name, int port) {
 
