@@ -98,6 +98,12 @@ final class ConsoleListener implements MigrationListener {
     }
 
     @Override
+    public synchronized void resuming(Step step, String lastDone) {
+        say("  resuming: the last run of this step stopped after " + abbreviate(lastDone)
+                + "; what it did is skipped");
+    }
+
+    @Override
     public synchronized void statementSkipped(Step step, String sql, String reason) {
         say("  " + reason + ": " + abbreviate(sql));
     }

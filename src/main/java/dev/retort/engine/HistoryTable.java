@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * {@code retort_history}: one row per step, successful or not, so an operator can tell what ran, when, by whom.
@@ -133,6 +134,23 @@ final class HistoryTable {
             insert.setString(11, entry.error());
             insert.setString(12, entry.part());
             insert.executeUpdate();
+        }
+    }
+
+    /**
+     * The statement an online step last recorded as done, when that is the newest row of the table: the step was
+     * interrupted (a crash leaves no closing row) and the next run of it resumes.
+     */
+    static Optional<String> interruptedAt(Connection connection, Step step) throws SQLException {
+        try (PreparedStatement query = connection.prepareStatement("""
+                SELECT revision, direction, outcome, part FROM retort_history
+                ORDER BY finished_at DESC LIMIT 1""");
+             ResultSet rows = query.executeQuery()) {
+            if (rows.next() && rows.getString(3).equals("progress") && rows.getString(1).equals(step.revision().id())
+                    && rows.getString(2).equals(step.direction().word())) {
+                return Optional.of(rows.getString(4));
+            }
+            return Optional.empty();
         }
     }
 

@@ -24,6 +24,13 @@ public interface MigrationListener {
     default void stepStarted(Step step) {
     }
 
+    /**
+     * An online step starts again after a run that stopped partway (a crash leaves no closing history row);
+     * {@code lastDone} is the last statement that run recorded, e.g. {@code 5/21: CREATE INDEX …}.
+     */
+    default void resuming(Step step, String lastDone) {
+    }
+
     /** Statement {@code number} (from 1) of the step's {@code count} is about to run. */
     default void statementStarting(Step step, int number, int count, String sql) {
     }

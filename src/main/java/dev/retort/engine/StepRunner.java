@@ -64,6 +64,7 @@ final class StepRunner {
             warnAboutSessionsInTheWay(step);
             listener.stepStarted(step);
             if (step.revision().online()) {
+                HistoryTable.interruptedAt(work, step).ifPresent(part -> listener.resuming(step, part));
                 runOnline(step, checksum);
                 finish(step, checksum, started);
             } else {
