@@ -1,0 +1,122 @@
+package dev.retort.data;
+
+import org.postgresql.util.PSQLException;
+import org.postgresql.util.ServerErrorMessage;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Turns PostgreSQL's refusals into the data layer's exceptions, in one place. The server's structured fields
+ * (SQLSTATE, constraint, table) decide which exception; its detail text only fills in a value. The enum
+ * message is the exception: PostgreSQL names neither the type nor the value in a field of its own, so they are
+ * read from its (English) message, and anything unexpected falls back to the plain description.
+ */
+final class SqlFailures {
+
+    private static final Pattern INVALID_ENUM = Pattern.compile("invalid input value for enum (\\S+): \"(.*)\"");
+    private static final Pattern DUPLICATE_EMAIL = Pattern.compile("Key \\(email\\)=\\((.*)\\) already exists\\.?");
+    private static final Pattern MISSING_KEY =
+            Pattern.compile("Key \\((\\w+)\\)=\\((.*)\\) is not present in table \"(\\w+)\"\\.?");
+
+    private SqlFailures() {
+    }
+
+    /**
+     * The exception to throw for {@code error}. {@code connection}, when given, must be usable (its failed
+     * transaction already rolled back): an enum refusal reads the type's values from it. That query runs only
+     * here, on the error path, so that a revision adding a value never leaves this layer with a stale list.
+     */
+    static DataException translate(SQLException error, Connection connection) {
+        ServerErrorMessage server = error instanceof PSQLException psql ? psql.getServerErrorMessage() : null;
+        String state = error.getSQLState();
+        String constraint = server == null ? null : server.getConstraint();
+        if (state == null || server == null) {
+            return generic(error);
+        }
+        return switch (state) {
+            case "23514" -> checkViolation(error, constraint, server.getTable());
+            case "23505" -> "uq_users_email".equals(constraint) ? duplicateEmail(error, server) : generic(error);
+            case "23503" -> unknownUser(error, server);
+            case "22P02" -> invalidText(error, server, connection);
+            default -> generic(error);
+        };
+    }
+
+    private static DataException checkViolation(SQLException error, String constraint, String table) {
+        CheckRules.Rule rule = CheckRules.of(constraint);
+        if (rule == null) {
+            return new CheckViolationException("a row of " + table + " was refused by check constraint " + constraint
+                    + " (" + describe(error) + ")", constraint, table, null, error);
+        }
+        return new CheckViolationException(table + "." + rule.column() + " was refused by check constraint "
+                + constraint + ": " + rule.requirement(), constraint, table, rule.column(), error);
+    }
+
+    private static DataException duplicateEmail(SQLException error, ServerErrorMessage server) {
+        Matcher key = DUPLICATE_EMAIL.matcher(String.valueOf(server.getDetail()));
+        return key.matches() ? new DuplicateEmailException(key.group(1), error) : generic(error);
+    }
+
+    private static DataException unknownUser(SQLException error, ServerErrorMessage server) {
+        Matcher key = MISSING_KEY.matcher(String.valueOf(server.getDetail()));
+        if (!key.matches() || !"users".equals(key.group(3))) {
+            return generic(error);
+        }
+        return new UnknownUserException(server.getTable() + "." + key.group(1) + " was given " + key.group(2)
+                + ", which is no user's id (foreign key " + server.getConstraint() + "): every *_by column and"
+                + " audit_logs.user_id come from the Actor, which must be an existing user", server.getConstraint(),
+                error);
+    }
+
+    private static DataException invalidText(SQLException error, ServerErrorMessage server, Connection connection) {
+        Matcher invalid = INVALID_ENUM.matcher(String.valueOf(server.getMessage()));
+        if (!invalid.matches()) {
+            return generic(error);
+        }
+        String type = invalid.group(1);
+        List<String> values = List.of();
+        if (connection != null) {
+            try {
+                values = enumValues(connection, type);
+            } catch (SQLException lookup) {
+                error.addSuppressed(lookup);
+            }
+        }
+        return new InvalidEnumValueException(type, invalid.group(2), values, error);
+    }
+
+    private static List<String> enumValues(Connection connection, String type) throws SQLException {
+        try (PreparedStatement query = connection.prepareStatement("""
+                SELECT enumlabel FROM pg_enum WHERE enumtypid = to_regtype(?) ORDER BY enumsortorder
+                """)) {
+            query.setString(1, type);
+            List<String> values = new ArrayList<>();
+            try (ResultSet rows = query.executeQuery()) {
+                while (rows.next()) {
+                    values.add(rows.getString(1));
+                }
+            }
+            return values;
+        }
+    }
+
+    private static DataException generic(SQLException error) {
+        return new DataException("the database refused the operation: " + describe(error), error.getSQLState(), error);
+    }
+
+    /** The server's message with its SQLSTATE and detail, in one line. */
+    private static String describe(SQLException error) {
+        ServerErrorMessage server = error instanceof PSQLException psql ? psql.getServerErrorMessage() : null;
+        String message = server != null && server.getMessage() != null ? server.getMessage() : error.getMessage();
+        String state = error.getSQLState() == null ? "" : " (SQLSTATE " + error.getSQLState() + ")";
+        String detail = server != null && server.getDetail() != null ? "; " + server.getDetail() : "";
+        return message + state + detail;
+    }
+}

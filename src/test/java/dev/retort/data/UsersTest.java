@@ -1,0 +1,184 @@
+package dev.retort.data;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static dev.retort.data.DataLayerDatabase.BCRYPT;
+import static dev.retort.data.DataLayerDatabase.json;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.entry;
+
+class UsersTest {
+
+    private static DataLayerDatabase db;
+    private static Actor admin;
+    private static Users users;
+
+    @BeforeAll
+    static void migrateToHead() {
+        db = DataLayerDatabase.atHead("data_users");
+        admin = db.newAdmin();
+        users = db.users;
+    }
+
+    private static String uniqueEmail() {
+        return "u-" + UUID.randomUUID() + "@example.com";
+    }
+
+    @Test
+    void theFirstAdministratorIsCreatedByTheSystemAndAuditedWithoutAUser() throws SQLException {
+        User first = users.create(Actor.system(), new NewUser(uniqueEmail(), BCRYPT, "Ada Admin", "admin"));
+
+        assertThat(first.createdBy()).isNull();
+        Map<String, String> audit = db.auditRows(first.id()).get(0);
+        assertThat(audit).contains(entry("action", "create"), entry("resource_type", "user"),
+                entry("user_id", null), entry("user_email", null), entry("user_role", null));
+        assertThat(audit.get("description")).isEqualTo("Created user " + first.email() + " (admin)");
+    }
+
+    @Test
+    void createAuditsTheFieldsButNeverThePasswordHash() throws SQLException {
+        String email = uniqueEmail();
+        User user = users.create(admin, new NewUser(email, BCRYPT, "Bo Client", "client"));
+
+        assertThat(user.createdBy()).isEqualTo(admin.userId());
+        assertThat(user.active()).isTrue();
+        assertThat(json(db.auditRows(user.id()).get(0).get("new_values"))).isEqualTo(
+                Map.of("email", email, "full_name", "Bo Client", "role", "client", "is_active", true));
+        assertThat(db.value("SELECT count(*) FROM audit_logs WHERE new_values::text LIKE ?", "%" + BCRYPT + "%"))
+                .isEqualTo("0");
+        assertThat(new NewUser(email, BCRYPT, "Bo Client", "client").toString()).doesNotContain(BCRYPT);
+    }
+
+    @Test
+    void activeByEmailFindsOnlyALiveActiveUser() {
+        User user = users.create(admin, new NewUser(uniqueEmail(), BCRYPT, "Cy Corporate", "corporate"));
+        assertThat(users.activeByEmail(user.email())).contains(user);
+
+        User inactive = users.update(admin, user.id(), UserChanges.none().withActive(false));
+        assertThat(users.activeByEmail(user.email())).isEmpty();
+        assertThat(users.find(user.id())).contains(inactive);
+
+        users.update(admin, user.id(), UserChanges.none().withActive(true));
+        users.softDelete(admin, user.id());
+        assertThat(users.activeByEmail(user.email())).isEmpty();
+        assertThat(users.find(user.id())).isEmpty();
+        assertThat(users.deleted(1)).extracting(User::id).containsExactly(user.id());
+
+        users.restore(admin, user.id());
+        assertThat(users.activeByEmail(user.email())).isPresent();
+        assertThat(users.activeByEmail(user.email().toUpperCase())).as("emails compare as stored").isEmpty();
+    }
+
+    @Test
+    void updateAuditsOnlyTheFieldsThatChanged() throws SQLException {
+        User user = db.newUser("client");
+
+        User updated = users.update(admin, user.id(),
+                UserChanges.none().withFullName(user.fullName()).withRole("corporate").withActive(false));
+
+        assertThat(updated.role()).isEqualTo("corporate");
+        assertThat(updated.active()).isFalse();
+        Map<String, String> audit = db.auditRows(user.id()).get(1);
+        assertThat(audit).containsEntry("description", "Updated user " + user.email() + ": role, is_active");
+        assertThat(json(audit.get("old_values"))).isEqualTo(Map.of("role", "client", "is_active", true));
+        assertThat(json(audit.get("new_values"))).isEqualTo(Map.of("role", "corporate", "is_active", false));
+    }
+
+    @Test
+    void softDeleteThenRestoreRoundTripsWithAnAuditRowEach() throws SQLException {
+        User user = db.newUser("client");
+
+        User deleted = users.softDelete(admin, user.id());
+        User restored = users.restore(admin, user.id());
+
+        assertThat(deleted.deletedBy()).isEqualTo(admin.userId());
+        assertThat(restored.deletedAt()).isNull();
+        List<Map<String, String>> audit = db.auditRows(user.id());
+        assertThat(audit).extracting(row -> row.get("action")).containsExactly("create", "delete", "restore");
+        assertThat(json(audit.get(1).get("new_values"))).isEqualTo(Map.of(
+                "deleted_at", deleted.deletedAt().toString(), "deleted_by", admin.userId().toString()));
+        assertThat(json(audit.get(2).get("old_values"))).isEqualTo(json(audit.get(1).get("new_values")));
+    }
+
+    @Test
+    void aDuplicateEmailIsRefusedByNameEvenWhenItsHolderIsSoftDeleted() throws SQLException {
+        User holder = db.newUser("client");
+        users.softDelete(admin, holder.id());
+        long auditRowsBefore = Long.parseLong(db.value("SELECT count(*) FROM audit_logs"));
+
+        assertThatThrownBy(() -> users.create(admin, new NewUser(holder.email(), BCRYPT, "Second", "client")))
+                .isInstanceOfSatisfying(DuplicateEmailException.class, refused -> {
+                    assertThat(refused.email()).isEqualTo(holder.email());
+                    assertThat(refused.sqlState()).isEqualTo("23505");
+                })
+                .hasMessage("a user with email '" + holder.email() + "' already exists (unique constraint"
+                        + " uq_users_email, which compares emails as stored and also holds the emails of"
+                        + " soft-deleted users): use another email, or restore the deleted user that has it");
+
+        assertThat(db.value("SELECT count(*) FROM users WHERE email = ?", holder.email())).isEqualTo("1");
+        assertThat(Long.parseLong(db.value("SELECT count(*) FROM audit_logs"))).isEqualTo(auditRowsBefore);
+    }
+
+    @Test
+    void aRoleThatIsNoEnumValueNamesTheTypeAndItsValuesAndWritesNothing() throws SQLException {
+        User user = db.newUser("client");
+        Map<String, String> before = db.row("users", user.id());
+
+        assertThatThrownBy(() -> users.update(admin, user.id(), UserChanges.none().withRole("superuser")))
+                .isInstanceOf(InvalidEnumValueException.class)
+                .hasMessage("'superuser' is not a value of enum user_role; valid values: admin, corporate, client");
+
+        assertThat(db.row("users", user.id())).isEqualTo(before);
+        assertThat(db.auditRows(user.id())).hasSize(1);
+    }
+
+    @Test
+    void valuesTheChecksRefuseNameTheConstraintAndFieldAndWriteNothing() throws SQLException {
+        User user = db.newUser("client");
+        Map<String, String> before = db.row("users", user.id());
+        String email = uniqueEmail();
+
+        assertThatThrownBy(() -> users.update(admin, user.id(), UserChanges.none().withFullName("   ")))
+                .isInstanceOf(CheckViolationException.class)
+                .hasMessage("users.full_name was refused by check constraint ck_users_full_name_not_empty:"
+                        + " it needs at least one character that is not whitespace");
+        assertThatThrownBy(() -> users.create(admin, new NewUser(email, "plaintext", "Short Hash", "client")))
+                .isInstanceOf(CheckViolationException.class)
+                .hasMessage("users.password_hash was refused by check constraint ck_users_password_hash_length:"
+                        + " a password hash has at least 60 characters (bcrypt or stronger), never the password"
+                        + " itself");
+        assertThatThrownBy(() -> users.create(admin, new NewUser("not-an-email", BCRYPT, "Bad Email", "client")))
+                .isInstanceOf(CheckViolationException.class)
+                .hasMessage("users.email was refused by check constraint ck_users_email_format: an email address"
+                        + " must look like name@domain.tld");
+
+        assertThat(db.row("users", user.id())).isEqualTo(before);
+        assertThat(db.auditRows(user.id())).hasSize(1);
+        assertThat(db.value("SELECT count(*) FROM users WHERE email IN (?, 'not-an-email')", email)).isEqualTo("0");
+    }
+
+    @Test
+    void anUnknownIdADeletedUserAndALiveOneAreEachRefusedClearly() {
+        UUID nobody = UUID.randomUUID();
+        User live = db.newUser("client");
+
+        assertThatThrownBy(() -> users.softDelete(admin, nobody))
+                .isInstanceOf(NotFoundException.class)
+                .hasMessage("no user has id " + nobody + " (soft-deleted ones included): check the id");
+        assertThatThrownBy(() -> users.restore(admin, live.id()))
+                .isInstanceOf(NotDeletedException.class)
+                .hasMessage("user " + live.id() + " (" + live.email() + ") is not deleted, so there is nothing to"
+                        + " restore");
+        users.softDelete(admin, live.id());
+        assertThatThrownBy(() -> users.update(admin, live.id(), UserChanges.none().withRole("admin")))
+                .isInstanceOf(SoftDeletedException.class)
+                .hasMessageEndingWith(": restore it before changing or deleting it");
+    }
+}
