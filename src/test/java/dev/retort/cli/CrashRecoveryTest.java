@@ -4,11 +4,11 @@ import dev.retort.engine.RecordingContext;
 import dev.retort.engine.Revision;
 import dev.retort.engine.Step;
 import dev.retort.migrations.Migrations;
+import dev.retort.testing.PostgresVersions;
 import dev.retort.testing.TestPostgres;
 import dev.retort.testing.TestPostgres.TestDatabase;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,7 +45,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Crash recovery at every statement boundary, with real processes: a real {@code retort upgrade head} is killed
- * with SIGKILL before each statement of 001–006 in turn (131 of them), then run again with {@code --lock-wait 5s}.
+ * with SIGKILL before each statement of 001–006 in turn (131 of them), then run again with {@code --lock-wait 5s},
+ * on every PostgreSQL major under test ({@code -Dretort.test.postgres}).
  * Every time the rerun must reach head with exactly the head's schema, no INVALID index and no lock left behind,
  * and {@code retort_history} must tell what the killed run did and what the rerun finished.
  *
@@ -65,7 +66,7 @@ class CrashRecoveryTest {
     @TempDir
     static Path home;
 
-    private String headSchema;
+    private final Map<Integer, String> headSchemas = new ConcurrentHashMap<>();
     private final Map<Integer, Process> runners = new ConcurrentHashMap<>();
     private final ExecutorService ahead = Executors.newFixedThreadPool(RUNNERS_AHEAD + 1, runnable -> {
         Thread thread = new Thread(runnable, "crash-test-runner-ahead");
@@ -76,14 +77,18 @@ class CrashRecoveryTest {
     private int current;
     private final Timings timings = new Timings();
 
-    /** One statement of the upgrade from base to head, where a runner is killed. */
-    record Boundary(int number, Revision revision, int index, int count, String sql) {
+    /**
+     * One statement of the upgrade from base to head on one major, where a runner is killed.
+     *
+     * @param ordinal its place among all the boundaries of all majors, from 1: runners are started ahead in this order
+     */
+    record Boundary(int ordinal, int major, int number, Revision revision, int index, int count, String sql) {
 
         @Override
         public String toString() {
             String line = sql.strip().replaceAll("\\s+", " ");
-            return "kill before statement " + number + " (" + revision.id() + " " + index + "/" + count + " "
-                    + (line.length() <= 60 ? line : line.substring(0, 59) + "…") + ")";
+            return "PostgreSQL " + major + ": kill before statement " + number + " (" + revision.id() + " " + index
+                    + "/" + count + " " + (line.length() <= 60 ? line : line.substring(0, 59) + "…") + ")";
         }
     }
 
@@ -91,22 +96,31 @@ class CrashRecoveryTest {
     record PausedRunner(TestDatabase database, Process process, String marker) {
     }
 
-    /** Every statement of every revision's upgrade, numbered across the whole run from 1. */
+    /** Every statement of every revision's upgrade, numbered across the whole run from 1, on each major. */
     static List<Boundary> boundaries() {
         List<Boundary> boundaries = new ArrayList<>();
-        for (Revision revision : Migrations.all()) {
-            List<String> statements = RecordingContext.statementsOf(Step.up(revision));
-            for (int i = 0; i < statements.size(); i++) {
-                boundaries.add(new Boundary(boundaries.size() + 1, revision, i + 1, statements.size(),
-                        statements.get(i)));
+        for (int major : PostgresVersions.all().toArray()) {
+            int number = 0;
+            for (Revision revision : Migrations.all()) {
+                List<String> statements = RecordingContext.statementsOf(Step.up(revision));
+                for (int i = 0; i < statements.size(); i++) {
+                    boundaries.add(new Boundary(boundaries.size() + 1, major, ++number, revision, i + 1,
+                            statements.size(), statements.get(i)));
+                }
             }
         }
         return boundaries;
     }
 
-    @BeforeAll
-    void snapshotTheHeadOnceWithoutCrash() throws SQLException {
-        headSchema = CrashScene.headSchema();
+    /** The schema of a database migrated to head without crash, once per major: what every rerun must end with. */
+    private String headSchema(int major) {
+        return headSchemas.computeIfAbsent(major, m -> {
+            try {
+                return CrashScene.headSchema(m);
+            } catch (SQLException e) {
+                throw new IllegalStateException(e);
+            }
+        });
     }
 
     @AfterEach
@@ -141,8 +155,8 @@ class CrashRecoveryTest {
 
     private void killThenRerun(Boundary boundary) throws Exception {
         long start = System.nanoTime();
-        current = boundary.number();
-        PausedRunner paused = pausedBefore(boundary.number(), boundaries().size());
+        current = boundary.ordinal();
+        PausedRunner paused = pausedBefore(boundary.ordinal());
         timings.add("wait for the pause", start);
         TestDatabase database = paused.database();
         assertThat(paused.marker()).startsWith(PausingRetort.MARKER + boundary.number() + ": "
@@ -169,7 +183,7 @@ class CrashRecoveryTest {
 
         long checking = System.nanoTime();
         assertThat(currentRevision(database)).isEqualTo("006");
-        assertThat(schema(database)).isEqualTo(headSchema);
+        assertThat(schema(database)).isEqualTo(headSchema(boundary.major()));
         assertThat(invalidIndexes(database)).isEmpty();
         assertThat(advisoryLocks(database)).as("advisory locks left in pg_locks").isZero();
         assertHistoryTellsWhatHappened(database, boundary, killedAt);
@@ -185,24 +199,26 @@ class CrashRecoveryTest {
      * The runner for statement {@code number}, started ahead if it was; and the next ones are started now, to get
      * to their pause while this one is checked.
      */
-    private PausedRunner pausedBefore(int number, int last) throws Exception {
-        for (int n = number; n <= Math.min(number + RUNNERS_AHEAD, last); n++) {
-            started.computeIfAbsent(n, this::startAhead);
+    private PausedRunner pausedBefore(int ordinal) throws Exception {
+        List<Boundary> all = boundaries();
+        for (int n = ordinal; n <= Math.min(ordinal + RUNNERS_AHEAD, all.size()); n++) {
+            Boundary next = all.get(n - 1);
+            started.computeIfAbsent(n, key -> startAhead(next));
         }
         try {
-            return started.remove(number).get(60, TimeUnit.SECONDS);
+            return started.remove(ordinal).get(60, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
             throw e.getCause() instanceof Exception cause ? cause : e;
         }
     }
 
-    private CompletableFuture<PausedRunner> startAhead(int number) {
+    private CompletableFuture<PausedRunner> startAhead(Boundary boundary) {
         return CompletableFuture.supplyAsync(() -> {
             long started = System.nanoTime();
-            TestDatabase database = TestPostgres.newDatabase("crash_" + number);
+            TestDatabase database = TestPostgres.newDatabase(boundary.major(), "crash_" + boundary.ordinal());
             try {
-                Process process = CrashScene.startPausing(home, database, number);
-                runners.put(number, process);
+                Process process = CrashScene.startPausing(home, database, boundary.number());
+                runners.put(boundary.ordinal(), process);
                 String marker = CrashScene.awaitMarker(process);
                 timings.add("(ahead) start to pause", started);
                 return new PausedRunner(database, process, marker);

@@ -7,7 +7,10 @@ import dev.retort.engine.Revision;
 import dev.retort.engine.RevisionGraph;
 import dev.retort.testing.TestPostgres;
 import dev.retort.testing.TestPostgres.TestDatabase;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -19,15 +22,30 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The stairway, through the real engine: for every revision, upgrade, snapshot, downgrade, and the catalog must be
- * exactly what it was before the upgrade; upgrade again and it must be exactly what the first upgrade made.
+ * exactly what it was before the upgrade; upgrade again and it must be exactly what the first upgrade made. On every
+ * PostgreSQL major the tests run on.
  */
+@ParameterizedClass(name = "PostgreSQL {0}")
+@MethodSource("dev.retort.testing.PostgresVersions#all")
 class StairwayTest {
 
     private static final Set<String> VERSION_TABLES = Set.of("alembic_version", "retort_history");
 
-    private final TestDatabase database = TestPostgres.newDatabase("stairway");
-    private final Migrator migrator = new Migrator(database.dataSource(), new RevisionGraph(Migrations.all()),
-            MigrationListener.SILENT, Duration.ofSeconds(5));
+    private final int major;
+    private final TestDatabase database;
+    private final Migrator migrator;
+
+    StairwayTest(int major) {
+        this.major = major;
+        database = TestPostgres.newDatabase(major, "stairway");
+        migrator = new Migrator(database.dataSource(), new RevisionGraph(Migrations.all()),
+                MigrationListener.SILENT, Duration.ofSeconds(5));
+    }
+
+    @BeforeEach
+    void runsOnTheMajorItClaims() throws SQLException {
+        assertThat(database.serverMajor()).as("server_version_num of %s", database.serverVersion()).isEqualTo(major);
+    }
 
     @Test
     void everyDowngradeRestoresExactlyTheSchemaBeforeItsUpgrade() throws SQLException {

@@ -6,57 +6,101 @@ import org.postgresql.ds.PGSimpleDataSource;
 import javax.sql.DataSource;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * One real PostgreSQL (zonky's embedded binaries) for the whole test JVM, and a fresh database for each caller.
+ * One real PostgreSQL (zonky's embedded binaries) per major for the whole test JVM, and a fresh database for each
+ * caller.
  *
- * <p>Starting PostgreSQL costs seconds; creating a database costs milliseconds. So the server is shared and
- * isolation comes from databases: each test class asks for its own with {@link #newDatabase(String)}.
+ * <p>Starting PostgreSQL costs seconds; creating a database costs milliseconds. So each server is shared and
+ * isolation comes from databases: each test class asks for its own with {@link #newDatabase(String)}, on the default
+ * major, or {@link #newDatabase(int, String)}. A server starts when a test first asks for its major and runs until the
+ * JVM exits.
  */
 public final class TestPostgres {
 
+    /** The major the application embeds; its binaries are on the classpath, the others' in target/pg-binaries. */
+    public static final int DEFAULT_MAJOR = 17;
+
+    /** Where Maven copies the other majors' jars; surefire sets it, the fallback serves a run from the IDE. */
+    private static final String BINARIES_PROPERTY = "retort.test.postgres.binaries";
+
     private static final AtomicInteger DATABASES = new AtomicInteger();
-    private static EmbeddedPostgres server;
+    private static final Map<Integer, EmbeddedPostgres> SERVERS = new HashMap<>();
 
     private TestPostgres() {
     }
 
-    private static synchronized EmbeddedPostgres server() {
+    private static synchronized EmbeddedPostgres server(int major) {
+        EmbeddedPostgres server = SERVERS.get(major);
         if (server == null) {
-            try {
-                server = EmbeddedPostgres.builder().start();
-            } catch (IOException e) {
-                throw new UncheckedIOException("could not start the embedded PostgreSQL for tests", e);
-            }
+            server = start(major);
+            SERVERS.put(major, server);
         }
         return server;
     }
 
-    /** Creates an empty database named after the caller (plus a counter) and returns it. */
+    private static EmbeddedPostgres start(int major) {
+        EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder();
+        if (major != DEFAULT_MAJOR) {
+            builder.setPgBinaryResolver(new PostgresBinariesJar(binariesJar(major)));
+        }
+        try {
+            return builder.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not start the embedded PostgreSQL " + major + " for tests", e);
+        }
+    }
+
+    private static Path binariesJar(int major) {
+        if (!PostgresVersions.SUPPORTED.contains(major)) {
+            throw new IllegalArgumentException("no PostgreSQL " + major + " for tests; supported: "
+                    + PostgresVersions.SUPPORTED);
+        }
+        Path jar = Path.of(System.getProperty(BINARIES_PROPERTY, "target/pg-binaries"), "postgres-" + major + ".jar");
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException("no PostgreSQL " + major + " binaries at " + jar.toAbsolutePath()
+                    + ": mvn generate-test-resources copies them (pom.xml needs a pg-binaries profile for "
+                    + System.getProperty("os.name") + " " + System.getProperty("os.arch")
+                    + "), or test only " + DEFAULT_MAJOR + " with -D" + PostgresVersions.PROPERTY + "=" + DEFAULT_MAJOR);
+        }
+        return jar;
+    }
+
+    /** Creates an empty database on the default major, named after the caller (plus a counter), and returns it. */
     public static TestDatabase newDatabase(String hint) {
+        return newDatabase(DEFAULT_MAJOR, hint);
+    }
+
+    /** Creates an empty database on the given major, starting its server if no test has yet, and returns it. */
+    public static TestDatabase newDatabase(int major, String hint) {
         String name = (hint.replaceAll("[^A-Za-z0-9]", "_") + "_" + DATABASES.incrementAndGet()).toLowerCase();
         if (name.length() > 60) {
             name = name.substring(name.length() - 60);
         }
-        try (Connection connection = server().getPostgresDatabase().getConnection();
+        EmbeddedPostgres server = server(major);
+        try (Connection connection = server.getPostgresDatabase().getConnection();
              Statement statement = connection.createStatement()) {
             statement.execute("CREATE DATABASE \"" + name + "\"");
         } catch (SQLException e) {
             throw new IllegalStateException("could not create test database " + name, e);
         }
-        return new TestDatabase(name, server().getPort());
+        return new TestDatabase(name, server.getPort());
     }
 
     /** Drops a database made by {@link #newDatabase}, ending any session still connected to it. */
     public static void drop(TestDatabase database) {
-        try (Connection connection = server().getPostgresDatabase().getConnection();
+        try (Connection connection = serverOnPort(database.port()).getPostgresDatabase().getConnection();
              Statement statement = connection.createStatement()) {
             statement.execute("DROP DATABASE \"" + database.name() + "\" WITH (FORCE)");
         } catch (SQLException e) {
@@ -64,7 +108,12 @@ public final class TestPostgres {
         }
     }
 
-    /** A database of the shared test server. */
+    private static synchronized EmbeddedPostgres serverOnPort(int port) {
+        return SERVERS.values().stream().filter(server -> server.getPort() == port).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no test server on port " + port));
+    }
+
+    /** A database of one of the shared test servers. */
     public record TestDatabase(String name, int port) {
 
         public String jdbcUrl() {
@@ -113,6 +162,16 @@ public final class TestPostgres {
                 }
             }
             return values;
+        }
+
+        /** What the server says it is, e.g. "16.15": {@code SHOW server_version}. */
+        public String serverVersion() throws SQLException {
+            return column("SHOW server_version").get(0);
+        }
+
+        /** The server's major, from {@code server_version_num} (160010 is 16). */
+        public int serverMajor() throws SQLException {
+            return Integer.parseInt(column("SHOW server_version_num").get(0)) / 10_000;
         }
 
         /** The tables in schema public, by name. */
