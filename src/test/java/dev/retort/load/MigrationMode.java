@@ -11,7 +11,7 @@ import dev.retort.engine.RevisionGraph;
 import dev.retort.engine.SqlErrors;
 import dev.retort.engine.Step;
 import dev.retort.migrations.Migrations;
-import dev.retort.migrations.plain.PlainRevisions;
+import dev.retort.bench.PlainRevisions;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
