@@ -38,9 +38,14 @@ final class Json {
     }
 
     static void print(PrintWriter out, Object document) {
+        out.println(text(document));
+        out.flush();
+    }
+
+    /** The document as indented JSON text. */
+    static String text(Object document) {
         try {
-            out.println(MAPPER.writeValueAsString(document));
-            out.flush();
+            return MAPPER.writeValueAsString(document);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("a JSON document of maps, lists and strings always serialises", e);
         }

@@ -35,7 +35,7 @@ import java.util.function.UnaryOperator;
         subcommands = {
                 CurrentCommand.class, HistoryCommand.class, HeadsCommand.class, ShowCommand.class,
                 UpgradeCommand.class, DowngradeCommand.class, StampCommand.class, VerifyCommand.class,
-                SnapshotCommand.class, RevisionCommand.class, HelpCommand.class},
+                SnapshotCommand.class, RevisionCommand.class, BenchCommand.class, HelpCommand.class},
         footerHeading = "%nExit codes:%n",
         footer = {
                 "  0  done",

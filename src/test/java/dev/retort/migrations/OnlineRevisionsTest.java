@@ -12,7 +12,7 @@ import dev.retort.engine.Revision;
 import dev.retort.engine.RevisionGraph;
 import dev.retort.engine.Step;
 import dev.retort.engine.StepProgress;
-import dev.retort.migrations.plain.PlainRevisions;
+import dev.retort.bench.PlainRevisions;
 import dev.retort.testing.TestPostgres;
 import dev.retort.testing.TestPostgres.TestDatabase;
 import org.junit.jupiter.api.AfterEach;

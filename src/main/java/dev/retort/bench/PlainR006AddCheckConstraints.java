@@ -1,4 +1,4 @@
-package dev.retort.migrations.plain;
+package dev.retort.bench;
 
 import dev.retort.engine.MigrationContext;
 import dev.retort.engine.Revision;

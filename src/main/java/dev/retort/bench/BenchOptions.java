@@ -1,0 +1,46 @@
+package dev.retort.bench;
+
+import java.time.Duration;
+
+/**
+ * What {@code retort bench} was asked to do.
+ *
+ * @param scale      how many rows to generate
+ * @param seed       the generator's seed: the same seed gives the same rows and the same query parameters
+ * @param streams    COPY streams (connections) loading at once; also the connections building indexes
+ * @param writers    writer threads during the migrations
+ * @param baseline   how long the writers run alone before each migration (measured), and after it
+ * @param plainTries how many times the plain migration tries a revision that deadlocked before giving up
+ * @param warmUp     untimed executions of a query before its timed ones (fewer if they take a quarter of
+ *                   {@code cellTime})
+ * @param executions timed executions per cell of the query table, at least; fewer only when {@code cellTime} runs out
+ * @param cellTime   the longest a cell's timed executions run
+ * @param keep       leave the bench database in place at the end, with every index (at revision 007)
+ */
+public record BenchOptions(Scale scale, long seed, int streams, int writers, Duration baseline, int plainTries,
+                           int warmUp, int executions, Duration cellTime, boolean keep) {
+
+    public static final long DEFAULT_SEED = 1;
+
+    public BenchOptions {
+        if (streams < 1) {
+            throw new IllegalArgumentException("need at least one stream, not " + streams);
+        }
+        new MigrationUnderLoad.Settings(writers, baseline, plainTries);
+        new QueryTimer.Settings(warmUp, executions, cellTime);
+    }
+
+    /** The defaults at {@code scale}: seed 1, 4 writers, a 5 s baseline, 3 plain tries, 200 + 2,000 runs or 20 s. */
+    public static BenchOptions defaults(Scale scale) {
+        return new BenchOptions(scale, DEFAULT_SEED, Math.max(2, Machine.cores() + 1), 4, Duration.ofSeconds(5), 3,
+                200, 2_000, Duration.ofSeconds(20), false);
+    }
+
+    MigrationUnderLoad.Settings migrationSettings() {
+        return new MigrationUnderLoad.Settings(writers, baseline, plainTries);
+    }
+
+    QueryTimer.Settings cellSettings() {
+        return new QueryTimer.Settings(warmUp, executions, cellTime);
+    }
+}

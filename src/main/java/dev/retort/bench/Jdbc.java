@@ -1,0 +1,91 @@
+package dev.retort.bench;
+
+import dev.retort.engine.SqlErrors;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/** The few JDBC chores the bench repeats: a statement on a connection of its own, work spread over connections. */
+final class Jdbc {
+
+    /** Database work on one connection, in autocommit. */
+    @FunctionalInterface
+    interface Task {
+        void on(Connection connection) throws SQLException;
+    }
+
+    private Jdbc() {
+    }
+
+    /** Runs each statement in autocommit, in order, on one connection; a failure names the statement. */
+    static void execute(DataSource dataSource, String... statements) {
+        run(dataSource, connection -> {
+            for (String sql : statements) {
+                execute(connection, sql);
+            }
+        });
+    }
+
+    static void execute(Connection connection, String sql) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+        } catch (SQLException e) {
+            throw new SQLException(SqlErrors.describe(e, sql), e.getSQLState(), e);
+        }
+    }
+
+    /** The first column of the first row, as text, or null when there is no row. */
+    static String value(DataSource dataSource, String sql) {
+        String[] value = new String[1];
+        run(dataSource, connection -> {
+            try (Statement statement = connection.createStatement(); ResultSet row = statement.executeQuery(sql)) {
+                value[0] = row.next() ? row.getString(1) : null;
+            }
+        });
+        return value[0];
+    }
+
+    static void run(DataSource dataSource, Task task) {
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(true);
+            task.on(connection);
+        } catch (SQLException e) {
+            throw new BenchException(e.getMessage(), e);
+        }
+    }
+
+    /** Runs the tasks on {@code threads} connections at once, each task in autocommit; the first failure wins. */
+    static void inParallel(DataSource dataSource, int threads, List<Task> tasks) {
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, threads), runnable -> {
+            Thread thread = new Thread(runnable, "retort-bench-worker");
+            thread.setDaemon(true);
+            return thread;
+        });
+        try {
+            List<Future<?>> running = new ArrayList<>();
+            for (Task task : tasks) {
+                running.add(pool.submit(() -> run(dataSource, task)));
+            }
+            for (Future<?> future : running) {
+                future.get();
+            }
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException runtime ? runtime : new BenchException(
+                    String.valueOf(e.getCause().getMessage()), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BenchException("interrupted", e);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+}

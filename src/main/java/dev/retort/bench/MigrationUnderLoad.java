@@ -1,0 +1,267 @@
+package dev.retort.bench;
+
+import dev.retort.Retort;
+import dev.retort.engine.LockRetry;
+import dev.retort.engine.MigrationListener;
+import dev.retort.engine.RecordingContext;
+import dev.retort.engine.Revision;
+import dev.retort.engine.RetortException;
+import dev.retort.engine.SqlErrors;
+import dev.retort.engine.Step;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Takes a loaded database from 003 to 006 while {@link Writers} run: first the writers alone for a warm-up second
+ * and a measured baseline, then the migration, then the baseline's length again after it; the writers' figures
+ * and each revision's time come back as a {@link Report}.
+ *
+ * <p>Two ways to migrate, side by side:
+ * <ul>
+ *   <li>{@link Mode#PLAIN}: the foundation's plain DDL ({@link PlainRevisions}), each revision in one transaction
+ *       with its alembic_version update, as most migration tools run it: no lock timeout, locks on several tables
+ *       held until commit. Writers that touch two tables deadlock with it; PostgreSQL then aborts one side, and a
+ *       revision that lost is tried again, up to a fixed number of tries, as an operator would rerun it. Each
+ *       statement is capped at ten minutes, so nothing waits for ever.</li>
+ *   <li>{@link Mode#ONLINE}: the engine itself, {@code Retort.upgrade("head")}: 004–006 online, statement by
+ *       statement, under lock timeouts with retries.</li>
+ * </ul>
+ */
+final class MigrationUnderLoad {
+
+    enum Mode {
+        PLAIN, ONLINE;
+
+        String word() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    /**
+     * How the writers run around the migration.
+     *
+     * @param writers    writer threads
+     * @param baseline   how long the writers run alone before the migration, measured, and again after it
+     * @param plainTries how many times a plain revision is tried before the run gives up
+     */
+    record Settings(int writers, Duration baseline, int plainTries) {
+
+        static final Settings DEFAULT = new Settings(4, Duration.ofSeconds(5), 3);
+
+        Settings {
+            if (writers < 1 || plainTries < 1 || baseline.isNegative()) {
+                throw new IllegalArgumentException("need at least one writer and one try, and a baseline of 0 s or more");
+            }
+        }
+    }
+
+    /**
+     * One revision of a run. Times are seconds from the migration's start.
+     *
+     * @param tries    plain: transactions tried; online: statements' lock tries beyond the first, plus one
+     * @param error    the last failed try's error, or null
+     */
+    record RevisionRun(String revision, double startSeconds, double endSeconds, int tries, boolean succeeded,
+                       String error) {
+
+        double durationMs() {
+            return (endSeconds - startSeconds) * 1000;
+        }
+    }
+
+    /**
+     * @param duration  from the migration's first statement to its last commit (or to giving up)
+     * @param reached   the revision the database was at when the migration ended
+     * @param failure   why the migration stopped short of 006, or null
+     */
+    record Report(Mode mode, int writers, Duration duration, List<RevisionRun> revisions, String reached,
+                  String failure, WriterReport writersReport) {
+
+        boolean succeeded() {
+            return failure == null;
+        }
+    }
+
+    private static final Duration WARM_UP = Duration.ofSeconds(1);
+    private static final String PLAIN_STATEMENT_TIMEOUT = "10min";
+
+    private MigrationUnderLoad() {
+    }
+
+    static Report run(Mode mode, DataSource dataSource, Population population, Settings settings,
+                      Narration narration) {
+        Writers writers = Writers.start(dataSource, population, settings.writers(), false);
+        long baselineStart;
+        long migrationStart;
+        long migrationEnd;
+        Outcome outcome;
+        List<Writers.Record> records;
+        try {
+            pause(WARM_UP);
+            baselineStart = System.nanoTime();
+            pause(settings.baseline());
+            migrationStart = System.nanoTime();
+            outcome = mode == Mode.PLAIN
+                    ? plain(dataSource, settings.plainTries(), writers, migrationStart, narration)
+                    : online(dataSource, writers, migrationStart, narration);
+            migrationEnd = System.nanoTime();
+            pause(settings.baseline());
+        } finally {
+            records = writers.stop();
+        }
+        return new Report(mode, settings.writers(), Duration.ofNanos(migrationEnd - migrationStart),
+                outcome.revisions(), outcome.reached(), outcome.failure(),
+                WriterReport.of(records, baselineStart, migrationStart, migrationEnd));
+    }
+
+    private record Outcome(List<RevisionRun> revisions, String reached, String failure) {
+    }
+
+    private static Outcome plain(DataSource dataSource, int tries, Writers writers, long origin,
+                                 Narration narration) {
+        List<RevisionRun> runs = new ArrayList<>();
+        String reached = "003";
+        try (Connection connection = dataSource.getConnection()) {
+            Jdbc.execute(connection, "SET statement_timeout = '" + PLAIN_STATEMENT_TIMEOUT + "'");
+            connection.setAutoCommit(false);
+            for (Revision revision : PlainRevisions.all().subList(3, 6)) {
+                Step step = Step.up(revision);
+                narration.say("  plain: running %s …", step.describe());
+                double start = seconds(origin);
+                SQLException failure = null;
+                int attempt = 0;
+                while (attempt < tries) {
+                    attempt++;
+                    failure = applyOnce(connection, revision);
+                    if (failure == null) {
+                        break;
+                    }
+                    narration.say("    try %d of %d rolled back: %s", attempt, tries, SqlErrors.describe(failure));
+                }
+                String error = failure == null ? null : SqlErrors.describe(failure);
+                runs.add(new RevisionRun(revision.id(), start, seconds(origin), attempt, failure == null, error));
+                if (failure != null) {
+                    return new Outcome(runs, reached, revision.id() + " failed " + attempt + " times; last: " + error);
+                }
+                reached = revision.id();
+                if (reached.equals("005")) {
+                    writers.softDeleteColumnsExist();
+                }
+            }
+            return new Outcome(runs, reached, null);
+        } catch (SQLException e) {
+            return new Outcome(runs, reached, "the plain migration's connection failed: " + SqlErrors.describe(e));
+        }
+    }
+
+    /** One try of one revision in one transaction: null when it committed, else why it was rolled back. */
+    private static SQLException applyOnce(Connection connection, Revision revision) throws SQLException {
+        try (Statement statement = connection.createStatement();
+             PreparedStatement version = connection.prepareStatement(
+                     "UPDATE alembic_version SET version_num = ? WHERE version_num = ?")) {
+            for (String sql : RecordingContext.statementsOf(Step.up(revision))) {
+                statement.execute(sql);
+            }
+            version.setString(1, revision.id());
+            version.setString(2, revision.revises());
+            if (version.executeUpdate() != 1) {
+                throw new IllegalStateException("alembic_version is not at " + revision.revises());
+            }
+            connection.commit();
+            return null;
+        } catch (SQLException e) {
+            connection.rollback();
+            return e;
+        }
+    }
+
+    private static Outcome online(DataSource dataSource, Writers writers, long origin, Narration narration) {
+        StepClock clock = new StepClock(writers, origin, narration);
+        Retort retort = Retort.using(dataSource).withListener(clock);
+        try {
+            retort.upgrade("head");
+            return new Outcome(clock.runs(), retort.current(), null);
+        } catch (RetortException e) {
+            return new Outcome(clock.runs(), retort.current(), e.getMessage());
+        }
+    }
+
+    /** The engine's steps as revision runs, and the writers told when 005 has committed. */
+    private static final class StepClock implements MigrationListener {
+
+        private final Writers writers;
+        private final long origin;
+        private final Narration narration;
+        private final Map<String, double[]> started = new LinkedHashMap<>(); // id -> {start, retries}
+        private final List<RevisionRun> runs = new ArrayList<>();
+
+        StepClock(Writers writers, long origin, Narration narration) {
+            this.writers = writers;
+            this.origin = origin;
+            this.narration = narration;
+        }
+
+        @Override
+        public synchronized void stepStarted(Step step) {
+            narration.say("  online: running %s …", step.describe());
+            started.put(step.revision().id(), new double[] {seconds(origin), 0});
+        }
+
+        @Override
+        public synchronized void retrying(LockRetry retry) {
+            narration.say("    %s (try %d of %d): %s", retry.deadlock() ? "deadlock victim" : "no lock within "
+                    + retry.lockTimeout().toMillis() + " ms", retry.attempt(), retry.attempts(), retry.statement()
+                    .strip().replaceAll("\\s+", " "));
+            double[] figures = started.get(retry.step().revision().id());
+            if (figures != null) {
+                figures[1]++;
+            }
+        }
+
+        @Override
+        public synchronized void stepFinished(Step step, Duration took) {
+            end(step, true);
+            if (step.revision().id().equals("005")) {
+                writers.softDeleteColumnsExist();
+            }
+        }
+
+        @Override
+        public synchronized void stepFailed(Step step, Duration took) {
+            end(step, false);
+        }
+
+        private void end(Step step, boolean succeeded) {
+            double[] figures = started.getOrDefault(step.revision().id(), new double[] {seconds(origin), 0});
+            runs.add(new RevisionRun(step.revision().id(), figures[0], seconds(origin), 1 + (int) figures[1],
+                    succeeded, null));
+        }
+
+        synchronized List<RevisionRun> runs() {
+            return List.copyOf(runs);
+        }
+    }
+
+    private static double seconds(long origin) {
+        return (System.nanoTime() - origin) / 1e9;
+    }
+
+    private static void pause(Duration duration) {
+        try {
+            TimeUnit.NANOSECONDS.sleep(duration.toNanos());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BenchException("interrupted", e);
+        }
+    }
+}

@@ -1,0 +1,126 @@
+package dev.retort.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.HdrHistogram.Histogram;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.SplittableRandom;
+
+/**
+ * Times one of the seed's queries, one cell of the table: on one connection, one prepared statement executed again
+ * and again as an application would (pgjdbc prepares it on the server from its fifth use), each time with new
+ * parameters, reading every column of every row. A warm-up comes first (the plan cached, the pages in memory),
+ * then at least {@link Settings#executions} timed runs, or as many as fit in {@link Settings#cellTime} when the
+ * query is slow. The parameters come from a random sequence seeded by the bench's seed and the query, so every
+ * column of the table (before, after, 007) sees the same parameters in the same order.
+ */
+final class QueryTimer {
+
+    /** How long one cell runs. */
+    record Settings(int warmUp, int executions, Duration cellTime) {
+
+        static final Settings DEFAULT = new Settings(200, 2_000, Duration.ofSeconds(20));
+
+        Settings {
+            if (warmUp < 0 || executions < 1 || cellTime.isNegative() || cellTime.isZero()) {
+                throw new IllegalArgumentException("need a warm-up of 0 or more, at least 1 execution and a positive "
+                        + "time per cell");
+            }
+        }
+
+        /** A slow query's warm-up stops after this, whatever its count. */
+        Duration warmUpTime() {
+            return cellTime.dividedBy(4);
+        }
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int PLAN_SAMPLES = 8;
+
+    private QueryTimer() {
+    }
+
+    static Latency time(DataSource dataSource, SeedQuery query, Population population, Settings settings) {
+        SplittableRandom random = parameters(population, query);
+        Histogram timings = Latency.histogram();
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement statement = connection.prepareStatement(query.sql())) {
+            long warmUpEnds = System.nanoTime() + settings.warmUpTime().toNanos();
+            for (int i = 0; i < settings.warmUp() && System.nanoTime() < warmUpEnds; i++) {
+                query.bind(statement, population, random);
+                readAll(statement);
+            }
+            long cellEnds = System.nanoTime() + settings.cellTime().toNanos();
+            while (timings.getTotalCount() < settings.executions() && System.nanoTime() < cellEnds) {
+                query.bind(statement, population, random);
+                long started = System.nanoTime();
+                readAll(statement);
+                Latency.record(timings, System.nanoTime() - started);
+            }
+        } catch (SQLException e) {
+            throw new BenchException("timing " + query.title() + " failed: " + e.getMessage(), e);
+        }
+        return Latency.of(timings, Machine.loadAverage());
+    }
+
+    /**
+     * What the plan of {@code query} reads, by EXPLAIN with a few of its parameters: the indexes it scans, or
+     * {@code Seq Scan on <table>}; each named once, in the order first seen, joined by ", ".
+     */
+    static String planReads(DataSource dataSource, SeedQuery query, Population population) {
+        SplittableRandom random = parameters(population, query);
+        Set<String> reads = new LinkedHashSet<>();
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement explain = connection.prepareStatement("EXPLAIN (FORMAT JSON) " + query.sql())) {
+            for (int i = 0; i < PLAN_SAMPLES; i++) {
+                query.bind(explain, population, random);
+                try (ResultSet plan = explain.executeQuery()) {
+                    plan.next();
+                    collect(JSON.readTree(plan.getString(1)).get(0).get("Plan"), reads);
+                }
+            }
+        } catch (SQLException | java.io.IOException e) {
+            throw new BenchException("explaining " + query.title() + " failed: " + e.getMessage(), e);
+        }
+        return String.join(", ", reads);
+    }
+
+    private static void collect(JsonNode node, Set<String> reads) {
+        if (node.has("Index Name")) {
+            reads.add(node.get("Index Name").asText());
+        } else if ("Seq Scan".equals(node.path("Node Type").asText())) {
+            reads.add("Seq Scan on " + node.path("Relation Name").asText());
+        }
+        List<JsonNode> children = new ArrayList<>();
+        node.path("Plans").forEach(children::add);
+        for (JsonNode child : children) {
+            collect(child, reads);
+        }
+    }
+
+    private static SplittableRandom parameters(Population population, SeedQuery query) {
+        return new SplittableRandom(RowRandom.mix(population.seed() * 31 + query.ordinal()));
+    }
+
+    /** Runs the query and reads every column of every row, as a mapper would. */
+    private static void readAll(PreparedStatement statement) throws SQLException {
+        try (ResultSet rows = statement.executeQuery()) {
+            int columns = rows.getMetaData().getColumnCount();
+            while (rows.next()) {
+                for (int c = 1; c <= columns; c++) {
+                    rows.getString(c);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,102 @@
+package dev.retort.bench;
+
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyIn;
+
+import javax.sql.DataSource;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Writes the population's soft deletes (about 3 % of each table's rows) once revision 005 has added
+ * {@code deleted_at} and {@code deleted_by}: the rows are loaded at 003, which has neither column. Which rows are
+ * deleted is a cheap draw per row number ({@link Population#userDeleted} and the like), so only those rows are
+ * generated; their ids and deletion columns are copied into a temporary table and applied in one join per table.
+ */
+final class SoftDeletes {
+
+    private interface Deletion {
+        /** Appends row n's id, deleted_at and deleted_by as COPY text, or nothing if the row is not deleted. */
+        void append(Population population, long n, StringBuilder text);
+    }
+
+    private record Table(String name, long count, Deletion deletion) {
+    }
+
+    private SoftDeletes() {
+    }
+
+    /** Marks the population's deleted rows and returns how many rows were marked in all. */
+    static long apply(DataSource dataSource, Population population, int streams) {
+        Scale scale = population.scale();
+        List<Table> tables = List.of(
+                new Table("users", scale.users(), (p, n, text) -> {
+                    if (p.userDeleted(n)) {
+                        Population.User user = p.user(n);
+                        line(text, user.id(), user.deletedAt(), user.deletedBy());
+                    }
+                }),
+                new Table("customers", scale.customers(), (p, n, text) -> {
+                    if (p.customerDeleted(n)) {
+                        Population.Customer customer = p.customer(n);
+                        line(text, customer.id(), customer.deletedAt(), customer.deletedBy());
+                    }
+                }),
+                new Table("audit_logs", scale.auditLogs(), (p, n, text) -> {
+                    if (p.auditLogDeleted(n)) {
+                        Population.AuditLog entry = p.auditLog(n);
+                        line(text, entry.id(), entry.deletedAt(), entry.deletedBy());
+                    }
+                }));
+        long[] marked = new long[tables.size()];
+        Jdbc.inParallel(dataSource, streams, tables.stream().<Jdbc.Task>map(table -> connection ->
+                marked[tables.indexOf(table)] = mark(connection, population, table)).toList());
+        long total = 0;
+        for (long count : marked) {
+            total += count;
+        }
+        return total;
+    }
+
+    private static long mark(Connection connection, Population population, Table table) throws SQLException {
+        Jdbc.execute(connection, "CREATE TEMPORARY TABLE deletions (id uuid PRIMARY KEY, deleted_at timestamptz, "
+                + "deleted_by uuid)");
+        CopyIn copy = connection.unwrap(PGConnection.class).getCopyAPI()
+                .copyIn("COPY deletions (id, deleted_at, deleted_by) FROM STDIN (FORMAT text)");
+        try {
+            StringBuilder text = new StringBuilder();
+            for (long n = 1; n <= table.count(); n++) {
+                table.deletion().append(population, n, text);
+                if (text.length() > 256 * 1024) {
+                    write(copy, text);
+                }
+            }
+            write(copy, text);
+            copy.endCopy();
+        } finally {
+            if (copy.isActive()) {
+                copy.cancelCopy();
+            }
+        }
+        try (var update = connection.createStatement()) {
+            return update.executeUpdate("UPDATE " + table.name() + " t SET deleted_at = d.deleted_at, "
+                    + "deleted_by = d.deleted_by FROM deletions d WHERE t.id = d.id");
+        } finally {
+            Jdbc.execute(connection, "DROP TABLE deletions");
+        }
+    }
+
+    private static void line(StringBuilder text, UUID id, Instant deletedAt, UUID deletedBy) {
+        text.append(id).append('\t').append(deletedAt).append('\t').append(deletedBy).append('\n');
+    }
+
+    private static void write(CopyIn copy, StringBuilder text) throws SQLException {
+        byte[] bytes = text.toString().getBytes(StandardCharsets.UTF_8);
+        copy.writeToCopy(bytes, 0, bytes.length);
+        text.setLength(0);
+    }
+}

@@ -1,0 +1,186 @@
+package dev.retort.cli;
+
+import dev.retort.bench.Bench;
+import dev.retort.bench.BenchDatabase;
+import dev.retort.bench.BenchOptions;
+import dev.retort.bench.BenchRefusedException;
+import dev.retort.bench.BenchReport;
+import dev.retort.bench.BenchResult;
+import dev.retort.bench.Charts;
+import dev.retort.bench.Narration;
+import dev.retort.bench.Scale;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.TypeConversionException;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+@Command(name = "bench", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        sortOptions = false,
+        description = {
+        "Reproduce the seed's performance table on generated data, and measure what 003 -> 006 costs writers "
+                + "while it runs.",
+        "",
+        "Creates the database " + BenchDatabase.NAME + " on the server of --url (or on the embedded PostgreSQL), "
+                + "loads it at revision 003 with COPY, migrates it to 006 under writer threads with plain DDL and "
+                + "then with Retort's online revisions, times the seed's four queries before (primary keys only) "
+                + "and after (006), and with the proposed revision 007, and drops " + BenchDatabase.NAME
+                + " at the end unless --keep. The database named by --url is only used to create and drop it.",
+        "",
+        "Prints a markdown report (or one JSON document with --json) and writes it, with PNG charts, to --out. "
+                + "Takes about five minutes at --scale small on 2 cores."})
+final class BenchCommand implements Callable<Integer> {
+
+    static final String DEFAULT_OUT = "bench-results";
+
+    @ParentCommand
+    RetortCommand root;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--scale", paramLabel = "SCALE", converter = ScaleConverter.class, defaultValue = "small",
+            description = "small (100,000 users, 100,000 customers, 1,000,000 audit logs; the default), 1m "
+                    + "(1,000,000 / 1,000,000 / 10,000,000), or USERS,CUSTOMERS,AUDIT_LOGS, e.g. 5000,5000,20000.")
+    Scale scale;
+
+    @Option(names = "--seed", paramLabel = "N", defaultValue = "1",
+            description = "The generator's seed: the same seed gives the same rows and query parameters "
+                    + "(default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--writers", paramLabel = "N", defaultValue = "4",
+            description = "Writer threads during each migration (default: ${DEFAULT-VALUE}).")
+    int writers;
+
+    @Option(names = "--baseline", paramLabel = "DURATION", converter = DurationConverter.class, defaultValue = "5s",
+            description = "How long the writers run alone before each migration, measured, and again after it "
+                    + "(default: ${DEFAULT-VALUE}).")
+    Duration baseline;
+
+    @Option(names = "--plain-tries", paramLabel = "N", defaultValue = "3",
+            description = "Tries per revision for the plain DDL, which deadlocks with the writers (default: "
+                    + "${DEFAULT-VALUE}).")
+    int plainTries;
+
+    @Option(names = "--executions", paramLabel = "N", defaultValue = "2000",
+            description = "Timed executions per query and column, at least (default: ${DEFAULT-VALUE}).")
+    int executions;
+
+    @Option(names = "--cell-time", paramLabel = "DURATION", converter = DurationConverter.class,
+            defaultValue = "20s",
+            description = "The longest one query's timed executions run in one column, for slow ones "
+                    + "(default: ${DEFAULT-VALUE}).")
+    Duration cellTime;
+
+    @Option(names = "--warm-up", paramLabel = "N", defaultValue = "200",
+            description = "Untimed executions first (default: ${DEFAULT-VALUE}).")
+    int warmUp;
+
+    @Option(names = "--streams", paramLabel = "N",
+            description = "COPY streams loading at once (default: the cores plus one, at least 2).")
+    Integer streams;
+
+    @Option(names = "--out", paramLabel = "DIR",
+            description = "Where bench.md, bench.json and the PNG charts go (default: " + DEFAULT_OUT
+                    + "/ in the project folder).")
+    Path out;
+
+    @Option(names = "--keep",
+            description = "Leave " + BenchDatabase.NAME + " in place at the end, at revision 007 with every index.")
+    boolean keep;
+
+    @Option(names = "--replace",
+            description = "Drop an existing " + BenchDatabase.NAME + " first (left by --keep or by a bench that was "
+                    + "killed); without it the bench refuses to start.")
+    boolean replace;
+
+    @Option(names = "--cli", description = "Time whole retort processes against psql (not yet here).")
+    boolean cli;
+
+    @Override
+    public Integer call() {
+        if (cli) {
+            throw new BenchRefusedException("retort bench --cli is not yet here: it comes with the launcher work.");
+        }
+        BenchOptions options = options();
+        PrintWriter err = spec.commandLine().getErr();
+        DatabaseSession session = root.session();
+        String database = session.describe();
+        Narration narration = new Narration(err, System.console() != null && !root.json());
+        narration.say("Database: %s; the bench works in %s beside it.", database, BenchDatabase.NAME);
+        BenchDatabase.create(session.dataSource(), replace);
+        BenchResult result;
+        try {
+            result = Bench.run(session.dataSourceFor(BenchDatabase.NAME), options, narration);
+        } finally {
+            if (keep) {
+                narration.say("Kept %s (--keep): drop it with DROP DATABASE %s, or run the bench with --replace.",
+                        BenchDatabase.NAME, BenchDatabase.NAME);
+            } else {
+                BenchDatabase.drop(session.dataSource());
+            }
+        }
+        Path folder = out != null ? out : root.home().resolve(DEFAULT_OUT);
+        List<Path> charts = Charts.write(result, folder);
+        String markdown = BenchReport.markdown(result) + "Charts: " + String.join(", ",
+                charts.stream().map(Path::toString).toList()) + "\n";
+        Map<String, Object> document = BenchReport.document(result);
+        document.put("database", database);
+        document.put("kept", keep);
+        document.put("charts", charts.stream().map(Path::toString).toList());
+        write(folder.resolve("bench.md"), markdown);
+        write(folder.resolve("bench.json"), Json.text(document));
+        if (root.json()) {
+            Json.print(spec.commandLine().getOut(), document);
+        } else {
+            spec.commandLine().getOut().print(markdown);
+            spec.commandLine().getOut().flush();
+        }
+        return ExitCodes.OK;
+    }
+
+    private BenchOptions options() {
+        BenchOptions defaults = BenchOptions.defaults(scale);
+        try {
+            return new BenchOptions(scale, seed, streams == null ? defaults.streams() : streams, writers, baseline,
+                    plainTries, warmUp, executions, cellTime, keep);
+        } catch (IllegalArgumentException e) {
+            throw new BenchRefusedException(e.getMessage() + ".");
+        }
+    }
+
+    private static void write(Path file, String text) {
+        try {
+            Files.writeString(file, text, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not write " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** {@code --scale}: small, 1m, or three counts; anything else is a usage error that lists the choices. */
+    static final class ScaleConverter implements ITypeConverter<Scale> {
+        @Override
+        public Scale convert(String value) {
+            try {
+                return Scale.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
+        }
+    }
+}

@@ -1,0 +1,126 @@
+package dev.retort.bench;
+
+import dev.retort.Retort;
+import dev.retort.migrations.ExpectedSnapshots;
+import dev.retort.testing.TestPostgres;
+import dev.retort.testing.TestPostgres.TestDatabase;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.stream.LongStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The bulk load at a tiny scale: the rows the generator made, in the catalog revision 003 makes, valid for every
+ * constraint up to the head; the soft deletes written once 005 is there; and the indexes dropped for the "before"
+ * column built again exactly as they were.
+ */
+class BulkLoadTest {
+
+    private static final Scale TINY = new Scale("tiny", 2_000, 1_500, 8_000);
+    private static final Population POPULATION = new Population(7, TINY, Instant.parse("2026-11-25T12:00:00Z"));
+
+    /** Loaded once; each test that changes it works on a copy, which costs a fraction of loading again. */
+    private static TestDatabase loaded;
+    private static TestDatabase admin;
+
+    @BeforeAll
+    static void load() {
+        loaded = TestPostgres.newDatabase("bulk_load");
+        BulkLoad.loadAt003(loaded.dataSource(), POPULATION, 2, Narration.silent());
+        admin = TestPostgres.newDatabase("bulk_load_admin");
+    }
+
+    private static TestDatabase copy(String hint) throws SQLException {
+        TestDatabase copy = new TestDatabase(loaded.name() + "_" + hint, loaded.port());
+        admin.execute("CREATE DATABASE \"" + copy.name() + "\" TEMPLATE \"" + loaded.name() + "\"");
+        return copy;
+    }
+
+    private static String liveSchema(TestDatabase database) {
+        return Retort.using(database.dataSource()).migrator().liveSchema();
+    }
+
+    @Test
+    void theLoadedDatabaseHoldsEveryRowAtRevision003WithItsExactCatalog() throws SQLException {
+        assertThat(loaded.column("SELECT version_num FROM alembic_version")).containsExactly("003");
+        assertThat(loaded.column("SELECT (SELECT count(*) FROM users) || ' ' || (SELECT count(*) FROM customers)"
+                + " || ' ' || (SELECT count(*) FROM audit_logs)")).containsExactly("2000 1500 8000");
+        assertThat(liveSchema(loaded)).isEqualTo(ExpectedSnapshots.at("003").orElseThrow());
+    }
+
+    @Test
+    void rowsAreTheGeneratorsValueForValue() throws SQLException {
+        Population.User user = POPULATION.user(17);
+        Population.AuditLog entry = POPULATION.auditLog(8_000);
+
+        assertThat(loaded.column("SELECT id || ' ' || role || ' ' || is_active || ' ' || full_name FROM users"
+                + " WHERE email = '" + user.email() + "'"))
+                .containsExactly(user.id() + " " + user.role() + " " + user.active() + " " + user.fullName());
+        assertThat(loaded.column("SELECT action || ' ' || coalesce(user_id::text, '-') FROM audit_logs WHERE id = '"
+                + entry.id() + "'")).containsExactly(entry.action() + " "
+                + (entry.userId() == null ? "-" : entry.userId().toString()));
+        assertThat(loaded.column("SELECT count(*) FROM audit_logs a WHERE a.user_id IS NOT NULL"
+                + " AND NOT EXISTS (SELECT 1 FROM users u WHERE u.id = a.user_id)")).containsExactly("0");
+    }
+
+    @Test
+    void everyRowPassesEveryConstraintOfTheHeadAndTheSoftDeletesAreWrittenAfter005() throws SQLException {
+        TestDatabase database = copy("head");
+
+        Retort.using(database.dataSource()).upgrade("head");
+        long marked = SoftDeletes.apply(database.dataSource(), POPULATION, 2);
+
+        assertThat(liveSchema(database)).isEqualTo(ExpectedSnapshots.at("006").orElseThrow());
+        long expected = LongStream.rangeClosed(1, TINY.users()).filter(POPULATION::userDeleted).count()
+                + LongStream.rangeClosed(1, TINY.customers()).filter(POPULATION::customerDeleted).count()
+                + LongStream.rangeClosed(1, TINY.auditLogs()).filter(POPULATION::auditLogDeleted).count();
+        assertThat(marked).isEqualTo(expected).isPositive();
+        assertThat(database.column("SELECT (SELECT count(*) FROM users WHERE deleted_at IS NOT NULL)"
+                + " + (SELECT count(*) FROM customers WHERE deleted_at IS NOT NULL)"
+                + " + (SELECT count(*) FROM audit_logs WHERE deleted_by IS NOT NULL)"))
+                .containsExactly(String.valueOf(expected));
+    }
+
+    @Test
+    void thePlainRevisionsTakeTheLoadedRowsTo006TooWhenNoWriterIsInTheWay() throws SQLException {
+        TestDatabase database = copy("plain");
+
+        Retort.using(database.dataSource()).withRevisions(PlainRevisions.all()).upgrade("head");
+
+        assertThat(liveSchema(database)).isEqualTo(ExpectedSnapshots.at("006").orElseThrow());
+    }
+
+    @Test
+    void theIndexesDroppedForBeforeAreBuiltAgainExactlyAsTheyWere() throws SQLException {
+        TestDatabase database = copy("before");
+        Retort.using(database.dataSource()).withRevisions(ProposedR007AuditLogsUserCreatedAt.chain()).upgrade("head");
+        String withEveryIndex = liveSchema(database);
+
+        SecondaryObjects dropped = SecondaryObjects.readAndDrop(database.dataSource(), false);
+        assertThat(database.column("SELECT indexname FROM pg_indexes WHERE schemaname = 'public'"
+                + " AND tablename IN ('users', 'customers', 'audit_logs') ORDER BY indexname"))
+                .containsExactly("pk_audit_logs", "pk_customers", "pk_users");
+        BulkLoad.restore(database.dataSource(), dropped, 2);
+
+        assertThat(liveSchema(database)).isEqualTo(withEveryIndex)
+                .contains(ProposedR007AuditLogsUserCreatedAt.INDEX + " on audit_logs");
+    }
+
+    @Test
+    void theProposedRevision007IsDowngradedByDroppingItsIndex() throws SQLException {
+        TestDatabase database = copy("r007");
+        Retort retort = Retort.using(database.dataSource()).withRevisions(ProposedR007AuditLogsUserCreatedAt.chain());
+        retort.upgrade("head");
+        assertThat(database.column("SELECT indexdef FROM pg_indexes WHERE indexname = '"
+                + ProposedR007AuditLogsUserCreatedAt.INDEX + "'")).containsExactly("CREATE INDEX "
+                + "ix_audit_logs_user_created_at ON public.audit_logs USING btree (user_id, created_at DESC)");
+
+        retort.downgrade("006");
+
+        assertThat(liveSchema(database)).isEqualTo(ExpectedSnapshots.at("006").orElseThrow());
+    }
+}
