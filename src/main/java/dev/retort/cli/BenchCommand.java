@@ -1,6 +1,8 @@
 package dev.retort.cli;
 
 import dev.retort.bench.Bench;
+import dev.retort.bench.CliBench;
+import dev.retort.bench.CliBenchResult;
 import dev.retort.bench.BenchDatabase;
 import dev.retort.bench.BenchOptions;
 import dev.retort.bench.BenchRefusedException;
@@ -109,13 +111,41 @@ final class BenchCommand implements Callable<Integer> {
                     + "killed); without it the bench refuses to start.")
     boolean replace;
 
-    @Option(names = "--cli", description = "Time whole retort processes against psql (not yet here).")
+    @Option(names = "--cli", description = "Instead of the query table: time whole ./retort processes (upgrade head "
+            + "on an empty database, current at head, downgrade base) in " + BenchDatabase.NAME + ", beside psql "
+            + "applying the same offline SQL when psql is on the PATH.")
     boolean cli;
+
+    @Option(names = "--runs", paramLabel = "N", description = "With --cli: timed runs of each command, after "
+            + CliBench.DEFAULT_WARMUPS + " untimed. Default: " + CliBench.DEFAULT_RUNS + ".")
+    int runs = CliBench.DEFAULT_RUNS;
+
+    /** {@code --cli}: whole processes of the launcher beside this project, in a scratch database of their own. */
+    private int timeWholeProcesses() {
+        DatabaseSession session = root.session();
+        BenchDatabase.create(session.dataSource(), replace);
+        CliBenchResult result;
+        try {
+            result = new CliBench(root.home().resolve("retort"), session.postgresUrlFor(BenchDatabase.NAME),
+                    session.dataSourceFor(BenchDatabase.NAME)).withRuns(runs, CliBench.DEFAULT_WARMUPS).run();
+        } finally {
+            if (!keep) {
+                BenchDatabase.drop(session.dataSource());
+            }
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        if (root.json()) {
+            Json.print(out, result.json());
+        } else {
+            out.print(result.markdown());
+        }
+        return ExitCodes.OK;
+    }
 
     @Override
     public Integer call() {
         if (cli) {
-            throw new BenchRefusedException("retort bench --cli is not yet here: it comes with the launcher work.");
+            return timeWholeProcesses();
         }
         BenchOptions options = options();
         PrintWriter err = spec.commandLine().getErr();

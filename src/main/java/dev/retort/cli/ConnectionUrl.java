@@ -98,7 +98,7 @@ public record ConnectionUrl(String jdbcUrl, String user, String password, String
      * timeout is {@value #DEFAULT_CONNECT_TIMEOUT_SECONDS} s, unless the URL sets either itself.
      */
     public PGSimpleDataSource dataSource(String applicationName) {
-        PGSimpleDataSource dataSource = new PGSimpleDataSource();
+        PGSimpleDataSource dataSource = new DirectDataSource();
         dataSource.setURL(jdbcUrl);
         if (user != null) {
             dataSource.setUser(user);

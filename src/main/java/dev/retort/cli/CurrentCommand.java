@@ -1,5 +1,6 @@
 package dev.retort.cli;
 
+import dev.retort.engine.DatabaseStatus;
 import dev.retort.engine.EditedRevision;
 import dev.retort.engine.MigrationListener;
 import dev.retort.engine.Migrator;
@@ -34,13 +35,14 @@ final class CurrentCommand implements Callable<Integer> {
     public Integer call() {
         Migrator migrator = root.migrator(MigrationListener.SILENT);
         RevisionGraph graph = migrator.graph();
-        String current = migrator.current();
-        List<EditedRevision> edited = migrator.editedSinceApplied();
+        DatabaseStatus status = migrator.status();
+        String current = status.current();
+        List<EditedRevision> edited = status.edited();
         PrintWriter out = spec.commandLine().getOut();
         if (root.json()) {
             Json.print(out, Json.object("revision", current, "head", current != null && graph.isHead(current),
                     "label", graph.labelWithHead(current),
-                    "applied", current == null ? null : Json.applied(migrator.appliedRevisions().get(current)),
+                    "applied", current == null ? null : Json.applied(status.applied().get(current)),
                     "edited_revisions", edited.stream().map(Json::edited).toList()));
             return ExitCodes.OK;
         }
@@ -52,7 +54,7 @@ final class CurrentCommand implements Callable<Integer> {
             out.println(RevisionGraph.BASE_LABEL);
         } else if (verbose) {
             out.print(RevisionText.block(graph, graph.find(current).orElseThrow(), null,
-                    RevisionText.applied(migrator.appliedRevisions().get(current), true)));
+                    RevisionText.applied(status.applied().get(current), true)));
         } else {
             out.println(RevisionText.label(graph, graph.find(current).orElseThrow(), null));
         }

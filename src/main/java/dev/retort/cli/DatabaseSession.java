@@ -3,6 +3,10 @@ package dev.retort.cli;
 import org.postgresql.ds.PGSimpleDataSource;
 
 import javax.sql.DataSource;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -59,6 +63,28 @@ final class DatabaseSession implements AutoCloseable {
                         .dataSource(APPLICATION_NAME);
         other.setDatabaseName(database);
         return other;
+    }
+
+    /**
+     * Another database on the same server as a {@code postgresql://} URL, which {@code retort --url} and psql both
+     * read: for {@code bench --cli}, whose child processes work in the bench's scratch database.
+     */
+    String postgresUrlFor(String database) {
+        dataSource(); // starts the embedded server if that is where we are
+        if (url == null) {
+            return "postgresql://postgres@localhost:" + embedded.port() + "/" + database;
+        }
+        Matcher jdbc = Pattern.compile("jdbc:postgresql://([^/]+)/[^?]*").matcher(url.jdbcUrl());
+        if (!jdbc.lookingAt()) {
+            throw new IllegalStateException("not a jdbc:postgresql URL: " + url.masked());
+        }
+        String userInfo = url.user() == null ? "" : encoded(url.user())
+                + (url.password() == null ? "" : ":" + encoded(url.password())) + "@";
+        return "postgresql://" + userInfo + jdbc.group(1) + "/" + database;
+    }
+
+    private static String encoded(String text) {
+        return URLEncoder.encode(text, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
     /** Where we are connected, fit to print: the URL with its password masked, or the embedded folder. */

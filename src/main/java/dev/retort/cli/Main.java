@@ -7,6 +7,7 @@ import dev.retort.engine.RetortException;
 import dev.retort.engine.Revision;
 import dev.retort.migrations.Migrations;
 import picocli.CommandLine;
+import picocli.CommandLine.HelpCommand;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.UnmatchedArgumentException;
@@ -15,21 +16,48 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.sql.SQLException;
 import java.nio.file.Path;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /** Entry point: wires picocli to Retort's exit codes and one-line errors, and closes the database at the end. */
 public final class Main {
 
+    /** Every verb, in the order the usage lists them, by the name picocli knows it by. */
+    static final Map<String, Class<?>> VERBS = verbs();
+    /** The root's options that take a value, and those that take none and are not help: what may precede a verb. */
+    private static final Set<String> OPTIONS_WITH_VALUE = Set.of("--url", "--lock-wait");
+    private static final Set<String> FLAGS = Set.of("--json", "--debug");
+
     private Main() {
+    }
+
+    private static Map<String, Class<?>> verbs() {
+        Map<String, Class<?>> verbs = new LinkedHashMap<>();
+        verbs.put("current", CurrentCommand.class);
+        verbs.put("history", HistoryCommand.class);
+        verbs.put("heads", HeadsCommand.class);
+        verbs.put("show", ShowCommand.class);
+        verbs.put("upgrade", UpgradeCommand.class);
+        verbs.put("downgrade", DowngradeCommand.class);
+        verbs.put("stamp", StampCommand.class);
+        verbs.put("verify", VerifyCommand.class);
+        verbs.put("snapshot", SnapshotCommand.class);
+        verbs.put("revision", RevisionCommand.class);
+        verbs.put("bench", BenchCommand.class);
+        verbs.put("help", HelpCommand.class);
+        return Collections.unmodifiableMap(verbs);
     }
 
     public static void main(String[] args) {
         // Library logging (zonky, pgjdbc) stays quiet: --debug means stack traces. Set before any logger exists.
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
         Path home = Path.of(System.getProperty("retort.home", "."));
-        CommandLine commandLine = commandLine(new RetortCommand(Migrations::all, System.getenv(), home));
+        CommandLine commandLine = commandLine(Migrations::all, System.getenv(), home, args);
         int exitCode = commandLine.execute(args);
         // picocli's writers flush only on println; System.exit would drop what a print left in the buffer.
         commandLine.getOut().flush();
@@ -37,18 +65,55 @@ public final class Main {
         System.exit(exitCode);
     }
 
-    /** A configured command line; tests call {@code execute} on it with their own output streams. */
+    /** A configured command line with every verb; tests call {@code execute} on it with their own output streams. */
     public static CommandLine commandLine(Supplier<List<Revision>> revisions, Map<String, String> environment,
                                           Path home) {
         return commandLine(new RetortCommand(revisions, environment, home));
     }
 
+    /**
+     * A configured command line for {@code args}, to be executed with them: it models only the verb they name (see
+     * {@link #verbsFor}), which is what {@code retort} itself runs.
+     */
+    public static CommandLine commandLine(Supplier<List<Revision>> revisions, Map<String, String> environment,
+                                          Path home, String[] args) {
+        return commandLine(new RetortCommand(revisions, environment, home), verbsFor(args));
+    }
+
     static CommandLine commandLine(RetortCommand root) {
+        return commandLine(root, VERBS.values());
+    }
+
+    private static CommandLine commandLine(RetortCommand root, Collection<Class<?>> verbs) {
         CommandLine commandLine = new CommandLine(root);
+        // A loop, not forEach(commandLine::addSubcommand): a lambda whose target is a picocli class makes the JVM
+        // link picocli's Java 5 classes while dumping the launcher's archive, which leaves them out of it.
+        for (Class<?> verb : verbs) {
+            commandLine.addSubcommand(verb);
+        }
         commandLine.setExecutionStrategy(parseResult -> executeThenClose(root, parseResult));
         commandLine.setParameterExceptionHandler(Main::reportUsageError);
         commandLine.setExecutionExceptionHandler((error, failed, parseResult) -> reportError(root, error, failed));
         return commandLine;
+    }
+
+    /**
+     * The verbs to model for {@code args}. Picocli builds its model of a verb by reflection on the verb's class, and
+     * that is a good part of a short command's start-up: so a command line that names a verb models that one only.
+     * Anything this scan is not sure of (help, {@code -h}, an {@code @file}, an unknown word or option before the
+     * verb) models them all, so that usage, errors and suggestions are exactly what they always were.
+     */
+    static Collection<Class<?>> verbsFor(String[] args) {
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (OPTIONS_WITH_VALUE.contains(arg)) {
+                i++;
+            } else if (!FLAGS.contains(arg) && !OPTIONS_WITH_VALUE.contains(arg.split("=", 2)[0])) {
+                Class<?> verb = VERBS.get(arg);
+                return verb == null || verb == HelpCommand.class ? VERBS.values() : List.of(verb);
+            }
+        }
+        return VERBS.values();
     }
 
     private static int executeThenClose(RetortCommand root, ParseResult parseResult) {

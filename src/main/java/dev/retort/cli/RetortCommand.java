@@ -7,7 +7,6 @@ import dev.retort.engine.Migrator;
 import dev.retort.engine.Revision;
 import dev.retort.engine.RevisionGraph;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.HelpCommand;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
@@ -32,10 +31,6 @@ import java.util.function.UnaryOperator;
                 "",
                 "With no --url and no DATABASE_URL, Retort runs on an embedded PostgreSQL whose data it keeps in "
                         + ".retort/ beside the retort script."},
-        subcommands = {
-                CurrentCommand.class, HistoryCommand.class, HeadsCommand.class, ShowCommand.class,
-                UpgradeCommand.class, DowngradeCommand.class, StampCommand.class, VerifyCommand.class,
-                SnapshotCommand.class, RevisionCommand.class, BenchCommand.class, HelpCommand.class},
         footerHeading = "%nExit codes:%n",
         footer = {
                 "  0  done",

@@ -57,7 +57,7 @@ public final class Migrator {
     /** The revision the database is at, {@code null} at base. Reads only; creates nothing. */
     public String current() {
         try (Connection connection = open()) {
-            return knownRevision(VersionTable.read(connection));
+            return knownRevision(readVersion(connection));
         } catch (SQLException e) {
             throw new DatabaseException("Could not read alembic_version: " + SqlErrors.describe(e), e);
         }
@@ -78,14 +78,34 @@ public final class Migrator {
      * applied by Alembic) cannot be checked and are not listed.
      */
     public List<EditedRevision> editedSinceApplied() {
-        int position = graph.positionOf(current());
-        Map<String, AppliedRevision> applied = appliedRevisions();
+        return status().edited();
+    }
+
+    /**
+     * The current revision, the history of the applied ones and which of them were edited since, on one connection:
+     * a connection costs more than the queries (a server process started, authentication), and {@code current}
+     * needs all three.
+     */
+    public DatabaseStatus status() {
+        try (Connection connection = open()) {
+            String current = knownRevision(readVersion(connection));
+            Map<String, AppliedRevision> applied = latestUpgrades(connection);
+            return new DatabaseStatus(current, applied, edited(graph.positionOf(current), applied));
+        } catch (SQLException e) {
+            throw new DatabaseException("Could not read the current revision: " + SqlErrors.describe(e), e);
+        }
+    }
+
+    private List<EditedRevision> edited(int position, Map<String, AppliedRevision> applied) {
         List<EditedRevision> edited = new ArrayList<>();
         for (int i = 0; i <= position; i++) {
             Revision revision = graph.revisions().get(i);
             AppliedRevision record = applied.get(revision.id());
+            if (record == null || record.checksum() == null) {
+                continue;
+            }
             String shipped = RecordingContext.checksumOf(Step.up(revision));
-            if (record != null && record.checksum() != null && !record.checksum().equals(shipped)) {
+            if (!record.checksum().equals(shipped)) {
                 edited.add(new EditedRevision(revision.id(), record.appliedAt(), record.checksum(), shipped));
             }
         }
@@ -95,6 +115,22 @@ public final class Migrator {
     /** Each applied revision's latest successful upgrade, from {@code retort_history}. */
     public Map<String, AppliedRevision> appliedRevisions() {
         try (Connection connection = open()) {
+            return HistoryTable.latestUpgrades(connection);
+        } catch (SQLException e) {
+            throw new DatabaseException("Could not read retort_history: " + SqlErrors.describe(e), e);
+        }
+    }
+
+    private static String readVersion(Connection connection) {
+        try {
+            return VersionTable.read(connection);
+        } catch (SQLException e) {
+            throw new DatabaseException("Could not read alembic_version: " + SqlErrors.describe(e), e);
+        }
+    }
+
+    private static Map<String, AppliedRevision> latestUpgrades(Connection connection) {
+        try {
             return HistoryTable.latestUpgrades(connection);
         } catch (SQLException e) {
             throw new DatabaseException("Could not read retort_history: " + SqlErrors.describe(e), e);

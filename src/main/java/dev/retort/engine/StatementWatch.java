@@ -31,12 +31,14 @@ final class StatementWatch implements AutoCloseable {
     private final long stepStartNanos;
     private final Supplier<String> statement;
     private final Consumer<StepProgress> progress;
+    private final Duration firstLook;
     private final Thread thread;
     private volatile boolean stopped;
     private volatile List<BlockingSession> lastSeen = List.of();
 
     private StatementWatch(Connection connection, int watchedPid, Step step, long stepStartNanos,
-                           Supplier<String> statement, Consumer<StepProgress> progress) {
+                           Supplier<String> statement, Consumer<StepProgress> progress, Duration lockTimeout) {
+        this.firstLook = lockTimeout.dividedBy(2).compareTo(FIRST_POLL) < 0 ? lockTimeout.dividedBy(2) : FIRST_POLL;
         this.connection = connection;
         this.watchedPid = watchedPid;
         this.step = step;
@@ -48,19 +50,27 @@ final class StatementWatch implements AutoCloseable {
     }
 
     /**
-     * @param statement what is running now, for progress reports
-     * @param progress  told of progress; called on the watch's thread
+     * @param statement   what is running now, for progress reports
+     * @param progress    told of progress; called on the watch's thread
+     * @param lockTimeout how long the statement may wait for a lock: the first look comes well within it
      */
     static StatementWatch start(Connection connection, int watchedPid, Step step, long stepStartNanos,
-                                Supplier<String> statement, Consumer<StepProgress> progress) {
-        StatementWatch watch = new StatementWatch(connection, watchedPid, step, stepStartNanos, statement, progress);
+                                Supplier<String> statement, Consumer<StepProgress> progress, Duration lockTimeout) {
+        StatementWatch watch = new StatementWatch(connection, watchedPid, step, stepStartNanos, statement, progress,
+                lockTimeout);
         watch.thread.start();
         return watch;
     }
 
+    /**
+     * The first look comes after a pause, not at once: most statements end within it and are never asked about, which
+     * spares a query per statement on the watching connection (a migration runs hundreds). A wait for a lock lasts
+     * up to the lock timeout, so the pause is shorter than half of it, and the wait is still seen.
+     */
     private void poll() {
-        long pause = FIRST_POLL.toNanos();
+        long pause = firstLook.toNanos();
         long nextReport = stepStartNanos + StepProgress.AFTER.toNanos();
+        LockSupport.parkNanos(pause);
         while (!stopped) {
             try {
                 List<BlockingSession> blockers = BlockingSession.blocking(connection, watchedPid);

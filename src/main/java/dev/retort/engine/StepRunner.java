@@ -61,11 +61,12 @@ final class StepRunner {
         long startNanos = System.nanoTime();
         stepStartNanos = startNanos;
         try {
-            warnAboutSessionsInTheWay(step);
+            List<DdlStatement> statements = analyze(step);
+            warnAboutSessionsInTheWay(step, statements);
             listener.stepStarted(step);
             if (step.revision().online()) {
                 HistoryTable.interruptedAt(work, step).ifPresent(part -> listener.resuming(step, part));
-                runOnline(step, checksum);
+                runOnline(step, checksum, statements);
                 finish(step, checksum, started);
             } else {
                 runInOneTransaction(step, checksum, started);
@@ -97,11 +98,16 @@ final class StepRunner {
         }));
     }
 
-    private void runOnline(Step step, String checksum) throws SQLException {
-        List<String> statements = RecordingContext.statementsOf(step);
+    /** The step's statements, read once for the whole step: reading them is regular expressions over all its SQL. */
+    private List<DdlStatement> analyze(Step step) {
+        return RecordingContext.statementsOf(step).stream().map(sql -> DdlStatement.analyze(sql, facts)).toList();
+    }
+
+    /** @param statements the step's statements, as {@link #analyze} read them */
+    private void runOnline(Step step, String checksum, List<DdlStatement> statements) throws SQLException {
         for (int i = 0; i < statements.size(); i++) {
-            String sql = statements.get(i);
-            DdlStatement statement = DdlStatement.analyze(sql, facts);
+            DdlStatement statement = statements.get(i);
+            String sql = statement.sql();
             String part = (i + 1) + "/" + statements.size() + ": " + oneLine(sql);
             Instant started = Instant.now();
             runningStatement = sql;
@@ -150,7 +156,7 @@ final class StepRunner {
         Step undo = failed.reverse();
         listener.undoing(failed, undo);
         try {
-            runOnline(undo, RecordingContext.checksumOf(undo));
+            runOnline(undo, RecordingContext.checksumOf(undo), analyze(undo));
             return "Undone: the database is still at " + RevisionGraph.labelOf(failed.from()) + ".";
         } catch (SQLException | RuntimeException e) {
             rollbackQuietly();
@@ -161,9 +167,7 @@ final class StepRunner {
     }
 
     /** Before a step, names the sessions that will probably make it wait, so the operator can act before it does. */
-    private void warnAboutSessionsInTheWay(Step step) throws SQLException {
-        List<DdlStatement> statements = RecordingContext.statementsOf(step).stream()
-                .map(sql -> DdlStatement.analyze(sql, facts)).toList();
+    private void warnAboutSessionsInTheWay(Step step, List<DdlStatement> statements) throws SQLException {
         Set<String> tables = DdlStatement.tablesLockedBy(statements);
         if (tables.isEmpty()) {
             return;
@@ -222,7 +226,7 @@ final class StepRunner {
             String statement;
             List<BlockingSession> blockers;
             try (StatementWatch blockerWatch = StatementWatch.start(watch, workPid, step, stepStartNanos,
-                    () -> runningStatement, listener::progress)) {
+                    () -> runningStatement, listener::progress, lockTimeout)) {
                 try {
                     attempt.run();
                     return;

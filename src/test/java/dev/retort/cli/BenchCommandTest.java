@@ -133,11 +133,4 @@ class BenchCommandTest {
         assertThat(result.err()).contains("'huge' is not a scale", "small", "1m", "5000,5000,20000");
     }
 
-    @Test
-    void cliTimingIsNotHereYet() {
-        Cli.Result result = Cli.shipped(home).run("bench", "--cli");
-
-        assertThat(result.exitCode()).isEqualTo(ExitCodes.USAGE);
-        assertThat(result.err()).contains("not yet");
-    }
 }

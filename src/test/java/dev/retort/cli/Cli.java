@@ -49,7 +49,7 @@ final class Cli {
     Result run(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        CommandLine commandLine = Main.commandLine(revisions, environment, home);
+        CommandLine commandLine = Main.commandLine(revisions, environment, home, args);
         commandLine.setOut(new PrintWriter(out, true));
         commandLine.setErr(new PrintWriter(err, true));
         int exitCode = commandLine.execute(args);

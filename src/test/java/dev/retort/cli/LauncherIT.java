@@ -5,15 +5,22 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The {@code ./retort} launcher, as users run it, once {@code mvn package} has built the jar. */
+/** The {@code ./retort} launcher, as users run it, once {@code mvn package} has built the jar; and its class-data archive. */
 class LauncherIT {
+
+    private static final Path JAR = Path.of("target/retort.jar");
+    private static final Path ARCHIVE = Path.of("target/retort.jsa");
 
     @TempDir
     Path home;
@@ -22,15 +29,104 @@ class LauncherIT {
     }
 
     private Run retort(String... args) throws IOException, InterruptedException {
+        return finish(start(Map.of(), args));
+    }
+
+    /** With {@code RETORT_JAVA_OPTS=-Xshare:on}, the JVM refuses to start rather than run without the archive. */
+    private Run retortOnTheArchive(String... args) throws IOException, InterruptedException {
+        return finish(start(Map.of("RETORT_JAVA_OPTS", "-Xshare:on"), args));
+    }
+
+    private Process start(Map<String, String> environment, String... args) throws IOException {
         List<String> command = new ArrayList<>(List.of("bash", "retort"));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().put("RETORT_HOME", home.toString());
         builder.environment().remove("DATABASE_URL");
-        Process process = builder.start();
+        builder.environment().remove("RETORT_JAVA_OPTS");
+        builder.environment().putAll(environment);
+        return builder.start();
+    }
+
+    private static Run finish(Process process) throws IOException, InterruptedException {
         assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
         return new Run(process.exitValue(), new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8),
                 new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
+    }
+
+    private static void deleteArchive() throws IOException {
+        Files.deleteIfExists(ARCHIVE);
+        Files.deleteIfExists(Path.of("target/retort.jsa.key"));
+    }
+
+    @Test
+    void theFirstRunDumpsTheClassDataArchiveSilentlyAndTheNextRunsMapIt() throws Exception {
+        deleteArchive();
+
+        Run first = retort("heads");
+
+        assertThat(first.err()).as("no build, and the archive is made without a word").isEmpty();
+        assertThat(first.out()).isEqualTo("006 (head)\n");
+        assertThat(ARCHIVE).isNotEmptyFile();
+        assertThat(Files.getLastModifiedTime(ARCHIVE)).as("the archive carries the time of the jar it serves")
+                .isEqualTo(Files.getLastModifiedTime(JAR));
+
+        Run mapped = retortOnTheArchive("heads");
+
+        assertThat(mapped.err()).isEmpty();
+        assertThat(mapped.out()).isEqualTo("006 (head)\n");
+        assertThat(mapped.exitCode()).isZero();
+    }
+
+    @Test
+    void anArchiveOlderThanTheJarIsDumpedAgain() throws Exception {
+        retort("heads");
+        FileTime jarTime = Files.getLastModifiedTime(JAR);
+        Files.setLastModifiedTime(ARCHIVE, FileTime.fromMillis(jarTime.toMillis() - 60_000));
+
+        Run run = retortOnTheArchive("heads");
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(Files.getLastModifiedTime(ARCHIVE)).isEqualTo(jarTime);
+    }
+
+    @Test
+    void anArchiveTheJvmRefusesIsNeverFatal() throws Exception {
+        retort("heads");
+        FileTime jarTime = Files.getLastModifiedTime(JAR);
+        try {
+            // Fresh by its time and key, but not an archive: the JVM refuses it and Retort runs without one.
+            Files.write(ARCHIVE, "not a class-data archive".getBytes(StandardCharsets.UTF_8));
+            Files.setLastModifiedTime(ARCHIVE, jarTime);
+
+            Run run = retort("heads");
+
+            assertThat(run.out()).isEqualTo("006 (head)\n");
+            assertThat(run.err()).isEmpty();
+            assertThat(run.exitCode()).isZero();
+        } finally {
+            deleteArchive();
+        }
+    }
+
+    @Test
+    void twoLaunchersFindingNoArchiveBothRunAndLeaveOneThatWorks() throws Exception {
+        deleteArchive();
+
+        Process one = start(Map.of(), "heads");
+        Process two = start(Map.of(), "heads");
+        Run first = finish(one);
+        Run second = finish(two);
+
+        assertThat(List.of(first, second)).allSatisfy(run -> {
+            assertThat(run.out()).isEqualTo("006 (head)\n");
+            assertThat(run.exitCode()).isZero();
+        });
+        assertThat(retortOnTheArchive("heads").exitCode()).isZero();
+        try (Stream<Path> target = Files.list(Path.of("target"))) {
+            assertThat(target.map(Path::toString)).as("no half-written archive left behind")
+                    .noneMatch(name -> name.matches(".*retort\\.jsa\\.\\d+.*"));
+        }
     }
 
     @Test

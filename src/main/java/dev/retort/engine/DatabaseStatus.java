@@ -1,0 +1,20 @@
+package dev.retort.engine;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What {@code current} shows, read on one connection: the revision the database is at, what {@code retort_history}
+ * says of each applied revision, and the applied revisions whose SQL has changed since.
+ *
+ * @param current the revision the database is at, {@code null} at base
+ * @param applied each applied revision's latest successful upgrade, by revision id (empty without retort_history)
+ * @param edited  the revisions up to the current one whose recorded checksum differs from the shipped SQL's
+ */
+public record DatabaseStatus(String current, Map<String, AppliedRevision> applied, List<EditedRevision> edited) {
+
+    public DatabaseStatus {
+        applied = Map.copyOf(applied);
+        edited = List.copyOf(edited);
+    }
+}
