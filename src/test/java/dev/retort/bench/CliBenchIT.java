@@ -87,7 +87,7 @@ class CliBenchIT {
         int exit = commandLine.execute("--url", database.postgresUrl(), "--json", "bench", "--cli", "--runs", "1");
 
         assertThat(exit).as(err.toString()).isZero();
-        assertThat(out.toString()).contains("\"upgrade head\"", "\"current\"", "\"downgrade base\"");
+        assertThat(out.toString()).contains("\"retort upgrade head\"", "\"retort current\"", "\"retort downgrade base\"");
         assertThat(database.column("SELECT count(*) FROM pg_database WHERE datname = 'retort_bench'"))
                 .containsExactly("0");
     }
