@@ -93,7 +93,8 @@ final class Json {
 
     static Map<String, Object> session(BlockingSession session) {
         return object("pid", session.pid(), "application_name", session.applicationName(), "state",
-                session.state(), "transaction_start", instant(session.transactionStart()), "query", session.query(),
+                session.state(), "transaction_start", instant(session.transactionStart()),
+                "query_start", instant(session.queryStart()), "query", session.query(),
                 "table", session.table());
     }
 }

@@ -17,13 +17,14 @@ import java.util.List;
  * start of its query).
  *
  * @param transactionStart when its transaction began, or null if it is not in one
+ * @param queryStart       when its current (or, when idle, last) query began
  * @param table            the table it holds a lock on, when known
  */
 public record BlockingSession(int pid, String applicationName, String state, Instant transactionStart,
-                              String query, String table) {
+                              Instant queryStart, String query, String table) {
 
     private static final String COLUMNS = """
-            a.pid, a.application_name, a.state, a.xact_start,
+            a.pid, a.application_name, a.state, a.xact_start, a.query_start,
             left(regexp_replace(a.query, '\\s+', ' ', 'g'), 80)""";
 
     /** The sessions that {@code pid} is waiting for right now ({@code pg_blocking_pids}). */
@@ -64,20 +65,29 @@ public record BlockingSession(int pid, String applicationName, String state, Ins
         List<BlockingSession> sessions = new ArrayList<>();
         try (ResultSet rows = query.executeQuery()) {
             while (rows.next()) {
-                Timestamp started = rows.getTimestamp(4);
                 sessions.add(new BlockingSession(rows.getInt(1), rows.getString(2), rows.getString(3),
-                        started == null ? null : started.toInstant(), rows.getString(5), rows.getString(6)));
+                        instant(rows.getTimestamp(4)), instant(rows.getTimestamp(5)), rows.getString(6),
+                        rows.getString(7)));
             }
         }
         return sessions;
     }
 
-    /** E.g. {@code pid 4242 (psql), idle in transaction, transaction open 3 min: "LOCK TABLE customers"}. */
+    private static Instant instant(Timestamp timestamp) {
+        return timestamp == null ? null : timestamp.toInstant();
+    }
+
+    /**
+     * E.g. {@code pid 4242 (psql), idle in transaction, transaction open 3 min 2 s, query started 3 min 1 s ago:
+     * "LOCK TABLE customers"}.
+     */
     public String describe(Instant now) {
         String application = applicationName == null || applicationName.isEmpty() ? "" : " (" + applicationName + ")";
         String open = transactionStart == null ? ""
                 : ", transaction open " + Durations.format(Duration.between(transactionStart, now));
+        String began = queryStart == null ? "" : ", query started " + Durations.format(Duration.between(queryStart, now))
+                + " ago";
         String text = query == null || query.isBlank() ? "" : ": \"" + query.strip() + "\"";
-        return "pid " + pid + application + ", " + (state == null ? "state unknown" : state) + open + text;
+        return "pid " + pid + application + ", " + (state == null ? "state unknown" : state) + open + began + text;
     }
 }

@@ -70,8 +70,8 @@ class CliLockTimeoutTest {
                 "Warning: pid " + pid + " (billing-worker), idle in transaction, transaction open",
                 "Running upgrade 003 -> 004, add customer foreign keys\n",
                 "  no lock within 100 ms (try 1 of 2): ALTER TABLE customers ADD CONSTRAINT fk_customers_created_by",
-                "    blocked by pid " + pid + " (billing-worker), idle in transaction",
-                "\"UPDATE customers SET name = name\"",
+                "    blocked by pid " + pid + " (billing-worker), idle in transaction, transaction open ",
+                " ago: \"UPDATE customers SET name = name\"\n",
                 "    trying again in 50 ms\n",
                 "  undoing what 004 did so far (downgrade statements)");
         assertThat(result.err().lines()).singleElement().asString()

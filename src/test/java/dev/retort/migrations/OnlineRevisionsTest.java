@@ -166,6 +166,8 @@ class OnlineRevisionsTest {
             assertThat(retry.lockTimeout()).isEqualTo(Duration.ofMillis(200));
             assertThat(retry.blockers()).extracting(BlockingSession::applicationName).containsExactly("the-blocker");
             assertThat(retry.blockers().get(0).query()).isEqualTo("LOCK TABLE customers IN ROW EXCLUSIVE MODE");
+            assertThat(retry.blockers().get(0).queryStart()).isBeforeOrEqualTo(java.time.Instant.now());
+            assertThat(retry.blockers().get(0).describe(java.time.Instant.now())).contains(", query started ");
         });
         assertThat(migrator().current()).isEqualTo("004");
     }
