@@ -6,6 +6,7 @@ import dev.retort.engine.Durations;
 import dev.retort.engine.LockPolicy;
 import dev.retort.engine.LockRetry;
 import dev.retort.engine.MigrationListener;
+import dev.retort.engine.SqlText;
 import dev.retort.engine.Step;
 import dev.retort.engine.StepProgress;
 
@@ -85,7 +86,8 @@ final class ConsoleListener implements MigrationListener {
 
     @Override
     public synchronized void progress(StepProgress progress) {
-        String what = Durations.format(progress.elapsed()) + ": " + abbreviate(progress.statement())
+        String what = Durations.format(progress.elapsed()) + ": "
+                + SqlText.abbreviated(progress.statement(), STATEMENT_WIDTH)
                 + (progress.index() == null ? "" : " (" + progress.index().describe() + ")");
         if (terminal && lineOpen) {
             out.print("\r" + runningLine + " ... " + what + CLEAR_TO_END);
@@ -99,20 +101,21 @@ final class ConsoleListener implements MigrationListener {
 
     @Override
     public synchronized void resuming(Step step, String lastDone) {
-        say("  resuming: the last run of this step stopped after " + abbreviate(lastDone)
+        say("  resuming: the last run of this step stopped after " + SqlText.abbreviated(lastDone, STATEMENT_WIDTH)
                 + "; what it did is skipped");
     }
 
     @Override
     public synchronized void statementSkipped(Step step, String sql, String reason) {
-        say("  " + reason + ": " + abbreviate(sql));
+        say("  " + reason + ": " + SqlText.abbreviated(sql, STATEMENT_WIDTH));
     }
 
     @Override
     public synchronized void retrying(LockRetry retry) {
         String why = retry.deadlock() ? "chosen as a deadlock's victim"
                 : "no lock within " + Durations.format(retry.lockTimeout());
-        say("  " + why + " (try " + retry.attempt() + " of " + retry.attempts() + "): " + abbreviate(retry.statement()));
+        say("  " + why + " (try " + retry.attempt() + " of " + retry.attempts() + "): "
+                + SqlText.abbreviated(retry.statement(), STATEMENT_WIDTH));
         Instant now = Instant.now();
         for (BlockingSession blocker : retry.blockers()) {
             say("    blocked by " + blocker.describe(now));
@@ -167,8 +170,4 @@ final class ConsoleListener implements MigrationListener {
         out.flush();
     }
 
-    private static String abbreviate(String sql) {
-        String line = sql.strip().replaceAll("\\s+", " ");
-        return line.length() <= STATEMENT_WIDTH ? line : line.substring(0, STATEMENT_WIDTH - 1) + "…";
-    }
 }

@@ -11,6 +11,7 @@ import dev.retort.engine.Migrator;
 import dev.retort.engine.OfflineScript;
 import dev.retort.engine.Plan;
 import dev.retort.engine.RevisionGraph;
+import dev.retort.engine.SqlText;
 import dev.retort.engine.Step;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -124,7 +125,7 @@ final class MigrationRun {
                     : " (one transaction: every lock is held until it commits)"));
             List<DdlStatement> statements = migrator.analyze(step);
             for (int i = 0; i < statements.size(); i++) {
-                out.printf("  %2d. %s%n", i + 1, abbreviate(statements.get(i).sql()));
+                out.printf("  %2d. %s%n", i + 1, SqlText.abbreviated(statements.get(i).sql(), STATEMENT_WIDTH));
                 out.println("      " + statements.get(i).describeLocks());
             }
             List<BlockingSession> inTheWay = migrator.sessionsInTheWay(step);
@@ -134,8 +135,4 @@ final class MigrationRun {
         }
     }
 
-    private static String abbreviate(String sql) {
-        String line = sql.strip().replaceAll("\\s+", " ");
-        return line.length() <= STATEMENT_WIDTH ? line : line.substring(0, STATEMENT_WIDTH - 1) + "…";
-    }
 }

@@ -217,7 +217,8 @@ final class CatalogReader {
                 FROM pg_class c %s
                 WHERE c.relkind IN ('v', 'm') AND %s
                 """.formatted(inSchema("c.relnamespace"), notFromExtension("pg_class", "c.oid"));
-        return query(sql, row -> new View(row.getString(1), row.getBoolean(2), oneLine(row.getString(3)),
+        // View queries come back over several indented lines; one line per object keeps the text diffable by line.
+        return query(sql, row -> new View(row.getString(1), row.getBoolean(2), SqlText.oneLine(row.getString(3)),
                 row.getString(4)));
     }
 
@@ -265,11 +266,6 @@ final class CatalogReader {
     /** {@code … ON public.users USING …} becomes {@code … ON users USING …}; the first " ON " is the table's. */
     private static String withoutSchema(String definition, String schema) {
         return Pattern.compile(" ON (ONLY )?" + Pattern.quote(schema + ".")).matcher(definition).replaceFirst(" ON $1");
-    }
-
-    /** View queries come back over several indented lines; one line per object keeps the text diffable by line. */
-    private static String oneLine(String text) {
-        return text.strip().replaceAll("\\s+", " ");
     }
 
     private static String hashOf(String body) {

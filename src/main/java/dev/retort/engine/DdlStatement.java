@@ -103,7 +103,7 @@ public record DdlStatement(String sql, List<TableLock> locks, Work work, String 
 
     /** Reads {@code sql}, using what the revisions' other statements say about index and constraint names. */
     public static DdlStatement analyze(String sql, SchemaFacts facts) {
-        String text = sql.strip().replaceAll("\\s+", " ").replaceAll(";$", "");
+        String text = SqlText.oneLine(sql).replaceAll(";$", "");
         Reading reading = new Reading(sql);
         Matcher m;
         if ((m = CREATE_TABLE.matcher(text)).matches()) {

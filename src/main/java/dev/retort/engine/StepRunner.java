@@ -108,7 +108,7 @@ final class StepRunner {
         for (int i = 0; i < statements.size(); i++) {
             DdlStatement statement = statements.get(i);
             String sql = statement.sql();
-            String part = (i + 1) + "/" + statements.size() + ": " + oneLine(sql);
+            String part = (i + 1) + "/" + statements.size() + ": " + SqlText.oneLine(sql);
             Instant started = Instant.now();
             runningStatement = sql;
             listener.statementStarting(step, i + 1, statements.size(), sql);
@@ -320,10 +320,6 @@ final class StepRunner {
 
     private static String quoted(String identifier) {
         return "\"" + identifier.replace("\"", "\"\"") + "\"";
-    }
-
-    static String oneLine(String sql) {
-        return sql.strip().replaceAll("\\s+", " ");
     }
 
     private static Duration since(long startNanos) {

@@ -23,7 +23,6 @@ import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -32,7 +31,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** What the crash and race tests share: starting and killing runners, and what a database must look like after. */
 final class CrashScene {
 
-    static final Set<String> VERSION_TABLES = Set.of("alembic_version", "retort_history");
     static final int SIGKILL_EXIT = 128 + 9;
 
     private CrashScene() {
@@ -60,7 +58,7 @@ final class CrashScene {
     /** The catalog without Retort's own tables, as the stairway compares it. */
     static String schema(TestDatabase database) throws SQLException {
         try (Connection connection = database.connect()) {
-            return CatalogSnapshot.read(connection).withoutTables(VERSION_TABLES).text();
+            return CatalogSnapshot.read(connection).withoutTables(Migrator.VERSION_TABLES).text();
         }
     }
 

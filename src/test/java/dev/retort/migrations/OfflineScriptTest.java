@@ -18,7 +18,6 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -26,7 +25,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** The offline script, run statement by statement as psql would, makes exactly the schema the engine makes. */
 class OfflineScriptTest {
 
-    private static final Set<String> VERSION_TABLES = Set.of("alembic_version", "retort_history");
     private final RevisionGraph graph = new RevisionGraph(Migrations.all());
 
     private String script(Direction direction, String range) {
@@ -124,7 +122,7 @@ class OfflineScriptTest {
 
     private static String schema(TestDatabase database) throws SQLException {
         try (Connection connection = database.connect()) {
-            return CatalogSnapshot.read(connection).withoutTables(VERSION_TABLES).text();
+            return CatalogSnapshot.read(connection).withoutTables(Migrator.VERSION_TABLES).text();
         }
     }
 }

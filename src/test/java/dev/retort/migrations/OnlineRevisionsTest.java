@@ -25,7 +25,6 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -38,7 +37,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
 class OnlineRevisionsTest {
 
-    private static final Set<String> VERSION_TABLES = Set.of("alembic_version", "retort_history");
     private static final LockPolicy QUICK = new LockPolicy(Duration.ofMillis(200), 2, Duration.ofSeconds(30),
             Duration.ZERO);
 
@@ -314,7 +312,7 @@ class OnlineRevisionsTest {
 
     private static String schema(TestDatabase database) throws SQLException {
         try (Connection connection = database.connect()) {
-            return CatalogSnapshot.read(connection).withoutTables(VERSION_TABLES).text();
+            return CatalogSnapshot.read(connection).withoutTables(Migrator.VERSION_TABLES).text();
         }
     }
 }

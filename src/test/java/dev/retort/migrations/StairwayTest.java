@@ -16,7 +16,6 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
-import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -28,8 +27,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 @ParameterizedClass(name = "PostgreSQL {0}")
 @MethodSource("dev.retort.testing.PostgresVersions#all")
 class StairwayTest {
-
-    private static final Set<String> VERSION_TABLES = Set.of("alembic_version", "retort_history");
 
     private final int major;
     private final TestDatabase database;
@@ -82,7 +79,7 @@ class StairwayTest {
 
     private String schema() throws SQLException {
         try (Connection connection = database.connect()) {
-            return CatalogSnapshot.read(connection).withoutTables(VERSION_TABLES).text();
+            return CatalogSnapshot.read(connection).withoutTables(Migrator.VERSION_TABLES).text();
         }
     }
 

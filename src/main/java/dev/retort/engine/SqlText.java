@@ -1,0 +1,19 @@
+package dev.retort.engine;
+
+/** SQL as one line: how statements are named in history rows, messages, dry runs and catalog text. */
+public final class SqlText {
+
+    private SqlText() {
+    }
+
+    /** The text with every run of whitespace (newlines and indentation included) made one space. */
+    public static String oneLine(String sql) {
+        return sql.strip().replaceAll("\\s+", " ");
+    }
+
+    /** {@link #oneLine}, cut to {@code width} characters with an ellipsis when longer. */
+    public static String abbreviated(String sql, int width) {
+        String line = oneLine(sql);
+        return line.length() <= width ? line : line.substring(0, width - 1) + "…";
+    }
+}
