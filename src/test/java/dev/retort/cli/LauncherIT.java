@@ -160,6 +160,18 @@ class LauncherIT {
     }
 
     @Test
+    void theBenchRunsOnTheOptimisingCompilerAndEveryOtherVerbOnTheQuickOne() throws Exception {
+        Map<String, String> printFlags = Map.of("RETORT_JAVA_OPTS", "-XX:+PrintCommandLineFlags");
+        Run bench = finish(start(printFlags, "bench", "--help"));
+        Run heads = finish(start(printFlags, "heads"));
+
+        assertThat(bench.exitCode()).as(bench.err()).isZero();
+        assertThat(bench.out()).contains("Usage: retort bench").doesNotContain("TieredStopAtLevel", "UseSerialGC",
+                "SharedArchiveFile");
+        assertThat(heads.out()).contains("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "006 (head)");
+    }
+
+    @Test
     void versionNamesRetortAndTheEmbeddedPostgres() throws Exception {
         assertThat(retort("--version").out()).startsWith("retort ").contains("embedded PostgreSQL 17");
     }
