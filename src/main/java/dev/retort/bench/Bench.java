@@ -65,8 +65,9 @@ public final class Bench {
         narration.say("  %,d rows soft-deleted; vacuumed and analyzed.", deleted);
 
         Map<SeedQuery, Cell> after = cells("after (revision 006)", database, population, options, narration);
-        narration.say("Applying the proposed revision 007 (%s) …", ProposedR007AuditLogsUserCreatedAt.INDEX);
-        Retort.using(database).withRevisions(ProposedR007AuditLogsUserCreatedAt.chain()).upgrade("head");
+        narration.say("Applying the proposed revision 007 (%s, %s) …", ProposedR007NewestFirstIndexes.AUDIT_TRAIL_INDEX,
+                ProposedR007NewestFirstIndexes.ACTIVE_CUSTOMERS_INDEX);
+        Retort.using(database).withRevisions(ProposedR007NewestFirstIndexes.chain()).upgrade("head");
         Map<SeedQuery, Cell> proposed = cells("with 007", database, population, options, narration);
         narration.say("Dropping every index but the primary keys …");
         SecondaryObjects secondary = SecondaryObjects.readAndDrop(database, false);

@@ -23,7 +23,7 @@ public record BenchResult(BenchOptions options, Instant started, String server, 
      *
      * @param before     primary keys only
      * @param after      revision 006, the seed's indexes, built by the engine
-     * @param proposed   with revision 007 ({@link ProposedR007AuditLogsUserCreatedAt}) too
+     * @param proposed   with revision 007 ({@link ProposedR007NewestFirstIndexes}) too
      * @param beforePlan what EXPLAIN shows the "before" plan reading
      * @param afterPlan  the indexes EXPLAIN shows the "after" plan using
      * @param proposedPlan the same with 007

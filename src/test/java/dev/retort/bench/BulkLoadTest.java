@@ -97,7 +97,7 @@ class BulkLoadTest {
     @Test
     void theIndexesDroppedForBeforeAreBuiltAgainExactlyAsTheyWere() throws SQLException {
         TestDatabase database = copy("before");
-        Retort.using(database.dataSource()).withRevisions(ProposedR007AuditLogsUserCreatedAt.chain()).upgrade("head");
+        Retort.using(database.dataSource()).withRevisions(ProposedR007NewestFirstIndexes.chain()).upgrade("head");
         String withEveryIndex = liveSchema(database);
 
         SecondaryObjects dropped = SecondaryObjects.readAndDrop(database.dataSource(), false);
@@ -107,17 +107,33 @@ class BulkLoadTest {
         BulkLoad.restore(database.dataSource(), dropped, 2);
 
         assertThat(liveSchema(database)).isEqualTo(withEveryIndex)
-                .contains(ProposedR007AuditLogsUserCreatedAt.INDEX + " on audit_logs");
+                .contains(ProposedR007NewestFirstIndexes.AUDIT_TRAIL_INDEX + " on audit_logs",
+                        ProposedR007NewestFirstIndexes.ACTIVE_CUSTOMERS_INDEX + " on customers");
     }
 
     @Test
-    void theProposedRevision007IsDowngradedByDroppingItsIndex() throws SQLException {
+    void withTheProposedRevision007TheTwoNewestFirstReadsUseItsIndexes() throws SQLException {
+        TestDatabase database = copy("r007_plans");
+        Retort.using(database.dataSource()).withRevisions(ProposedR007NewestFirstIndexes.chain()).upgrade("head");
+        database.execute("ANALYZE");
+
+        assertThat(QueryTimer.planReads(database.dataSource(), SeedQuery.ACTIVE_CUSTOMERS_BY_TYPE, POPULATION))
+                .isEqualTo(ProposedR007NewestFirstIndexes.ACTIVE_CUSTOMERS_INDEX);
+        assertThat(QueryTimer.planReads(database.dataSource(), SeedQuery.USER_AUDIT_TRAIL, POPULATION))
+                .isEqualTo(ProposedR007NewestFirstIndexes.AUDIT_TRAIL_INDEX);
+    }
+
+    @Test
+    void theProposedRevision007IsDowngradedByDroppingItsIndexes() throws SQLException {
         TestDatabase database = copy("r007");
-        Retort retort = Retort.using(database.dataSource()).withRevisions(ProposedR007AuditLogsUserCreatedAt.chain());
+        Retort retort = Retort.using(database.dataSource()).withRevisions(ProposedR007NewestFirstIndexes.chain());
         retort.upgrade("head");
-        assertThat(database.column("SELECT indexdef FROM pg_indexes WHERE indexname = '"
-                + ProposedR007AuditLogsUserCreatedAt.INDEX + "'")).containsExactly("CREATE INDEX "
-                + "ix_audit_logs_user_created_at ON public.audit_logs USING btree (user_id, created_at DESC)");
+        assertThat(database.column("SELECT indexdef FROM pg_indexes WHERE indexname IN ('"
+                + ProposedR007NewestFirstIndexes.AUDIT_TRAIL_INDEX + "', '"
+                + ProposedR007NewestFirstIndexes.ACTIVE_CUSTOMERS_INDEX + "') ORDER BY indexname")).containsExactly(
+                "CREATE INDEX ix_audit_logs_user_created_at ON public.audit_logs USING btree (user_id, created_at DESC)",
+                "CREATE INDEX ix_customers_active_type_created_at ON public.customers USING btree (customer_type, "
+                        + "created_at DESC) WHERE ((status = 'active'::customer_status_enum) AND (deleted_at IS NULL))");
 
         retort.downgrade("006");
 
