@@ -1,5 +1,7 @@
 package dev.retort.bench;
 
+import dev.retort.engine.SqlText;
+
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -133,7 +135,7 @@ public final class BenchReport {
 
     /** Fit for a table cell: PostgreSQL's deadlock details come on several lines, and a '|' would end the cell. */
     private static String oneLine(String text) {
-        return text.replace('|', '/').replaceAll("\\s*\\n\\s*", " ");
+        return SqlText.oneLine(text).replace('|', '/');
     }
 
     private static String revision(MigrationUnderLoad.Report report, String id) {

@@ -7,6 +7,7 @@ import dev.retort.engine.RecordingContext;
 import dev.retort.engine.Revision;
 import dev.retort.engine.RetortException;
 import dev.retort.engine.SqlErrors;
+import dev.retort.engine.SqlText;
 import dev.retort.engine.Step;
 
 import javax.sql.DataSource;
@@ -220,8 +221,8 @@ final class MigrationUnderLoad {
         @Override
         public synchronized void retrying(LockRetry retry) {
             narration.say("    %s (try %d of %d): %s", retry.deadlock() ? "deadlock victim" : "no lock within "
-                    + retry.lockTimeout().toMillis() + " ms", retry.attempt(), retry.attempts(), retry.statement()
-                    .strip().replaceAll("\\s+", " "));
+                    + retry.lockTimeout().toMillis() + " ms", retry.attempt(), retry.attempts(),
+                    SqlText.oneLine(retry.statement()));
             double[] figures = started.get(retry.step().revision().id());
             if (figures != null) {
                 figures[1]++;

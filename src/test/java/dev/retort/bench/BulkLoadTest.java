@@ -40,16 +40,12 @@ class BulkLoadTest {
         return copy;
     }
 
-    private static String liveSchema(TestDatabase database) {
-        return Retort.using(database.dataSource()).migrator().liveSchema();
-    }
-
     @Test
     void theLoadedDatabaseHoldsEveryRowAtRevision003WithItsExactCatalog() throws SQLException {
         assertThat(loaded.column("SELECT version_num FROM alembic_version")).containsExactly("003");
         assertThat(loaded.column("SELECT (SELECT count(*) FROM users) || ' ' || (SELECT count(*) FROM customers)"
                 + " || ' ' || (SELECT count(*) FROM audit_logs)")).containsExactly("2000 1500 8000");
-        assertThat(liveSchema(loaded)).isEqualTo(ExpectedSnapshots.at("003").orElseThrow());
+        assertThat(loaded.schema()).isEqualTo(ExpectedSnapshots.at("003").orElseThrow());
     }
 
     @Test
@@ -74,7 +70,7 @@ class BulkLoadTest {
         Retort.using(database.dataSource()).upgrade("head");
         long marked = SoftDeletes.apply(database.dataSource(), POPULATION, 2);
 
-        assertThat(liveSchema(database)).isEqualTo(ExpectedSnapshots.at("006").orElseThrow());
+        assertThat(database.schema()).isEqualTo(ExpectedSnapshots.at("006").orElseThrow());
         long expected = LongStream.rangeClosed(1, TINY.users()).filter(POPULATION::userDeleted).count()
                 + LongStream.rangeClosed(1, TINY.customers()).filter(POPULATION::customerDeleted).count()
                 + LongStream.rangeClosed(1, TINY.auditLogs()).filter(POPULATION::auditLogDeleted).count();
@@ -91,14 +87,14 @@ class BulkLoadTest {
 
         Retort.using(database.dataSource()).withRevisions(PlainRevisions.all()).upgrade("head");
 
-        assertThat(liveSchema(database)).isEqualTo(ExpectedSnapshots.at("006").orElseThrow());
+        assertThat(database.schema()).isEqualTo(ExpectedSnapshots.at("006").orElseThrow());
     }
 
     @Test
     void theIndexesDroppedForBeforeAreBuiltAgainExactlyAsTheyWere() throws SQLException {
         TestDatabase database = copy("before");
         Retort.using(database.dataSource()).withRevisions(ProposedR007NewestFirstIndexes.chain()).upgrade("head");
-        String withEveryIndex = liveSchema(database);
+        String withEveryIndex = database.schema();
 
         SecondaryObjects dropped = SecondaryObjects.readAndDrop(database.dataSource(), false);
         assertThat(database.column("SELECT indexname FROM pg_indexes WHERE schemaname = 'public'"
@@ -106,7 +102,7 @@ class BulkLoadTest {
                 .containsExactly("pk_audit_logs", "pk_customers", "pk_users");
         BulkLoad.restore(database.dataSource(), dropped, 2);
 
-        assertThat(liveSchema(database)).isEqualTo(withEveryIndex)
+        assertThat(database.schema()).isEqualTo(withEveryIndex)
                 .contains(ProposedR007NewestFirstIndexes.AUDIT_TRAIL_INDEX + " on audit_logs",
                         ProposedR007NewestFirstIndexes.ACTIVE_CUSTOMERS_INDEX + " on customers");
     }
@@ -137,6 +133,6 @@ class BulkLoadTest {
 
         retort.downgrade("006");
 
-        assertThat(liveSchema(database)).isEqualTo(ExpectedSnapshots.at("006").orElseThrow());
+        assertThat(database.schema()).isEqualTo(ExpectedSnapshots.at("006").orElseThrow());
     }
 }

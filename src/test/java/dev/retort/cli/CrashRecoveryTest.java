@@ -40,7 +40,6 @@ import static dev.retort.cli.CrashScene.currentRevision;
 import static dev.retort.cli.CrashScene.databaseClock;
 import static dev.retort.cli.CrashScene.invalidIndexes;
 import static dev.retort.cli.CrashScene.killNine;
-import static dev.retort.cli.CrashScene.schema;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -183,7 +182,7 @@ class CrashRecoveryTest {
 
         long checking = System.nanoTime();
         assertThat(currentRevision(database)).isEqualTo("006");
-        assertThat(schema(database)).isEqualTo(headSchema(boundary.major()));
+        assertThat(database.schema()).isEqualTo(headSchema(boundary.major()));
         assertThat(invalidIndexes(database)).isEmpty();
         assertThat(advisoryLocks(database)).as("advisory locks left in pg_locks").isZero();
         assertHistoryTellsWhatHappened(database, boundary, killedAt);

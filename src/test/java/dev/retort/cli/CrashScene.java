@@ -1,6 +1,5 @@
 package dev.retort.cli;
 
-import dev.retort.engine.CatalogSnapshot;
 import dev.retort.engine.MigrationListener;
 import dev.retort.engine.Migrator;
 import dev.retort.engine.RecordingContext;
@@ -45,7 +44,7 @@ final class CrashScene {
     static String headSchema(int major) throws SQLException {
         TestDatabase database = TestPostgres.newDatabase(major, "head_reference");
         migrator(database).upgrade("head");
-        String schema = schema(database);
+        String schema = database.schema();
         TestPostgres.drop(database);
         return schema;
     }
@@ -55,12 +54,6 @@ final class CrashScene {
                 Duration.ofSeconds(5));
     }
 
-    /** The catalog without Retort's own tables, as the stairway compares it. */
-    static String schema(TestDatabase database) throws SQLException {
-        try (Connection connection = database.connect()) {
-            return CatalogSnapshot.read(connection).withoutTables(Migrator.VERSION_TABLES).text();
-        }
-    }
 
     /** A real {@code retort … upgrade head} that stops before statement {@code statement} of its run. */
     static Process startPausing(Path home, TestDatabase database, int statement, String... options)

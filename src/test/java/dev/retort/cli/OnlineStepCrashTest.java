@@ -29,7 +29,6 @@ import static dev.retort.cli.CrashScene.currentRevision;
 import static dev.retort.cli.CrashScene.invalidIndexes;
 import static dev.retort.cli.CrashScene.killNine;
 import static dev.retort.cli.CrashScene.resume;
-import static dev.retort.cli.CrashScene.schema;
 import static dev.retort.cli.CrashScene.statementCount;
 import static dev.retort.cli.CrashScene.statementNumber;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -171,7 +170,7 @@ class OnlineStepCrashTest {
 
     private void assertAtHeadAsIfNothingHappened() throws SQLException {
         assertThat(currentRevision(database)).isEqualTo("006");
-        assertThat(schema(database)).isEqualTo(headSchema);
+        assertThat(database.schema()).isEqualTo(headSchema);
         assertThat(invalidIndexes(database)).isEmpty();
         assertThat(advisoryLocks(database)).isZero();
         assertThat(database.column("SELECT revision FROM retort_history WHERE outcome = 'success'"

@@ -25,7 +25,6 @@ import java.util.concurrent.TimeUnit;
 import static dev.retort.cli.CrashScene.advisoryLocks;
 import static dev.retort.cli.CrashScene.currentRevision;
 import static dev.retort.cli.CrashScene.invalidIndexes;
-import static dev.retort.cli.CrashScene.schema;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -106,7 +105,7 @@ class TenRunnersTest {
         assertThat(database.column("SELECT count(*) FROM retort_history WHERE outcome = 'failed'"))
                 .containsExactly("0");
         assertThat(currentRevision(database)).isEqualTo("006");
-        assertThat(schema(database)).isEqualTo(headSchema);
+        assertThat(database.schema()).isEqualTo(headSchema);
         assertThat(invalidIndexes(database)).isEmpty();
         assertThat(advisoryLocks(database)).isZero();
     }

@@ -1,6 +1,5 @@
 package dev.retort.migrations;
 
-import dev.retort.engine.CatalogSnapshot;
 import dev.retort.engine.MigrationListener;
 import dev.retort.engine.Migrator;
 import dev.retort.engine.Revision;
@@ -12,7 +11,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
@@ -46,17 +44,17 @@ class StairwayTest {
 
     @Test
     void everyDowngradeRestoresExactlyTheSchemaBeforeItsUpgrade() throws SQLException {
-        String before = schema();
+        String before = database.schema();
         for (Revision revision : Migrations.all()) {
             migrator.upgrade(revision.id());
-            String after = schema();
+            String after = database.schema();
             assertThat(after).as("upgrade to %s changes the schema", revision.id()).isNotEqualTo(before);
 
             migrator.downgrade("-1");
-            assertThat(schema()).as("downgrade of %s", revision.id()).isEqualTo(before);
+            assertThat(database.schema()).as("downgrade of %s", revision.id()).isEqualTo(before);
 
             migrator.upgrade(revision.id());
-            assertThat(schema()).as("upgrade to %s again", revision.id()).isEqualTo(after);
+            assertThat(database.schema()).as("upgrade to %s again", revision.id()).isEqualTo(after);
             before = after;
         }
         assertThat(migrator.current()).isEqualTo("006");
@@ -77,11 +75,6 @@ class StairwayTest {
                 + " WHERE n.nspname = 'public'")).as("functions").isEmpty();
     }
 
-    private String schema() throws SQLException {
-        try (Connection connection = database.connect()) {
-            return CatalogSnapshot.read(connection).withoutTables(Migrator.VERSION_TABLES).text();
-        }
-    }
 
     /** Every relation (table, index, sequence, view) in public, with its kind. */
     private List<String> objectsInPublic() throws SQLException {

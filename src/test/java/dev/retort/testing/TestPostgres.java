@@ -1,5 +1,6 @@
 package dev.retort.testing;
 
+import dev.retort.Retort;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.postgresql.ds.PGSimpleDataSource;
 
@@ -172,6 +173,11 @@ public final class TestPostgres {
         /** The server's major, from {@code server_version_num} (160010 is 16). */
         public int serverMajor() throws SQLException {
             return Integer.parseInt(column("SHOW server_version_num").get(0)) / 10_000;
+        }
+
+        /** The catalog as the engine reads it, Retort's own tables left out: what the snapshots hold. */
+        public String schema() {
+            return Retort.using(dataSource()).migrator().liveSchema();
         }
 
         /** The tables in schema public, by name. */
