@@ -21,8 +21,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * Java with {@code COPY … FROM STDIN} (pgjdbc's CopyManager) in chunks, on several connections at once.
  *
  * <p>Why it is shaped this way: inserting rows into a table with ten indexes and three foreign keys costs a random
- * index insertion per index and a key lookup per reference, per row. So the indexes, unique constraints and foreign
- * keys of 001–003 are dropped first ({@link SecondaryObjects}), the rows copied into bare tables, and then each
+ * index insertion per index and a key lookup per reference, per row; even the primary key alone, a random uuid per
+ * row, touches a random page of an index that soon outgrows the buffers. So the keys, indexes and unique
+ * constraints of 001–003 are dropped first ({@link SecondaryObjects}), the rows copied into bare tables, and then each
  * index is built once, from sorted data, and each key checked once, in one join: the end state is exactly the
  * catalog of revision 003 (a test compares it), several times sooner. Last, the tables are vacuumed and analyzed,
  * so that what follows meets them as a production database would have them: statistics known, hint bits set.
@@ -82,7 +83,7 @@ final class BulkLoad {
                 total / Math.max(1e-9, copy.toNanos() / 1e9), streams);
 
         started = System.nanoTime();
-        narration.say("  building the indexes and keys of 001-003 (%d indexes, %d foreign keys) …",
+        narration.say("  building the keys and indexes of 001-003 (%d indexes, %d foreign keys) …",
                 secondary.builds().size(), secondary.foreignKeys().size());
         restore(dataSource, secondary, streams);
         Duration indexes = since(started);

@@ -10,45 +10,60 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * What the three tables have besides their primary keys and checks: indexes, unique constraints and (if asked)
- * foreign keys, read from the catalog as the statements that make them again, comments included. The bench drops
- * them twice: for the bulk load (rows first, then each index built once, sorted, and each key checked in one pass)
- * and for the "before" column of the query table (the same data with primary keys only).
+ * What the three tables have besides their checks: indexes, unique constraints and (if asked) primary and foreign
+ * keys, read from the catalog as the statements that make them again, comments included. The bench drops them
+ * twice: for the bulk load, keys included (rows first, then each index built once, sorted, and each key checked in
+ * one pass: a primary key kept through the load would take every random uuid into a b-tree larger than the
+ * buffers, a random page each, and slow the copy down as the table grows), and for the "before" column of the
+ * query table (the same data with its keys, and no other index).
  *
- * @param builds      CREATE INDEX and ADD CONSTRAINT … UNIQUE statements: each builds one index, so any number may
- *                    run at once
+ * @param builds      ADD CONSTRAINT … PRIMARY KEY statements first, then CREATE INDEX and ADD CONSTRAINT … UNIQUE
+ *                    ones: each builds one index, so any number may run at once
  * @param foreignKeys ADD CONSTRAINT … FOREIGN KEY statements, to run after the builds
- * @param drops       the statements that drop them all: foreign keys, unique constraints, then indexes
+ * @param drops       the statements that drop them all: foreign keys, primary keys, unique constraints, then indexes
  */
 record SecondaryObjects(List<String> builds, List<String> foreignKeys, List<String> drops) {
 
     static final List<String> TABLES = List.of("users", "customers", "audit_logs");
 
-    /** Indexes and unique constraints, foreign keys too when {@code foreignKeys}; never a primary key or a check. */
-    static SecondaryObjects read(Connection connection, boolean foreignKeys) throws SQLException {
+    /** Indexes and unique constraints, primary and foreign keys too when {@code keys}; never a check. */
+    static SecondaryObjects read(Connection connection, boolean keys) throws SQLException {
+        List<String> primaryKeys = new ArrayList<>();
         List<String> builds = new ArrayList<>();
-        List<String> keys = new ArrayList<>();
-        List<String> dropKeys = new ArrayList<>();
+        List<String> foreignKeys = new ArrayList<>();
+        List<String> dropForeignKeys = new ArrayList<>();
+        List<String> dropPrimaryKeys = new ArrayList<>();
         List<String> dropUniques = new ArrayList<>();
         List<String> dropIndexes = new ArrayList<>();
         try (PreparedStatement query = connection.prepareStatement("""
                 SELECT conname, pg_get_constraintdef(oid), obj_description(oid, 'pg_constraint'), contype
                 FROM pg_constraint
-                WHERE conrelid = ?::regclass AND (contype = 'u' OR (contype = 'f' AND ?))
+                WHERE conrelid = ?::regclass AND (contype = 'u' OR (contype IN ('p', 'f') AND ?))
                 ORDER BY conname
                 """)) {
             for (String table : TABLES) {
                 query.setString(1, table);
-                query.setBoolean(2, foreignKeys);
+                query.setBoolean(2, keys);
                 try (ResultSet rows = query.executeQuery()) {
                     while (rows.next()) {
                         String name = rows.getString(1);
                         String add = "ALTER TABLE " + table + " ADD CONSTRAINT " + name + " " + rows.getString(2)
                                 + comment("CONSTRAINT " + name + " ON " + table, rows.getString(3));
                         String drop = "ALTER TABLE " + table + " DROP CONSTRAINT " + name;
-                        boolean unique = rows.getString(4).equals("u");
-                        (unique ? builds : keys).add(add);
-                        (unique ? dropUniques : dropKeys).add(drop);
+                        switch (rows.getString(4)) {
+                            case "p" -> {
+                                primaryKeys.add(add);
+                                dropPrimaryKeys.add(drop);
+                            }
+                            case "f" -> {
+                                foreignKeys.add(add);
+                                dropForeignKeys.add(drop);
+                            }
+                            default -> {
+                                builds.add(add);
+                                dropUniques.add(drop);
+                            }
+                        }
                     }
                 }
             }
@@ -70,17 +85,20 @@ record SecondaryObjects(List<String> builds, List<String> foreignKeys, List<Stri
                 }
             }
         }
-        List<String> drops = new ArrayList<>(dropKeys);
+        List<String> drops = new ArrayList<>(dropForeignKeys);
+        drops.addAll(dropPrimaryKeys);
         drops.addAll(dropUniques);
         drops.addAll(dropIndexes);
-        return new SecondaryObjects(List.copyOf(builds), List.copyOf(keys), List.copyOf(drops));
+        // The primary keys first: the largest builds (every row, a uuid each) start before the smaller ones.
+        primaryKeys.addAll(builds);
+        return new SecondaryObjects(List.copyOf(primaryKeys), List.copyOf(foreignKeys), List.copyOf(drops));
     }
 
     /** Reads them (see {@link #read}), drops them and returns what builds them again. */
-    static SecondaryObjects readAndDrop(DataSource dataSource, boolean foreignKeys) {
+    static SecondaryObjects readAndDrop(DataSource dataSource, boolean keys) {
         SecondaryObjects[] read = new SecondaryObjects[1];
         Jdbc.run(dataSource, connection -> {
-            read[0] = read(connection, foreignKeys);
+            read[0] = read(connection, keys);
             read[0].drop(connection);
         });
         return read[0];
