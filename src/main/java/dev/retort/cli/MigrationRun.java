@@ -79,7 +79,8 @@ final class MigrationRun {
         for (Step step : plan.steps()) {
             Map<String, Object> document = Json.step(step);
             document.put("online", step.revision().online());
-            document.put("statements", migrator.analyze(step).stream().map(statement -> (Object) Json.object(
+            List<DdlStatement> statements = migrator.analyze(step);
+            document.put("statements", statements.stream().map(statement -> (Object) Json.object(
                     "sql", statement.sql().strip(),
                     "locks", statement.locks().stream().map(lock -> (Object) Json.object("table", lock.table(),
                             "mode", lock.mode().toString(), "blocks_reads", lock.mode().blocksReads(),
@@ -88,7 +89,8 @@ final class MigrationRun {
                     "table_worked_on", statement.workTable(),
                     "outside_transaction", statement.outsideTransaction(),
                     "known", statement.known())).toList());
-            document.put("sessions_in_the_way", migrator.sessionsInTheWay(step).stream().map(Json::session).toList());
+            document.put("sessions_in_the_way",
+                    migrator.sessionsInTheWay(statements).stream().map(Json::session).toList());
             steps.add(document);
         }
         return Json.object("database", database, "dry_run", true, "from", plan.from(), "to", plan.to(),
@@ -128,7 +130,7 @@ final class MigrationRun {
                 out.printf("  %2d. %s%n", i + 1, SqlText.abbreviated(statements.get(i).sql(), STATEMENT_WIDTH));
                 out.println("      " + statements.get(i).describeLocks());
             }
-            List<BlockingSession> inTheWay = migrator.sessionsInTheWay(step);
+            List<BlockingSession> inTheWay = migrator.sessionsInTheWay(statements);
             for (BlockingSession session : inTheWay) {
                 out.println("  In the way now: " + session.describe(now) + ", holding a lock on " + session.table());
             }

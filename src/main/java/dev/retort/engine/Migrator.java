@@ -188,12 +188,12 @@ public final class Migrator {
     }
 
     /**
-     * The sessions that would make the step wait right now: idle in a transaction, or in one longer than the
-     * lock timeout, while holding a lock on a table the step locks.
+     * The sessions that would make a step wait right now: idle in a transaction, or in one longer than the lock
+     * timeout, while holding a lock on a table that the step's {@code statements} ({@link #analyze}) lock.
      */
-    public List<BlockingSession> sessionsInTheWay(Step step) {
+    public List<BlockingSession> sessionsInTheWay(List<DdlStatement> statements) {
         try (Connection connection = open()) {
-            return BlockingSession.holdingLocksOn(connection, DdlStatement.tablesLockedBy(analyze(step)),
+            return BlockingSession.holdingLocksOn(connection, DdlStatement.tablesLockedBy(statements),
                     lockPolicy.lockTimeout(), List.of());
         } catch (SQLException e) {
             throw new DatabaseException("Could not read pg_locks: " + SqlErrors.describe(e), e);
