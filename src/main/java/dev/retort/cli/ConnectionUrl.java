@@ -95,7 +95,8 @@ public record ConnectionUrl(String jdbcUrl, String user, String password, String
 
     /**
      * A data source for this database: the application name shows in {@code pg_stat_activity} and the connect
-     * timeout is {@value #DEFAULT_CONNECT_TIMEOUT_SECONDS} s, unless the URL sets either itself.
+     * timeout is {@value #DEFAULT_CONNECT_TIMEOUT_SECONDS} s, and the server is taken to be 9.0 or newer, unless the
+     * URL sets any of them itself.
      */
     public PGSimpleDataSource dataSource(String applicationName) {
         PGSimpleDataSource dataSource = new DirectDataSource();
@@ -111,6 +112,11 @@ public record ConnectionUrl(String jdbcUrl, String user, String password, String
         }
         if (!setsParameter(PGProperty.CONNECT_TIMEOUT)) {
             dataSource.setConnectTimeout(DEFAULT_CONNECT_TIMEOUT_SECONDS);
+        }
+        if (!setsParameter(PGProperty.ASSUME_MIN_SERVER_VERSION)) {
+            // Any server since 9.0 takes application_name in the startup packet; unless told so, pgjdbc sends it in
+            // a SET after connecting instead, one more round trip on every connection.
+            dataSource.setAssumeMinServerVersion("9.0");
         }
         return dataSource;
     }
