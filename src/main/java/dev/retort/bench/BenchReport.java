@@ -71,7 +71,7 @@ public final class BenchReport {
                     row.before().loadAverage(), row.after().loadAverage(), row.proposed().loadAverage(),
                     row.beforePlan()));
         }
-        out.append('\n');
+        out.append('\n').append(TextCharts.queries(result)).append('\n');
     }
 
     private static void migration(StringBuilder out, BenchResult result) {
@@ -95,6 +95,7 @@ public final class BenchReport {
         row(out, "writers alone before it: p50 / p99 / max ms", latency(p.baseline()), latency(o.baseline()));
         row(out, "load average at the end", String.format(Locale.ROOT, "%.2f", p.during().loadAverage()),
                 String.format(Locale.ROOT, "%.2f", o.during().loadAverage()));
+        out.append('\n').append(TextCharts.writers(plain)).append('\n').append(TextCharts.writers(online));
         out.append("\nWriters, second by second (from each migration's start; transactions committed, then p50 / p99 "
                 + "/ max ms of those that ended in that second):\n\n");
         out.append("| s | plain | plain ms | online | online ms |\n|---|---|---|---|---|\n");
@@ -163,7 +164,7 @@ public final class BenchReport {
     }
 
     /** Three significant digits, at most three decimals: 1,234, 12.3, 0.123. */
-    private static String number(double value) {
+    static String number(double value) {
         if (value >= 100) {
             return String.format(Locale.ROOT, "%,.0f", value);
         }
