@@ -3,6 +3,7 @@ package dev.retort.bench;
 import dev.retort.Retort;
 
 import javax.sql.DataSource;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -26,6 +27,8 @@ import java.util.Map;
  * needs building twice.
  */
 public final class Bench {
+
+    private static final String INSUFFICIENT_PRIVILEGE = "42501";
 
     private Bench() {
     }
@@ -106,6 +109,7 @@ public final class Bench {
 
     private static Map<SeedQuery, Cell> cells(String column, DataSource database, Population population,
                                               BenchOptions options, Narration narration) {
+        checkpoint(database);
         Map<SeedQuery, Cell> cells = new EnumMap<>(SeedQuery.class);
         for (SeedQuery query : SeedQuery.values()) {
             narration.say("Timing %s, %s …", query.title(), column);
@@ -118,4 +122,21 @@ public final class Bench {
         return cells;
     }
 
+    /**
+     * Writes the dirty buffers out before a column is timed, so that what the step before it wrote (an index
+     * build, the soft deletes) is not flushed in the background while the column's queries run. Best effort:
+     * CHECKPOINT needs a superuser or pg_checkpoint (PostgreSQL 15), and without either the column is timed all the
+     * same.
+     */
+    private static void checkpoint(DataSource database) {
+        Jdbc.run(database, connection -> {
+            try {
+                Jdbc.execute(connection, "CHECKPOINT");
+            } catch (SQLException e) {
+                if (!INSUFFICIENT_PRIVILEGE.equals(e.getSQLState())) {
+                    throw e;
+                }
+            }
+        });
+    }
 }

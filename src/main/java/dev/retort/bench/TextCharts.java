@@ -13,8 +13,8 @@ import java.util.TreeMap;
  *   <li>{@link #queries}: each query's p50 before, after, with 007, and the seed's two figures, as bars on a log
  *       scale (eight characters to a factor of ten, from 0.01 ms), so that 300 ms and 0.1 ms both show.</li>
  *   <li>{@link #writers}: the writers' worst latency in each second of a migration, as one line of block
- *       characters, with the revisions' starts marked under it; runs longer than 100 seconds are shown in groups of
- *       seconds, each the worst of its group.</li>
+ *       characters, with each revision's start and the migration's end marked under it; runs longer than 100
+ *       seconds are shown in groups of seconds, each the worst of its group.</li>
  * </ul>
  */
 final class TextCharts {
@@ -87,13 +87,10 @@ final class TextCharts {
                     Math.floor(ms / MS_PER_BLOCK))));
         }
         List<String> starts = new ArrayList<>();
-        mark(marks, "▲start", (int) ((0 - first) / group));
         for (MigrationUnderLoad.RevisionRun run : report.revisions()) {
             long at = (long) Math.floor(run.startSeconds());
             starts.add(run.revision() + " at " + at + " s");
-            if (at > 0) {
-                mark(marks, "▲" + run.revision(), (int) ((at - first) / group));
-            }
+            mark(marks, "▲" + run.revision(), (int) ((at - first) / group));
         }
         mark(marks, "▲end", (int) ((long) Math.floor(report.duration().toNanos() / 1e9) - first) / group);
         return String.format(Locale.ROOT, "```text%n%s, %d writers: the worst transaction of each %s, from %d s "
@@ -104,15 +101,19 @@ final class TextCharts {
                 marks.toString().stripTrailing());
     }
 
-    /** Writes {@code label} at {@code column} unless it would overwrite an earlier one. */
+    /**
+     * Writes {@code label} at {@code column}, unless an earlier label is there (a revision that started within a
+     * few columns of the one before: the line above the chart names them all).
+     */
     private static void mark(StringBuilder marks, String label, int column) {
-        int end = Math.min(marks.length(), column + label.length());
-        if (column < 0 || !marks.substring(column, end).isBlank()) {
+        if (column < 0) {
             return;
         }
-        if (end < column + label.length()) {
-            marks.append(" ".repeat(column + label.length() - end));
+        if (marks.length() < column + label.length()) {
+            marks.append(" ".repeat(column + label.length() - marks.length()));
         }
-        marks.replace(column, column + label.length(), label);
+        if (marks.substring(column, column + label.length()).isBlank()) {
+            marks.replace(column, column + label.length(), label);
+        }
     }
 }

@@ -89,7 +89,8 @@ class BenchCommandTest {
             assertThat(image.getHeight()).isPositive();
         }
         assertThat(out.resolve("bench.json")).exists();
-        assertThat(Files.readString(out.resolve("bench.md"))).contains("| user audit trail |");
+        assertThat(Files.readString(out.resolve("bench.md"))).contains("| user audit trail |",
+                "p50 in ms, log scale", "writers: the worst transaction of each");
         assertThat(benchDatabases(target)).isEmpty();
         assertThat(target.tables()).as("the --url database is untouched").isEmpty();
     }
