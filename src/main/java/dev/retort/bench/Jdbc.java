@@ -9,10 +9,13 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /** The few JDBC chores the bench repeats: a statement on a connection of its own, work spread over connections. */
 final class Jdbc {
@@ -63,17 +66,33 @@ final class Jdbc {
         }
     }
 
-    /** Runs the tasks on {@code threads} connections at once, each task in autocommit; the first failure wins. */
+    /**
+     * Runs the tasks on {@code threads} connections at once, each task in autocommit; the first failure wins. Each
+     * thread opens one connection and takes the next task until none is left: a load of hundreds of chunks opens
+     * {@code threads} connections, not one a chunk.
+     */
     static void inParallel(DataSource dataSource, int threads, List<Task> tasks) {
-        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, threads), runnable -> {
+        int workers = Math.max(1, threads);
+        Queue<Task> pending = new ConcurrentLinkedQueue<>(tasks);
+        AtomicBoolean failed = new AtomicBoolean();
+        ExecutorService pool = Executors.newFixedThreadPool(workers, runnable -> {
             Thread thread = new Thread(runnable, "retort-bench-worker");
             thread.setDaemon(true);
             return thread;
         });
         try {
             List<Future<?>> running = new ArrayList<>();
-            for (Task task : tasks) {
-                running.add(pool.submit(() -> run(dataSource, task)));
+            for (int i = 0; i < workers; i++) {
+                running.add(pool.submit(() -> run(dataSource, connection -> {
+                    try {
+                        for (Task task = pending.poll(); task != null && !failed.get(); task = pending.poll()) {
+                            task.on(connection);
+                        }
+                    } catch (SQLException | RuntimeException e) {
+                        failed.set(true);
+                        throw e;
+                    }
+                })));
             }
             for (Future<?> future : running) {
                 future.get();
