@@ -1,11 +1,8 @@
 package dev.retort.bench;
 
 import dev.retort.Retort;
-import org.postgresql.PGConnection;
-import org.postgresql.copy.CopyIn;
 
 import javax.sql.DataSource;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -32,7 +29,6 @@ final class BulkLoad {
 
     /** Rows per COPY: small enough that the streams finish together and progress moves, large enough to be cheap. */
     static final int CHUNK = 25_000;
-    private static final int FLUSH_CHARS = 256 * 1024;
 
     /** How the load went. */
     record Result(long rows, Duration schema, Duration copy, Duration indexes, Duration analyze, int streams) {
@@ -111,33 +107,8 @@ final class BulkLoad {
 
     private static void copy(Connection connection, Population population, Chunk chunk, AtomicLong copied)
             throws SQLException {
-        CopyIn copy = connection.unwrap(PGConnection.class).getCopyAPI().copyIn(chunk.table().copySql());
-        try {
-            StringBuilder text = new StringBuilder(FLUSH_CHARS + 4096);
-            long pending = 0;
-            for (long n = chunk.first(); n <= chunk.last(); n++) {
-                chunk.table().append(population, n, text);
-                pending++;
-                if (text.length() >= FLUSH_CHARS) {
-                    write(copy, text);
-                    copied.addAndGet(pending);
-                    pending = 0;
-                }
-            }
-            write(copy, text);
-            copy.endCopy();
-            copied.addAndGet(pending);
-        } finally {
-            if (copy.isActive()) {
-                copy.cancelCopy();
-            }
-        }
-    }
-
-    private static void write(CopyIn copy, StringBuilder text) throws SQLException {
-        byte[] bytes = text.toString().getBytes(StandardCharsets.UTF_8);
-        copy.writeToCopy(bytes, 0, bytes.length);
-        text.setLength(0);
+        CopyText.copy(connection, chunk.table().copySql(), chunk.first(), chunk.last(),
+                (n, text) -> chunk.table().append(population, n, text), copied::addAndGet);
     }
 
     private static String copyProgress(Map<CopyRows, AtomicLong> copied, long total, long startedNanos) {

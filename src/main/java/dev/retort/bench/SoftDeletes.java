@@ -1,10 +1,6 @@
 package dev.retort.bench;
 
-import org.postgresql.PGConnection;
-import org.postgresql.copy.CopyIn;
-
 import javax.sql.DataSource;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -65,23 +61,8 @@ final class SoftDeletes {
     private static long mark(Connection connection, Population population, Table table) throws SQLException {
         Jdbc.execute(connection, "CREATE TEMPORARY TABLE deletions (id uuid PRIMARY KEY, deleted_at timestamptz, "
                 + "deleted_by uuid)");
-        CopyIn copy = connection.unwrap(PGConnection.class).getCopyAPI()
-                .copyIn("COPY deletions (id, deleted_at, deleted_by) FROM STDIN (FORMAT text)");
-        try {
-            StringBuilder text = new StringBuilder();
-            for (long n = 1; n <= table.count(); n++) {
-                table.deletion().append(population, n, text);
-                if (text.length() > 256 * 1024) {
-                    write(copy, text);
-                }
-            }
-            write(copy, text);
-            copy.endCopy();
-        } finally {
-            if (copy.isActive()) {
-                copy.cancelCopy();
-            }
-        }
+        CopyText.copy(connection, "COPY deletions (id, deleted_at, deleted_by) FROM STDIN (FORMAT text)", 1,
+                table.count(), (n, text) -> table.deletion().append(population, n, text), written -> { });
         try (var update = connection.createStatement()) {
             return update.executeUpdate("UPDATE " + table.name() + " t SET deleted_at = d.deleted_at, "
                     + "deleted_by = d.deleted_by FROM deletions d WHERE t.id = d.id");
@@ -92,11 +73,5 @@ final class SoftDeletes {
 
     private static void line(StringBuilder text, UUID id, Instant deletedAt, UUID deletedBy) {
         text.append(id).append('\t').append(deletedAt).append('\t').append(deletedBy).append('\n');
-    }
-
-    private static void write(CopyIn copy, StringBuilder text) throws SQLException {
-        byte[] bytes = text.toString().getBytes(StandardCharsets.UTF_8);
-        copy.writeToCopy(bytes, 0, bytes.length);
-        text.setLength(0);
     }
 }
