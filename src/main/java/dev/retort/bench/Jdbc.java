@@ -29,15 +29,7 @@ final class Jdbc {
     private Jdbc() {
     }
 
-    /** Runs each statement in autocommit, in order, on one connection; a failure names the statement. */
-    static void execute(DataSource dataSource, String... statements) {
-        run(dataSource, connection -> {
-            for (String sql : statements) {
-                execute(connection, sql);
-            }
-        });
-    }
-
+    /** Runs one statement; a failure names it. */
     static void execute(Connection connection, String sql) throws SQLException {
         try (Statement statement = connection.createStatement()) {
             statement.execute(sql);

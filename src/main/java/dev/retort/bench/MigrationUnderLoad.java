@@ -57,8 +57,6 @@ final class MigrationUnderLoad {
      */
     record Settings(int writers, Duration baseline, int plainTries) {
 
-        static final Settings DEFAULT = new Settings(4, Duration.ofSeconds(5), 3);
-
         Settings {
             if (writers < 1 || plainTries < 1 || baseline.isNegative()) {
                 throw new IllegalArgumentException("need at least one writer and one try, and a baseline of 0 s or more");
@@ -101,7 +99,7 @@ final class MigrationUnderLoad {
 
     static Report run(Mode mode, DataSource dataSource, Population population, Settings settings,
                       Narration narration) {
-        Writers writers = Writers.start(dataSource, population, settings.writers(), false);
+        Writers writers = Writers.start(dataSource, population, settings.writers());
         long baselineStart;
         long migrationStart;
         long migrationEnd;

@@ -29,8 +29,6 @@ final class QueryTimer {
     /** How long one cell runs. */
     record Settings(int warmUp, int executions, Duration cellTime) {
 
-        static final Settings DEFAULT = new Settings(200, 2_000, Duration.ofSeconds(20));
-
         Settings {
             if (warmUp < 0 || executions < 1 || cellTime.isNegative() || cellTime.isZero()) {
                 throw new IllegalArgumentException("need a warm-up of 0 or more, at least 1 execution and a positive "

@@ -76,13 +76,15 @@ final class Writers {
         this.population = population;
     }
 
-    /** Starts {@code count} writers; each connects before this returns, so a bad database fails here. */
-    static Writers start(DataSource dataSource, Population population, int count, boolean softDeleteColumns) {
+    /**
+     * Starts {@code count} writers at revision 003's workload; each connects before this returns, so a bad database
+     * fails here.
+     */
+    static Writers start(DataSource dataSource, Population population, int count) {
         if (count < 1) {
             throw new IllegalArgumentException("need at least one writer, not " + count);
         }
         Writers load = new Writers(dataSource, population);
-        load.softDeleteColumns = softDeleteColumns;
         try {
             for (int i = 0; i < count; i++) {
                 load.writers.add(load.new Writer(i, count, dataSource.getConnection()));

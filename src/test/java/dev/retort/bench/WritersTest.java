@@ -32,7 +32,7 @@ class WritersTest {
     void writersKeepCommittingAndNoneFailsWhile004To006RunOnlineThenSoftDeleteAndRestore() throws Exception {
         TestDatabase database = TestPostgres.newDatabase("bench_writers");
         BulkLoad.loadAt003(database.dataSource(), POPULATION, 2, Narration.silent());
-        Writers writers = Writers.start(database.dataSource(), POPULATION, 4, false);
+        Writers writers = Writers.start(database.dataSource(), POPULATION, 4);
         assertThat(writers.awaitFinished(200, Duration.ofSeconds(60))).as("writers are running").isTrue();
 
         long before = writers.finished();
