@@ -5,6 +5,7 @@ import dev.retort.engine.BlockingSession;
 import dev.retort.engine.LockRetry;
 import dev.retort.engine.MigrationListener;
 import dev.retort.engine.Step;
+import dev.retort.engine.StepProgress;
 import dev.retort.migrations.Migrations;
 import picocli.CommandLine;
 
@@ -129,6 +130,16 @@ public final class PausingRetort {
         @Override
         public void undoing(Step failed, Step undo) {
             delegate.undoing(failed, undo);
+        }
+
+        @Override
+        public void resuming(Step step, String lastDone) {
+            delegate.resuming(step, lastDone);
+        }
+
+        @Override
+        public void progress(StepProgress progress) {
+            delegate.progress(progress);
         }
     }
 }
