@@ -1,6 +1,7 @@
 package dev.retort;
 
 import dev.retort.engine.DatabaseException;
+import dev.retort.engine.DatabaseStatus;
 import dev.retort.engine.LockPolicy;
 import dev.retort.engine.MigrationListener;
 import dev.retort.engine.MigrationResult;
@@ -89,11 +90,12 @@ public record Retort(DataSource dataSource, List<Revision> revisions, MigrationL
      */
     public Verification verify() {
         Migrator migrator = migrator();
-        String current = migrator.current();
+        DatabaseStatus status = migrator.status(); // one connection for the revision and the edited ones
+        String current = status.current();
         String label = migrator.graph().labelWithHead(current);
         String expected = ExpectedSnapshots.at(current).orElseThrow(() -> new DatabaseException("No snapshot is "
                 + "shipped for revision " + current + ": run ./retort snapshot --write, then verify again.", null));
         return new Verification(current, label, SchemaDrift.between(label, expected, migrator.liveSchema()),
-                migrator.editedSinceApplied());
+                status.edited());
     }
 }

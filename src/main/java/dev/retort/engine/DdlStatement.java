@@ -101,6 +101,11 @@ public record DdlStatement(String sql, List<TableLock> locks, Work work, String 
     private static final Pattern VOLATILE_DEFAULT =
             Pattern.compile("DEFAULT .*(gen_random_uuid|random|clock_timestamp|nextval|uuid_generate)", FLAGS);
 
+    /** Each of a step's statements ({@link RecordingContext#statementsOf}), analysed in order. */
+    public static List<DdlStatement> analyzeAll(List<String> statements, SchemaFacts facts) {
+        return statements.stream().map(sql -> analyze(sql, facts)).toList();
+    }
+
     /** Reads {@code sql}, using what the revisions' other statements say about index and constraint names. */
     public static DdlStatement analyze(String sql, SchemaFacts facts) {
         String text = SqlText.oneLine(sql).replaceAll(";$", "");

@@ -73,15 +73,6 @@ public final class Migrator {
     }
 
     /**
-     * The revisions up to the current one whose upgrade SQL has changed since it ran here: what a checksum in
-     * {@code retort_history} says no longer matches the revision as shipped. Revisions with no record (stamped, or
-     * applied by Alembic) cannot be checked and are not listed.
-     */
-    public List<EditedRevision> editedSinceApplied() {
-        return status().edited();
-    }
-
-    /**
      * The current revision, the history of the applied ones and which of them were edited since, on one connection:
      * a connection costs more than the queries (a server process started, authentication), and {@code current}
      * needs all three.
@@ -184,7 +175,7 @@ public final class Migrator {
 
     /** How each of the step's statements locks the tables it touches, for a dry run. */
     public List<DdlStatement> analyze(Step step) {
-        return RecordingContext.statementsOf(step).stream().map(sql -> DdlStatement.analyze(sql, facts())).toList();
+        return DdlStatement.analyzeAll(RecordingContext.statementsOf(step), facts());
     }
 
     /**

@@ -29,9 +29,14 @@ public final class RecordingContext implements MigrationContext {
 
     /** SHA-256 of the step's statements, so that a later edit of a revision that already ran can be detected. */
     public static String checksumOf(Step step) {
+        return checksumOf(statementsOf(step));
+    }
+
+    /** {@link #checksumOf(Step)} of statements already recorded by {@link #statementsOf}. */
+    public static String checksumOf(List<String> statements) {
         try {
             MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            for (String statement : statementsOf(step)) {
+            for (String statement : statements) {
                 digest.update(statement.getBytes(StandardCharsets.UTF_8));
                 digest.update((byte) 0);
             }

@@ -35,9 +35,10 @@ final class StepRunner {
     private final LockPolicy policy;
     private final MigrationListener listener;
     private final SchemaFacts facts;
-    /** What the step is running now and since when: for progress reports, read by the watch's thread. */
+    /** What the step is running now: for progress reports, read by the watch's thread. */
     private volatile String runningStatement = "";
-    private volatile long stepStartNanos;
+    /** When the step began (System.nanoTime), for its duration and for the watch's elapsed time. */
+    private long stepStartNanos;
 
     /**
      * @param work  where the steps run
@@ -56,12 +57,13 @@ final class StepRunner {
 
     /** Runs {@code step}; on failure throws {@link MigrationFailedException} with the database at {@code step.from()}. */
     Duration run(Step step) {
-        String checksum = RecordingContext.checksumOf(step);
+        // The step's SQL is recorded once: the checksum, the analysis and the count all come from it.
+        List<String> sql = RecordingContext.statementsOf(step);
+        String checksum = RecordingContext.checksumOf(sql);
         Instant started = Instant.now();
-        long startNanos = System.nanoTime();
-        stepStartNanos = startNanos;
+        stepStartNanos = System.nanoTime();
         try {
-            List<DdlStatement> statements = analyze(step);
+            List<DdlStatement> statements = DdlStatement.analyzeAll(sql, facts);
             warnAboutSessionsInTheWay(step, statements);
             listener.stepStarted(step);
             if (step.revision().online()) {
@@ -69,10 +71,10 @@ final class StepRunner {
                 runOnline(step, checksum, statements);
                 finish(step, checksum, started);
             } else {
-                runInOneTransaction(step, checksum, started);
+                runInOneTransaction(step, checksum, started, sql.size());
             }
         } catch (SQLException | RuntimeException e) {
-            listener.stepFailed(step, since(startNanos));
+            listener.stepFailed(step, since(stepStartNanos));
             rollbackQuietly();
             String reason = reason(e);
             String aftermath = step.revision().online() ? undo(step)
@@ -81,13 +83,12 @@ final class StepRunner {
             throw new MigrationFailedException(step, "Running " + step.describe() + " failed: " + reason + ". "
                     + aftermath, e);
         }
-        Duration took = since(startNanos);
+        Duration took = since(stepStartNanos);
         listener.stepFinished(step, took);
         return took;
     }
 
-    private void runInOneTransaction(Step step, String checksum, Instant started) throws SQLException {
-        int count = RecordingContext.statementsOf(step).size();
+    private void runInOneTransaction(Step step, String checksum, Instant started, int count) throws SQLException {
         withRetries(step, true, () -> inTransaction(() -> {
             step.applyTo(new JdbcContext(work, (number, sql) -> {
                 runningStatement = sql;
@@ -98,12 +99,7 @@ final class StepRunner {
         }));
     }
 
-    /** The step's statements, read once for the whole step: reading them is regular expressions over all its SQL. */
-    private List<DdlStatement> analyze(Step step) {
-        return RecordingContext.statementsOf(step).stream().map(sql -> DdlStatement.analyze(sql, facts)).toList();
-    }
-
-    /** @param statements the step's statements, as {@link #analyze} read them */
+    /** @param statements the step's statements, analysed once for the whole step (regular expressions over its SQL) */
     private void runOnline(Step step, String checksum, List<DdlStatement> statements) throws SQLException {
         for (int i = 0; i < statements.size(); i++) {
             DdlStatement statement = statements.get(i);
@@ -156,7 +152,8 @@ final class StepRunner {
         Step undo = failed.reverse();
         listener.undoing(failed, undo);
         try {
-            runOnline(undo, RecordingContext.checksumOf(undo), analyze(undo));
+            List<String> sql = RecordingContext.statementsOf(undo);
+            runOnline(undo, RecordingContext.checksumOf(sql), DdlStatement.analyzeAll(sql, facts));
             return "Undone: the database is still at " + RevisionGraph.labelOf(failed.from()) + ".";
         } catch (SQLException | RuntimeException e) {
             rollbackQuietly();
