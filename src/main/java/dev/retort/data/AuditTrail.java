@@ -101,10 +101,7 @@ public final class AuditTrail {
             setJson(insert, 11, entry.newValues());
             insert.setBoolean(12, entry.success());
             insert.setString(13, entry.errorMessage());
-            try (ResultSet id = insert.executeQuery()) {
-                id.next();
-                return Rows.uuid(id, "id");
-            }
+            return Rows.one(insert, row -> Rows.uuid(row, "id")).orElseThrow(); // RETURNING: always a row
         }
     }
 
