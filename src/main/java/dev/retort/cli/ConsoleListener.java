@@ -44,8 +44,10 @@ final class ConsoleListener implements MigrationListener {
     private boolean progressDrawn;
     private Duration nextPlainProgress = Duration.ZERO;
 
-    /** @param database where the run goes, fit to print (password masked); said once, before the first step */
-    /** @param terminal whether {@code out} is a terminal, where progress may redraw a line */
+    /**
+     * @param database where the run goes, fit to print (password masked); said once, before the first step
+     * @param terminal whether {@code out} is a terminal, where progress may redraw a line
+     */
     ConsoleListener(PrintWriter out, PrintWriter err, String database, LockPolicy lockPolicy, boolean terminal) {
         this.out = out;
         this.err = err;

@@ -45,8 +45,7 @@ final class DatabaseSession implements AutoCloseable {
                 embedded = EmbeddedDatabase.start(home, embeddedWait, notices);
                 // Through our own URL rather than zonky's DataSource, so that application_name and timeouts are
                 // set as for any server.
-                dataSource = ConnectionUrl.parse("postgresql://postgres@localhost:" + embedded.port() + "/postgres")
-                        .dataSource(APPLICATION_NAME);
+                dataSource = ConnectionUrl.parse(embeddedUrl("postgres")).dataSource(APPLICATION_NAME);
             }
         }
         return dataSource;
@@ -59,10 +58,14 @@ final class DatabaseSession implements AutoCloseable {
     DataSource dataSourceFor(String database) {
         dataSource(); // starts the embedded server if that is where we are
         PGSimpleDataSource other = url != null ? url.dataSource(APPLICATION_NAME)
-                : ConnectionUrl.parse("postgresql://postgres@localhost:" + embedded.port() + "/postgres")
-                        .dataSource(APPLICATION_NAME);
+                : ConnectionUrl.parse(embeddedUrl("postgres")).dataSource(APPLICATION_NAME);
         other.setDatabaseName(database);
         return other;
+    }
+
+    /** A database of the embedded server, which trusts its own user on the loopback. */
+    private String embeddedUrl(String database) {
+        return "postgresql://postgres@localhost:" + embedded.port() + "/" + database;
     }
 
     /**
@@ -72,7 +75,7 @@ final class DatabaseSession implements AutoCloseable {
     String postgresUrlFor(String database) {
         dataSource(); // starts the embedded server if that is where we are
         if (url == null) {
-            return "postgresql://postgres@localhost:" + embedded.port() + "/" + database;
+            return embeddedUrl(database);
         }
         Matcher jdbc = Pattern.compile("jdbc:postgresql://([^/]+)/[^?]*").matcher(url.jdbcUrl());
         if (!jdbc.lookingAt()) {
