@@ -2,6 +2,7 @@ package dev.retort.cli;
 
 import dev.retort.engine.RecordingContext;
 import dev.retort.engine.Revision;
+import dev.retort.engine.SqlText;
 import dev.retort.engine.Step;
 import dev.retort.migrations.Migrations;
 import dev.retort.testing.PostgresVersions;
@@ -36,9 +37,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
 import static dev.retort.cli.CrashScene.advisoryLocks;
-import static dev.retort.cli.CrashScene.currentRevision;
 import static dev.retort.cli.CrashScene.databaseClock;
-import static dev.retort.cli.CrashScene.invalidIndexes;
 import static dev.retort.cli.CrashScene.killNine;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -75,6 +74,8 @@ class CrashRecoveryTest {
     private final Map<Integer, CompletableFuture<PausedRunner>> started = new ConcurrentHashMap<>();
     private int current;
     private final Timings timings = new Timings();
+    /** {@link #boundaries()}, made once: each is a recording of every revision on every major. */
+    private final List<Boundary> all = boundaries();
 
     /**
      * One statement of the upgrade from base to head on one major, where a runner is killed.
@@ -85,9 +86,8 @@ class CrashRecoveryTest {
 
         @Override
         public String toString() {
-            String line = sql.strip().replaceAll("\\s+", " ");
             return "PostgreSQL " + major + ": kill before statement " + number + " (" + revision.id() + " " + index
-                    + "/" + count + " " + (line.length() <= 60 ? line : line.substring(0, 59) + "…") + ")";
+                    + "/" + count + " " + SqlText.abbreviated(sql, 60) + ")";
         }
     }
 
@@ -168,23 +168,18 @@ class CrashRecoveryTest {
         Timestamp killedAt = databaseClock(database);
 
         long rerunning = System.nanoTime();
-        Cli.Result rerun = Cli.shipped(home).run("--url", database.postgresUrl(), "--lock-wait", "5s",
-                "upgrade", "head");
+        Cli.Result rerun = CrashScene.rerun(home, database);
         timings.add("rerun", rerunning);
         if (rerun.err().contains("Waiting for the migration lock")) {
             timings.count(Timings.LOCK_WAITED);
         }
-        assertThat(rerun.exitCode()).as("rerun: %s%s", rerun.out(), rerun.err()).isZero();
         assertThat(rerun.outLines().stream().filter(line -> line.startsWith("Running upgrade")).findFirst())
                 .as("the rerun starts with the step that was killed: %s", rerun.out())
                 .hasValueSatisfying(line -> assertThat(line).startsWith("Running upgrade "
                         + nullToBlank(boundary.revision().revises()) + " -> " + boundary.revision().id() + ","));
 
         long checking = System.nanoTime();
-        assertThat(currentRevision(database)).isEqualTo("006");
-        assertThat(database.schema()).isEqualTo(headSchema(boundary.major()));
-        assertThat(invalidIndexes(database)).isEmpty();
-        assertThat(advisoryLocks(database)).as("advisory locks left in pg_locks").isZero();
+        CrashScene.assertAtHead(database, headSchema(boundary.major()));
         assertHistoryTellsWhatHappened(database, boundary, killedAt);
         timings.add("check", checking);
 
@@ -199,7 +194,6 @@ class CrashRecoveryTest {
      * to their pause while this one is checked.
      */
     private PausedRunner pausedBefore(int ordinal) throws Exception {
-        List<Boundary> all = boundaries();
         for (int n = ordinal; n <= Math.min(ordinal + RUNNERS_AHEAD, all.size()); n++) {
             Boundary next = all.get(n - 1);
             started.computeIfAbsent(n, key -> startAhead(next));
@@ -240,7 +234,7 @@ class CrashRecoveryTest {
             int compared = revision.id().compareTo(boundary.revision().id());
             List<String> run = compared < 0 ? expectedKilled : expectedRerun;
             if (revision.online()) {
-                int count = RecordingContext.statementsOf(Step.up(revision)).size();
+                int count = CrashScene.statementCount(revision);
                 if (compared == 0) {
                     IntStream.range(1, boundary.index()).forEach(i -> expectedKilled.add(progress(revision, i, count)));
                 }
@@ -264,8 +258,9 @@ class CrashRecoveryTest {
         List<String> rows = new ArrayList<>();
         try (Connection connection = database.connect();
              PreparedStatement query = connection.prepareStatement("""
-                     SELECT revision || ' ' || outcome || coalesce(' ' || split_part(part, ':', 1), ''), direction
-                     FROM retort_history WHERE %s ORDER BY finished_at, started_at""".formatted(condition))) {
+                     SELECT %s, direction
+                     FROM retort_history WHERE %s ORDER BY finished_at, started_at""".formatted(CrashScene.HISTORY_ROW,
+                     condition))) {
             query.setTimestamp(1, killedAt);
             try (ResultSet result = query.executeQuery()) {
                 while (result.next()) {

@@ -124,6 +124,25 @@ final class CrashScene {
         throw new IllegalArgumentException("no revision " + revisionId);
     }
 
+    /** Where every crash test must end: revision 006, the head's catalog, no INVALID index, no advisory lock left. */
+    static void assertAtHead(TestDatabase database, String headSchema) throws SQLException {
+        assertThat(currentRevision(database)).isEqualTo("006");
+        assertThat(database.schema()).isEqualTo(headSchema);
+        assertThat(invalidIndexes(database)).isEmpty();
+        assertThat(advisoryLocks(database)).as("advisory locks left in pg_locks").isZero();
+    }
+
+    /** The rerun after a crash, as an operator types it; it must succeed. */
+    static Cli.Result rerun(Path home, TestDatabase database) {
+        Cli.Result rerun = Cli.shipped(home).run("--url", database.postgresUrl(), "--lock-wait", "5s",
+                "upgrade", "head");
+        assertThat(rerun.exitCode()).as("rerun: %s%s", rerun.out(), rerun.err()).isZero();
+        return rerun;
+    }
+
+    /** A history row as the crash tests compare them: "005 progress 3/21" or "005 success". */
+    static final String HISTORY_ROW = "revision || ' ' || outcome || coalesce(' ' || split_part(part, ':', 1), '')";
+
     static int statementCount(Revision revision) {
         return RecordingContext.statementsOf(Step.up(revision)).size();
     }

@@ -22,7 +22,6 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
-import static dev.retort.cli.CrashScene.advisoryLocks;
 import static dev.retort.cli.CrashScene.awaitMarker;
 import static dev.retort.cli.CrashScene.awaitTrue;
 import static dev.retort.cli.CrashScene.currentRevision;
@@ -169,10 +168,7 @@ class OnlineStepCrashTest {
     }
 
     private void assertAtHeadAsIfNothingHappened() throws SQLException {
-        assertThat(currentRevision(database)).isEqualTo("006");
-        assertThat(database.schema()).isEqualTo(headSchema);
-        assertThat(invalidIndexes(database)).isEmpty();
-        assertThat(advisoryLocks(database)).isZero();
+        CrashScene.assertAtHead(database, headSchema);
         assertThat(database.column("SELECT revision FROM retort_history WHERE outcome = 'success'"
                 + " AND direction = 'upgrade' ORDER BY finished_at"))
                 .as("each revision applied once").containsExactly("001", "002", "003", "004", "005", "006");
@@ -180,16 +176,12 @@ class OnlineStepCrashTest {
     }
 
     private Cli.Result rerun() {
-        Cli.Result rerun = Cli.shipped(home).run("--url", database.postgresUrl(), "--lock-wait", "5s",
-                "upgrade", "head");
-        assertThat(rerun.exitCode()).as("rerun: %s%s", rerun.out(), rerun.err()).isZero();
-        return rerun;
+        return CrashScene.rerun(home, database);
     }
 
     /** One revision's upgrade rows in order, as "004 progress 3/6" or "004 success". */
     private List<String> historyOf(String id) throws SQLException {
-        return database.column("SELECT revision || ' ' || outcome || coalesce(' ' || split_part(part, ':', 1), '')"
-                + " FROM retort_history WHERE revision = '" + id + "' ORDER BY finished_at, started_at");
+        return database.column("SELECT " + CrashScene.HISTORY_ROW + " FROM retort_history WHERE revision = '" + id + "' ORDER BY finished_at, started_at");
     }
 
     private static List<String> progress(String id, int first, int last) {

@@ -22,9 +22,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import static dev.retort.cli.CrashScene.advisoryLocks;
-import static dev.retort.cli.CrashScene.currentRevision;
-import static dev.retort.cli.CrashScene.invalidIndexes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -104,10 +101,7 @@ class TenRunnersTest {
                 .containsExactly("001 1", "002 1", "003 1", "004 1", "005 1", "006 1");
         assertThat(database.column("SELECT count(*) FROM retort_history WHERE outcome = 'failed'"))
                 .containsExactly("0");
-        assertThat(currentRevision(database)).isEqualTo("006");
-        assertThat(database.schema()).isEqualTo(headSchema);
-        assertThat(invalidIndexes(database)).isEmpty();
-        assertThat(advisoryLocks(database)).isZero();
+        CrashScene.assertAtHead(database, headSchema);
     }
 
     /** What was seen of Retort's sessions while some {@code CREATE INDEX CONCURRENTLY} ran in the database. */
