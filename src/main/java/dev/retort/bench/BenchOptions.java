@@ -20,7 +20,14 @@ import java.time.Duration;
 public record BenchOptions(Scale scale, long seed, int streams, int writers, Duration baseline, int plainTries,
                            int warmUp, int executions, Duration cellTime, boolean keep) {
 
+    // The defaults, here and in the CLI's options (picocli reads them as constants).
     public static final long DEFAULT_SEED = 1;
+    public static final int DEFAULT_WRITERS = 4;
+    public static final int DEFAULT_BASELINE_SECONDS = 5;
+    public static final int DEFAULT_PLAIN_TRIES = 3;
+    public static final int DEFAULT_WARM_UP = 200;
+    public static final int DEFAULT_EXECUTIONS = 2_000;
+    public static final int DEFAULT_CELL_SECONDS = 20;
 
     public BenchOptions {
         if (streams < 1) {
@@ -32,8 +39,9 @@ public record BenchOptions(Scale scale, long seed, int streams, int writers, Dur
 
     /** The defaults at {@code scale}: seed 1, 4 writers, a 5 s baseline, 3 plain tries, 200 + 2,000 runs or 20 s. */
     public static BenchOptions defaults(Scale scale) {
-        return new BenchOptions(scale, DEFAULT_SEED, Math.max(2, Machine.cores() + 1), 4, Duration.ofSeconds(5), 3,
-                200, 2_000, Duration.ofSeconds(20), false);
+        return new BenchOptions(scale, DEFAULT_SEED, Math.max(2, Machine.cores() + 1), DEFAULT_WRITERS,
+                Duration.ofSeconds(DEFAULT_BASELINE_SECONDS), DEFAULT_PLAIN_TRIES, DEFAULT_WARM_UP, DEFAULT_EXECUTIONS,
+                Duration.ofSeconds(DEFAULT_CELL_SECONDS), false);
     }
 
     MigrationUnderLoad.Settings migrationSettings() {

@@ -4,7 +4,6 @@ import javax.sql.DataSource;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -159,7 +158,7 @@ public final class CliBench {
 
     /** Starts the command and waits for it to exit: the time a user waits. Its output is thrown away. */
     private Run time(List<String> command) {
-        double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+        double load = Machine.loadAverage();
         Path errors = temporaryFile("retort-cli-bench", ".err");
         try {
             ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD)

@@ -60,36 +60,37 @@ final class BenchCommand implements Callable<Integer> {
                     + "(1,000,000 / 1,000,000 / 10,000,000), or USERS,CUSTOMERS,AUDIT_LOGS, e.g. 5000,5000,20000.")
     Scale scale;
 
-    @Option(names = "--seed", paramLabel = "N", defaultValue = "1",
+    @Option(names = "--seed", paramLabel = "N", defaultValue = "" + BenchOptions.DEFAULT_SEED,
             description = "The generator's seed: the same seed gives the same rows and query parameters "
                     + "(default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--writers", paramLabel = "N", defaultValue = "4",
+    @Option(names = "--writers", paramLabel = "N", defaultValue = "" + BenchOptions.DEFAULT_WRITERS,
             description = "Writer threads during each migration (default: ${DEFAULT-VALUE}).")
     int writers;
 
-    @Option(names = "--baseline", paramLabel = "DURATION", converter = DurationConverter.class, defaultValue = "5s",
+    @Option(names = "--baseline", paramLabel = "DURATION", converter = DurationConverter.class,
+            defaultValue = BenchOptions.DEFAULT_BASELINE_SECONDS + "s",
             description = "How long the writers run alone before each migration, measured, and again after it "
                     + "(default: ${DEFAULT-VALUE}).")
     Duration baseline;
 
-    @Option(names = "--plain-tries", paramLabel = "N", defaultValue = "3",
+    @Option(names = "--plain-tries", paramLabel = "N", defaultValue = "" + BenchOptions.DEFAULT_PLAIN_TRIES,
             description = "Tries per revision for the plain DDL, which deadlocks with the writers (default: "
                     + "${DEFAULT-VALUE}).")
     int plainTries;
 
-    @Option(names = "--executions", paramLabel = "N", defaultValue = "2000",
+    @Option(names = "--executions", paramLabel = "N", defaultValue = "" + BenchOptions.DEFAULT_EXECUTIONS,
             description = "Timed executions per query and column, at least (default: ${DEFAULT-VALUE}).")
     int executions;
 
     @Option(names = "--cell-time", paramLabel = "DURATION", converter = DurationConverter.class,
-            defaultValue = "20s",
+            defaultValue = BenchOptions.DEFAULT_CELL_SECONDS + "s",
             description = "The longest one query's timed executions run in one column, for slow ones "
                     + "(default: ${DEFAULT-VALUE}).")
     Duration cellTime;
 
-    @Option(names = "--warm-up", paramLabel = "N", defaultValue = "200",
+    @Option(names = "--warm-up", paramLabel = "N", defaultValue = "" + BenchOptions.DEFAULT_WARM_UP,
             description = "Untimed executions first (default: ${DEFAULT-VALUE}).")
     int warmUp;
 
