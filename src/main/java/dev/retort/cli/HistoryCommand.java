@@ -1,6 +1,7 @@
 package dev.retort.cli;
 
 import dev.retort.engine.AppliedRevision;
+import dev.retort.engine.DatabaseStatus;
 import dev.retort.engine.InvalidTargetException;
 import dev.retort.engine.MigrationListener;
 import dev.retort.engine.Migrator;
@@ -49,7 +50,9 @@ final class HistoryCommand implements Callable<Integer> {
         boolean needsDatabase = verbose || indicateCurrent
                 || RevisionGraph.isRelativeToCurrent(bounds[0]) || RevisionGraph.isRelativeToCurrent(bounds[1]);
         Migrator migrator = needsDatabase ? root.migrator(MigrationListener.SILENT) : null;
-        String current = migrator == null ? null : migrator.current();
+        // --verbose needs the history too: status() reads both on one connection.
+        DatabaseStatus status = verbose ? migrator.status() : null;
+        String current = status != null ? status.current() : migrator == null ? null : migrator.current();
         int currentPosition = graph.positionOf(current);
         int from = graph.resolve(bounds[0], currentPosition);
         int highest = graph.resolve(bounds[1], currentPosition);
@@ -58,7 +61,7 @@ final class HistoryCommand implements Callable<Integer> {
             throw new InvalidTargetException("Range '" + range + "' is empty: " + bounds[0] + " comes after "
                     + bounds[1] + ". Write it oldest first, e.g. 002:004.");
         }
-        Map<String, AppliedRevision> applied = verbose ? migrator.appliedRevisions() : Map.of();
+        Map<String, AppliedRevision> applied = verbose ? status.applied() : Map.of();
         PrintWriter out = spec.commandLine().getOut();
         List<Object> listed = new ArrayList<>();
         for (Revision revision : graph.newestFirst()) {

@@ -103,15 +103,6 @@ public final class Migrator {
         return edited;
     }
 
-    /** Each applied revision's latest successful upgrade, from {@code retort_history}. */
-    public Map<String, AppliedRevision> appliedRevisions() {
-        try (Connection connection = open()) {
-            return HistoryTable.latestUpgrades(connection);
-        } catch (SQLException e) {
-            throw new DatabaseException("Could not read retort_history: " + SqlErrors.describe(e), e);
-        }
-    }
-
     private static String readVersion(Connection connection) {
         try {
             return VersionTable.read(connection);
