@@ -28,8 +28,6 @@ import java.util.Map;
  */
 public final class Bench {
 
-    private static final String INSUFFICIENT_PRIVILEGE = "42501";
-
     private Bench() {
     }
 
@@ -133,7 +131,7 @@ public final class Bench {
             try {
                 Jdbc.execute(connection, "CHECKPOINT");
             } catch (SQLException e) {
-                if (!INSUFFICIENT_PRIVILEGE.equals(e.getSQLState())) {
+                if (!Jdbc.INSUFFICIENT_PRIVILEGE.equals(e.getSQLState())) {
                     throw e;
                 }
             }

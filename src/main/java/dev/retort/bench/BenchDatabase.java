@@ -66,7 +66,7 @@ public final class BenchDatabase {
             statement.execute(sql);
         } catch (SQLException e) {
             throw new BenchException("Could not run " + sql + ": " + SqlErrors.describe(e)
-                    + ("42501".equals(e.getSQLState()) ? ". The bench needs a role that may create databases "
+                    + (Jdbc.INSUFFICIENT_PRIVILEGE.equals(e.getSQLState()) ? ". The bench needs a role that may create databases "
                     + "(CREATEDB)." : ""), e);
         }
     }

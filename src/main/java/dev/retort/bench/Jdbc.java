@@ -20,6 +20,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /** The few JDBC chores the bench repeats: a statement on a connection of its own, work spread over connections. */
 final class Jdbc {
 
+    /** SQLSTATE insufficient_privilege: no right to CREATE DATABASE, CHECKPOINT and the like. */
+    static final String INSUFFICIENT_PRIVILEGE = "42501";
+
     /** Database work on one connection, in autocommit. */
     @FunctionalInterface
     interface Task {

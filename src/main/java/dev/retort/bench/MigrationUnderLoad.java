@@ -153,9 +153,7 @@ final class MigrationUnderLoad {
                     return new Outcome(runs, reached, revision.id() + " failed " + attempt + " times; last: " + error);
                 }
                 reached = revision.id();
-                if (reached.equals("005")) {
-                    writers.softDeleteColumnsExist();
-                }
+                writers.revisionCommitted(reached);
             }
             return new Outcome(runs, reached, null);
         } catch (SQLException e) {
@@ -230,9 +228,7 @@ final class MigrationUnderLoad {
         @Override
         public synchronized void stepFinished(Step step, Duration took) {
             end(step, true);
-            if (step.revision().id().equals("005")) {
-                writers.softDeleteColumnsExist();
-            }
+            writers.revisionCommitted(step.revision().id());
         }
 
         @Override

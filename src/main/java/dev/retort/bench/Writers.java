@@ -42,7 +42,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * never wait for each other's rows: what they wait for is the migration.
  *
  * <p>The data layer is written for revision 006, and the workload starts at 003, where {@code deleted_at} does not
- * exist yet. Until told {@link #softDeleteColumnsExist() that 005 has committed}, a writer updates customers with
+ * exist yet. Until told {@link #revisionCommitted that 005 has committed}, a writer updates customers with
  * the same statements minus the soft-delete columns (lock the row, update it, write the audit row) and does an
  * update instead of a soft delete or a restore.
  *
@@ -102,9 +102,14 @@ final class Writers {
         return load;
     }
 
-    /** Revision 005 has committed: from now on, soft deletes, restores and the data layer's own updates. */
-    void softDeleteColumnsExist() {
-        softDeleteColumns = true;
+    /**
+     * A revision of the migration has committed; once it is 005, which adds the soft-delete columns, the writers do
+     * soft deletes, restores and the data layer's own updates.
+     */
+    void revisionCommitted(String revision) {
+        if (revision.equals("005")) {
+            softDeleteColumns = true;
+        }
     }
 
     /** Transactions finished so far, failed ones included. */

@@ -38,7 +38,7 @@ class WritersTest {
         long before = writers.finished();
         MigrationResult result = Retort.using(database.dataSource()).upgrade("head");
         long during = writers.finished() - before;
-        writers.softDeleteColumnsExist();
+        writers.revisionCommitted("005");
         boolean more = writers.awaitFinished(writers.finished() + 400, Duration.ofSeconds(60));
         List<Writers.Record> records = writers.stop();
 
