@@ -17,9 +17,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -199,8 +197,10 @@ final class MigrationUnderLoad {
         private final Writers writers;
         private final long origin;
         private final Narration narration;
-        private final Map<String, double[]> started = new LinkedHashMap<>(); // id -> {start, retries}
         private final List<RevisionRun> runs = new ArrayList<>();
+        /** The step running now (the engine runs one at a time): when it started, NaN if none, and its retries. */
+        private double stepStart = Double.NaN;
+        private int retries;
 
         StepClock(Writers writers, long origin, Narration narration) {
             this.writers = writers;
@@ -211,7 +211,8 @@ final class MigrationUnderLoad {
         @Override
         public synchronized void stepStarted(Step step) {
             narration.say("  online: running %s …", step.describe());
-            started.put(step.revision().id(), new double[] {seconds(origin), 0});
+            stepStart = seconds(origin);
+            retries = 0;
         }
 
         @Override
@@ -219,10 +220,7 @@ final class MigrationUnderLoad {
             narration.say("    %s (try %d of %d): %s", retry.deadlock() ? "deadlock victim" : "no lock within "
                     + retry.lockTimeout().toMillis() + " ms", retry.attempt(), retry.attempts(),
                     SqlText.oneLine(retry.statement()));
-            double[] figures = started.get(retry.step().revision().id());
-            if (figures != null) {
-                figures[1]++;
-            }
+            retries++;
         }
 
         @Override
@@ -237,9 +235,11 @@ final class MigrationUnderLoad {
         }
 
         private void end(Step step, boolean succeeded) {
-            double[] figures = started.getOrDefault(step.revision().id(), new double[] {seconds(origin), 0});
-            runs.add(new RevisionRun(step.revision().id(), figures[0], seconds(origin), 1 + (int) figures[1],
-                    succeeded, null));
+            double now = seconds(origin);
+            runs.add(new RevisionRun(step.revision().id(), Double.isNaN(stepStart) ? now : stepStart, now,
+                    1 + retries, succeeded, null));
+            stepStart = Double.NaN;
+            retries = 0;
         }
 
         synchronized List<RevisionRun> runs() {
