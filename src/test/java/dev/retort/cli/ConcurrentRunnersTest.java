@@ -68,13 +68,10 @@ class ConcurrentRunnersTest {
     }
 
     private static void awaitStderrLine(Process process, String text) throws IOException {
-        BufferedReader reader = new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8));
-        for (String line = reader.readLine(); line != null; line = reader.readLine()) {
-            if (line.contains(text)) {
-                return;
-            }
+        if (!JavaProcess.readUntil(new BufferedReader(new InputStreamReader(process.getErrorStream(),
+                StandardCharsets.UTF_8)), text)) {
+            throw new AssertionError("runner ended without waiting for the lock");
         }
-        throw new AssertionError("runner ended without waiting for the lock");
     }
 
     private static String stdout(Process process) throws IOException {

@@ -39,13 +39,20 @@ final class JavaProcess {
 
     /** Reads the process's stdout until a line containing {@code text}; fails if the stream ends first. */
     static void awaitLine(Process process, String text) throws IOException {
-        BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        if (!readUntil(new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8)),
+                text)) {
+            throw new AssertionError("process ended without printing '" + text + "': "
+                    + new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
+        }
+    }
+
+    /** Reads lines until one contains {@code text}: true then, false if the stream ended first. */
+    static boolean readUntil(BufferedReader reader, String text) throws IOException {
         for (String line = reader.readLine(); line != null; line = reader.readLine()) {
             if (line.contains(text)) {
-                return;
+                return true;
             }
         }
-        throw new AssertionError("process ended without printing '" + text + "': "
-                + new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
+        return false;
     }
 }

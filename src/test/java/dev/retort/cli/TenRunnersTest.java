@@ -152,11 +152,8 @@ class TenRunnersTest {
     }
 
     private static void awaitLine(BufferedReader reader, String text) throws IOException {
-        for (String line = reader.readLine(); line != null; line = reader.readLine()) {
-            if (line.contains(text)) {
-                return;
-            }
+        if (!JavaProcess.readUntil(reader, text)) {
+            throw new AssertionError("a runner ended without waiting for the lock");
         }
-        throw new AssertionError("a runner ended without waiting for the lock");
     }
 }
