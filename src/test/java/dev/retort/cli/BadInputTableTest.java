@@ -284,7 +284,7 @@ class BadInputTableTest {
     static void databasesAtRevision003WithRows(@TempDir Path setupHome) throws SQLException {
         for (Scene scene : Scene.values()) {
             TestDatabase database = TestPostgres.newDatabase("bad_input_" + scene.name());
-            Cli.Result upgrade = Cli.shipped(setupHome).run("--url", database.postgresUrl(), "upgrade", "003");
+            Cli.Result upgrade = Cli.shipped(setupHome).runOn(database.postgresUrl(), "upgrade", "003");
             assertThat(upgrade.exitCode()).as(upgrade.err()).isZero();
             database.execute("""
                     INSERT INTO users (email, password_hash, full_name)

@@ -55,7 +55,7 @@ class CliErrorsTest {
 
     @Test
     void aTargetThatNamesNothingIsAUsageErrorAndChangesNothing() throws SQLException {
-        Cli.Result result = cli.run("--url", database.postgresUrl(), "upgrade", "007");
+        Cli.Result result = cli.runOn(database.postgresUrl(), "upgrade", "007");
 
         assertThat(result.exitCode()).isEqualTo(ExitCodes.USAGE);
         assertThat(result.err()).isEqualTo("retort: error: No revision '007'. Valid targets: head, base, 001, 002, "
@@ -76,7 +76,7 @@ class CliErrorsTest {
 
     @Test
     void downgradingPastBaseIsAUsageError() throws SQLException {
-        Cli.Result result = cli.run("--url", database.postgresUrl(), "downgrade", "-1");
+        Cli.Result result = cli.runOn(database.postgresUrl(), "downgrade", "-1");
 
         assertThat(result.exitCode()).isEqualTo(ExitCodes.USAGE);
         assertThat(result.err()).hasLineCount(1).contains("'-1' goes past base");
@@ -128,13 +128,13 @@ class CliErrorsTest {
         });
         Cli broken = cli.withRevisions(revisions);
 
-        Cli.Result result = broken.run("--url", database.postgresUrl(), "upgrade", "head");
+        Cli.Result result = broken.runOn(database.postgresUrl(), "upgrade", "head");
 
         assertThat(result.exitCode()).isEqualTo(ExitCodes.FAILED);
         assertThat(result.out()).contains("Running upgrade 002 -> 003, broken ... FAILED after");
         assertThat(result.err()).hasLineCount(1).contains("column \"email\" of relation \"users\" already exists (SQLSTATE 42701)")
                 .contains("still at 002");
-        assertThat(broken.run("--url", database.postgresUrl(), "current").out()).isEqualTo("002\n");
+        assertThat(broken.runOn(database.postgresUrl(), "current").out()).isEqualTo("002\n");
         assertThat(database.tables()).doesNotContain("half_done");
     }
 
@@ -142,7 +142,7 @@ class CliErrorsTest {
     void anUnknownRevisionInTheDatabaseExitsOne() throws SQLException {
         database.execute("CREATE TABLE alembic_version (version_num varchar(32) PRIMARY KEY); INSERT INTO alembic_version VALUES ('ae1027a6acf')");
 
-        Cli.Result result = cli.run("--url", database.postgresUrl(), "current");
+        Cli.Result result = cli.runOn(database.postgresUrl(), "current");
 
         assertThat(result.exitCode()).isEqualTo(ExitCodes.FAILED);
         assertThat(result.err()).hasLineCount(1).contains("'ae1027a6acf', which is not in this Retort's revisions");
@@ -152,7 +152,7 @@ class CliErrorsTest {
     void aLockHeldLongerThanTheWaitExitsFiveNamingTheHolder() throws SQLException {
         try (Connection holder = database.connect();
              AdvisoryLock ignored = AdvisoryLock.acquire(holder, Duration.ZERO, waiting -> { })) {
-            Cli.Result result = cli.run("--url", database.postgresUrl(), "--lock-wait", "200ms", "upgrade", "head");
+            Cli.Result result = cli.runOn(database.postgresUrl(), "--lock-wait", "200ms", "upgrade", "head");
 
             assertThat(result.exitCode()).isEqualTo(ExitCodes.LOCK_NOT_ACQUIRED);
             assertThat(result.err()).contains("Waiting for the migration lock, held by pid ")

@@ -134,7 +134,7 @@ final class CrashScene {
 
     /** The rerun after a crash, as an operator types it; it must succeed. */
     static Cli.Result rerun(Path home, TestDatabase database) {
-        Cli.Result rerun = Cli.shipped(home).run("--url", database.postgresUrl(), "--lock-wait", "5s",
+        Cli.Result rerun = Cli.shipped(home).runOn(database.postgresUrl(), "--lock-wait", "5s",
                 "upgrade", "head");
         assertThat(rerun.exitCode()).as("rerun: %s%s", rerun.out(), rerun.err()).isZero();
         return rerun;

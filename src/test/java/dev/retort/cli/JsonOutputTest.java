@@ -42,7 +42,7 @@ class JsonOutputTest {
 
     @Test
     void upgradeListsItsStepsWithTheirTimesAndNarratesOnStderrOnly() throws IOException {
-        Cli.Result raw = Cli.shipped(home).run("--url", database.postgresUrl(), "--json", "upgrade", "002");
+        Cli.Result raw = Cli.shipped(home).runOn(database.postgresUrl(), "--json", "upgrade", "002");
         JsonNode upgrade = MAPPER.readTree(raw.out());
 
         assertThat(raw.err()).contains("Running upgrade 001 -> 002, create users table ... ");

@@ -136,16 +136,16 @@ class RevisionCommandTest {
                 005 -> 006, add check constraints
                 """);
 
-        Cli.Result upgrade = cli.run("--url", database.postgresUrl(), "upgrade", "head");
+        Cli.Result upgrade = cli.runOn(database.postgresUrl(), "upgrade", "head");
 
         assertThat(upgrade.exitCode()).as(upgrade.err()).isZero();
         assertThat(upgrade.outLines().get(7)).matches("Running upgrade 006 -> 007, add orders table \\.\\.\\. \\d+ ms");
         assertThat(upgrade.outLines().get(8)).matches("Done: 7 revisions in .+; the database is at 007 \\(head\\)\\.");
-        assertThat(cli.run("--url", database.postgresUrl(), "current").out()).isEqualTo("007 (head)\n");
-        assertThat(cli.run("--url", database.postgresUrl(), "snapshot").out()).as("an empty revision changes nothing")
+        assertThat(cli.runOn(database.postgresUrl(), "current").out()).isEqualTo("007 (head)\n");
+        assertThat(cli.runOn(database.postgresUrl(), "snapshot").out()).as("an empty revision changes nothing")
                 .isEqualTo(ExpectedSnapshots.at("006").orElseThrow());
-        assertThat(cli.run("--url", database.postgresUrl(), "downgrade", "-1").exitCode()).isZero();
-        assertThat(cli.run("--url", database.postgresUrl(), "current").out()).isEqualTo("006\n");
+        assertThat(cli.runOn(database.postgresUrl(), "downgrade", "-1").exitCode()).isZero();
+        assertThat(cli.runOn(database.postgresUrl(), "current").out()).isEqualTo("006\n");
     }
 
     @Test
