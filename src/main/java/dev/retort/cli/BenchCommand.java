@@ -152,7 +152,7 @@ final class BenchCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         DatabaseSession session = root.session();
         String database = session.describe();
-        Narration narration = new Narration(err, System.console() != null && !root.json());
+        Narration narration = new Narration(err, root.redrawsProgress());
         narration.say("Database: %s; the bench works in %s beside it.", database, BenchDatabase.NAME);
         BenchDatabase.create(session.dataSource(), replace);
         BenchResult result;

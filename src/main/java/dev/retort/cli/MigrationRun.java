@@ -50,8 +50,7 @@ final class MigrationRun {
         String database = root.session().describe();
         // Under --json, stdout carries the one document; the narration of a run goes to stderr.
         PrintWriter narration = root.json() ? spec.commandLine().getErr() : out;
-        // System.console() is there only when stdin and stdout are both a terminal: then progress redraws a line.
-        boolean terminal = System.console() != null && !root.json();
+        boolean terminal = root.redrawsProgress();
         ConsoleListener listener = new ConsoleListener(narration, spec.commandLine().getErr(), database, lockPolicy,
                 terminal);
         Retort retort = root.retort(listener, lockPolicy);

@@ -169,6 +169,14 @@ public final class RetortCommand implements Callable<Integer> {
         return json;
     }
 
+    /**
+     * Whether progress may redraw one line: a terminal (System.console() is there only when stdin and stdout both
+     * are one), and no --json.
+     */
+    boolean redrawsProgress() {
+        return System.console() != null && !json;
+    }
+
     boolean debug() {
         return debug;
     }
