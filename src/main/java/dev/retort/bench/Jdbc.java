@@ -29,6 +29,12 @@ final class Jdbc {
         void on(Connection connection) throws SQLException;
     }
 
+    /** Database work on one connection, in autocommit, that gives back a result. */
+    @FunctionalInterface
+    interface Query<T> {
+        T on(Connection connection) throws SQLException;
+    }
+
     private Jdbc() {
     }
 
@@ -43,19 +49,25 @@ final class Jdbc {
 
     /** The first column of the first row, as text, or null when there is no row. */
     static String value(DataSource dataSource, String sql) {
-        String[] value = new String[1];
-        run(dataSource, connection -> {
+        return call(dataSource, connection -> {
             try (Statement statement = connection.createStatement(); ResultSet row = statement.executeQuery(sql)) {
-                value[0] = row.next() ? row.getString(1) : null;
+                return row.next() ? row.getString(1) : null;
             }
         });
-        return value[0];
     }
 
     static void run(DataSource dataSource, Task task) {
+        call(dataSource, connection -> {
+            task.on(connection);
+            return null;
+        });
+    }
+
+    /** Runs {@code query} on a connection of its own and returns what it gives. */
+    static <T> T call(DataSource dataSource, Query<T> query) {
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(true);
-            task.on(connection);
+            return query.on(connection);
         } catch (SQLException e) {
             throw new BenchException(e.getMessage(), e);
         }

@@ -96,12 +96,11 @@ record SecondaryObjects(List<String> builds, List<String> foreignKeys, List<Stri
 
     /** Reads them (see {@link #read}), drops them and returns what builds them again. */
     static SecondaryObjects readAndDrop(DataSource dataSource, boolean keys) {
-        SecondaryObjects[] read = new SecondaryObjects[1];
-        Jdbc.run(dataSource, connection -> {
-            read[0] = read(connection, keys);
-            read[0].drop(connection);
+        return Jdbc.call(dataSource, connection -> {
+            SecondaryObjects read = read(connection, keys);
+            read.drop(connection);
+            return read;
         });
-        return read[0];
     }
 
     void drop(Connection connection) throws SQLException {

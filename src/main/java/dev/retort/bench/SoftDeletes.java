@@ -6,6 +6,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Writes the population's soft deletes (about 3 % of each table's rows) once revision 005 has added
@@ -48,14 +49,10 @@ final class SoftDeletes {
                         line(text, entry.id(), entry.deletedAt(), entry.deletedBy());
                     }
                 }));
-        long[] marked = new long[tables.size()];
+        AtomicLong marked = new AtomicLong();
         Jdbc.inParallel(dataSource, streams, tables.stream().<Jdbc.Task>map(table -> connection ->
-                marked[tables.indexOf(table)] = mark(connection, population, table)).toList());
-        long total = 0;
-        for (long count : marked) {
-            total += count;
-        }
-        return total;
+                marked.addAndGet(mark(connection, population, table))).toList());
+        return marked.get();
     }
 
     private static long mark(Connection connection, Population population, Table table) throws SQLException {
