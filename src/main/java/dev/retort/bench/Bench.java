@@ -93,8 +93,8 @@ public final class Bench {
     private static MigrationUnderLoad.Report migrate(MigrationUnderLoad.Mode mode, DataSource database,
                                                      Population population, BenchOptions options,
                                                      Narration narration) {
-        narration.say("Migrating 003 -> 006 %s with %d writers (%s s alone first) …", mode.word(), options.writers(),
-                options.baseline().toSeconds());
+        narration.say("Migrating 003 -> 006 %s with %s (%s s alone first) …", mode.word(),
+                MigrationUnderLoad.writersDescribed(options.writers(), options.writerRate()), options.baseline().toSeconds());
         MigrationUnderLoad.Report report = MigrationUnderLoad.run(mode, database, population,
                 options.migrationSettings(), narration);
         WriterReport writers = report.writersReport();

@@ -77,8 +77,8 @@ public final class BenchReport {
     private static void migration(StringBuilder out, BenchResult result) {
         MigrationUnderLoad.Report plain = result.plain();
         MigrationUnderLoad.Report online = result.online();
-        out.append(String.format(Locale.ROOT, "### 003 -> 006 under %d writers: plain DDL and Retort's online "
-                + "revisions%n%n", online.writers()));
+        out.append(String.format(Locale.ROOT, "### 003 -> 006 under %s: plain DDL and Retort's online "
+                + "revisions%n%n", online.writersDescribed()));
         out.append("| | plain | online |\n|---|---|---|\n");
         row(out, "outcome", outcome(plain), outcome(online));
         row(out, "migration", BulkLoad.seconds(plain.duration()), BulkLoad.seconds(online.duration()));
@@ -233,7 +233,7 @@ public final class BenchReport {
 
     private static Map<String, Object> migration(MigrationUnderLoad.Report report) {
         WriterReport writers = report.writersReport();
-        return object("mode", report.mode().word(), "writers", report.writers(),
+        return object("mode", report.mode().word(), "writers", report.writers(), "writer_rate", report.writerRate(),
                 "duration_ms", report.duration().toMillis(), "reached", report.reached(),
                 "failure", report.failure(),
                 "revisions", report.revisions().stream().map(run -> (Object) object("revision", run.revision(),

@@ -101,10 +101,10 @@ public final class Charts {
     private static XYChart writers(MigrationUnderLoad.Report report, BenchResult result) {
         WriterReport writers = report.writersReport();
         XYChart chart = new XYChartBuilder().width(WIDTH).height(450)
-                .title(String.format(Locale.ROOT, "%s 003 -> 006 with %d writers: transaction latency by second "
+                .title(String.format(Locale.ROOT, "%s 003 -> 006 with %s: transaction latency by second "
                                 + "(ms, log scale); %s in %.1f s, worst %.0f ms, %d writer errors",
                         report.mode() == MigrationUnderLoad.Mode.PLAIN ? "Plain DDL" : "Retort online",
-                        report.writers(), report.succeeded() ? "reached " + report.reached()
+                        report.writersDescribed(), report.succeeded() ? "reached " + report.reached()
                                 : "gave up at " + report.reached(), report.duration().toNanos() / 1e9,
                         writers.during().max(), writers.errorsDuringCount()))
                 .xAxisTitle("seconds from the migration's start").yAxisTitle("ms").build();

@@ -50,14 +50,19 @@ final class MigrationUnderLoad {
      * How the writers run around the migration.
      *
      * @param writers    writer threads
+     * @param writerRate transactions each writer starts per second; 0: as many as it can
      * @param baseline   how long the writers run alone before the migration, measured, and again after it
      * @param plainTries how many times a plain revision is tried before the run gives up
      */
-    record Settings(int writers, Duration baseline, int plainTries) {
+    record Settings(int writers, int writerRate, Duration baseline, int plainTries) {
 
         Settings {
             if (writers < 1 || plainTries < 1 || baseline.isNegative()) {
                 throw new IllegalArgumentException("need at least one writer and one try, and a baseline of 0 s or more");
+            }
+            if (writerRate < 0) {
+                throw new IllegalArgumentException("a writer rate is transactions a second, 0 (flat out) or more, not "
+                        + writerRate);
             }
         }
     }
@@ -81,11 +86,15 @@ final class MigrationUnderLoad {
      * @param reached   the revision the database was at when the migration ended
      * @param failure   why the migration stopped short of 006, or null
      */
-    record Report(Mode mode, int writers, Duration duration, List<RevisionRun> revisions, String reached,
+    record Report(Mode mode, int writers, int writerRate, Duration duration, List<RevisionRun> revisions, String reached,
                   String failure, WriterReport writersReport) {
 
         boolean succeeded() {
             return failure == null;
+        }
+
+        String writersDescribed() {
+            return MigrationUnderLoad.writersDescribed(writers, writerRate);
         }
     }
 
@@ -95,9 +104,15 @@ final class MigrationUnderLoad {
     private MigrationUnderLoad() {
     }
 
+    /** "4 writers at 250 transactions/s each", or "4 writers flat out". */
+    static String writersDescribed(int writers, int writerRate) {
+        return writers + (writers == 1 ? " writer" : " writers")
+                + (writerRate == 0 ? " flat out" : " at " + writerRate + " transactions/s each");
+    }
+
     static Report run(Mode mode, DataSource dataSource, Population population, Settings settings,
                       Narration narration) {
-        Writers writers = Writers.start(dataSource, population, settings.writers());
+        Writers writers = Writers.start(dataSource, population, settings.writers(), settings.writerRate());
         long baselineStart;
         long migrationStart;
         long migrationEnd;
@@ -116,7 +131,7 @@ final class MigrationUnderLoad {
         } finally {
             records = writers.stop();
         }
-        return new Report(mode, settings.writers(), Duration.ofNanos(migrationEnd - migrationStart),
+        return new Report(mode, settings.writers(), settings.writerRate(), Duration.ofNanos(migrationEnd - migrationStart),
                 outcome.revisions(), outcome.reached(), outcome.failure(),
                 WriterReport.of(records, baselineStart, migrationStart, migrationEnd));
     }

@@ -93,10 +93,10 @@ final class TextCharts {
             mark(marks, "▲" + run.revision(), (int) ((at - first) / group));
         }
         mark(marks, "▲end", (int) ((long) Math.floor(report.duration().toNanos() / 1e9) - first) / group);
-        return String.format(Locale.ROOT, "```text%n%s, %d writers: the worst transaction of each %s, from %d s "
+        return String.format(Locale.ROOT, "```text%n%s, %s: the worst transaction of each %s, from %d s "
                         + "(%s; a step for every %.0f ms: ▁ under %.0f, █ %.0f or more)%n%s%n%s%n```%n",
                 report.mode().word(),
-                report.writers(), group == 1 ? "second" : group + " seconds", first, String.join(", ", starts),
+                report.writersDescribed(), group == 1 ? "second" : group + " seconds", first, String.join(", ", starts),
                 MS_PER_BLOCK, MS_PER_BLOCK, MS_PER_BLOCK * (BLOCKS.length() - 1), line,
                 marks.toString().stripTrailing());
     }

@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
@@ -26,6 +27,7 @@ import java.util.SplittableRandom;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -46,8 +48,16 @@ import java.util.concurrent.atomic.AtomicLong;
  * the same statements minus the soft-delete columns (lock the row, update it, write the audit row) and does an
  * update instead of a soft delete or a restore.
  *
- * <p>Every transaction's start and end are kept (two longs each, a few MB for a long run), and its SQLSTATE when it
- * failed; nothing is summed until {@link #stop()}, so the loop shares nothing but a volatile flag or two. A
+ * <p>Writers are paced like an application's traffic: each starts a transaction every 1/rate seconds, whether or not
+ * the last one was quick, and a transaction's latency runs from when it was due, not from when the writer got
+ * round to it. A stall therefore counts for every transaction that queued behind it, as the application's users
+ * would feel it, and not once (the "coordinated omission" of a closed loop). A writer that falls behind runs its
+ * due transactions back to back until it has caught up. At rate 0 the writers run flat out instead, each starting
+ * its next transaction as the last one ends: that measures how much the machine can do, and on a machine with few
+ * cores its worst latencies are the CPU scheduler's rather than the migration's.
+ *
+ * <p>Every transaction's start (when it was due) and end are kept (two longs each, a few MB for a long run), and
+ * its SQLSTATE when it failed; nothing is summed until {@link #stop()}, so the loop shares nothing but a volatile flag or two. A
  * failed transaction counts with its latency (a writer that waited three seconds to be chosen as a deadlock's
  * victim waited three seconds); the writer goes on, with a new connection if its own was lost.
  */
@@ -57,12 +67,13 @@ final class Writers {
     record Record(long[] starts, long[] ends, Map<Integer, String> failures) {
     }
 
-    private static final String LOCK_AT_003 = "SELECT status FROM customers WHERE id = ? FOR NO KEY UPDATE";
+    private static final String LOCK_AT_003 = "SELECT phone FROM customers WHERE id = ? FOR NO KEY UPDATE";
     private static final String UPDATE_AT_003 = """
             UPDATE customers SET phone = ?, updated_at = now(), updated_by = ? WHERE id = ?""";
 
     private final DataSource dataSource;
     private final Population population;
+    private final long intervalNanos;
     private final List<Writer> writers = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
     private final AtomicLong finished = new AtomicLong();
@@ -71,20 +82,22 @@ final class Writers {
     private volatile long awaited = Long.MAX_VALUE;
     private volatile CountDownLatch reached = new CountDownLatch(0);
 
-    private Writers(DataSource dataSource, Population population) {
+    private Writers(DataSource dataSource, Population population, int rate) {
         this.dataSource = dataSource;
         this.population = population;
+        this.intervalNanos = rate == 0 ? 0 : TimeUnit.SECONDS.toNanos(1) / rate;
     }
 
     /**
-     * Starts {@code count} writers at revision 003's workload; each connects before this returns, so a bad database
-     * fails here.
+     * Starts {@code count} writers at revision 003's workload, each starting {@code rate} transactions a second
+     * (0: as many as it can); each connects before this returns, so a bad database fails here.
      */
-    static Writers start(DataSource dataSource, Population population, int count) {
-        if (count < 1) {
-            throw new IllegalArgumentException("need at least one writer, not " + count);
+    static Writers start(DataSource dataSource, Population population, int count, int rate) {
+        if (count < 1 || rate < 0) {
+            throw new IllegalArgumentException("need at least one writer and a rate of 0 or more, not " + count
+                    + " writers at " + rate + "/s");
         }
-        Writers load = new Writers(dataSource, population);
+        Writers load = new Writers(dataSource, population, rate);
         try {
             for (int i = 0; i < count; i++) {
                 load.writers.add(load.new Writer(i, count, dataSource.getConnection()));
@@ -180,8 +193,19 @@ final class Writers {
 
         @Override
         public void run() {
+            // The writers' schedules are spread over one interval, so that they do not all wake at once.
+            long due = System.nanoTime() + intervalNanos * index / of;
             while (running) {
-                long started = System.nanoTime();
+                long started;
+                if (intervalNanos == 0) {
+                    started = System.nanoTime();
+                } else {
+                    if (!waitUntil(due)) {
+                        break;
+                    }
+                    started = due;
+                    due += intervalNanos;
+                }
                 String failure = null;
                 try {
                     transaction();
@@ -224,12 +248,17 @@ final class Writers {
                 customers.update(actor, customer, CustomerChanges.none().withPhone(phone));
                 return;
             }
+            // The audit row carries the old and new phone as the data layer's does, so the writers' JSON code is
+            // warm long before 005 commits: else its first use stalls each writer mid-transaction, holding locks
+            // that 006's first statement waits for, just as the migration reaches it.
             transactions.inTransaction(connection -> {
+                String before;
                 try (PreparedStatement lock = connection.prepareStatement(LOCK_AT_003);
                      PreparedStatement update = connection.prepareStatement(UPDATE_AT_003)) {
                     lock.setObject(1, customer);
                     try (ResultSet row = lock.executeQuery()) {
                         row.next();
+                        before = row.getString(1);
                     }
                     update.setString(1, phone);
                     update.setObject(2, actor.userId());
@@ -237,7 +266,8 @@ final class Writers {
                     update.executeUpdate();
                 }
                 return auditTrail.record(connection, actor, AuditEntry.event("update", "customer",
-                        customer.toString(), "Updated customer " + customer + ": phone"));
+                        customer.toString(), "Updated customer " + customer + ": phone")
+                        .withValues(Collections.singletonMap("phone", before), Map.of("phone", phone)));
             });
         }
 
@@ -292,6 +322,14 @@ final class Writers {
                     pause();
                 }
             }
+        }
+
+        /** Parks until {@code due} (System.nanoTime): pacing, not synchronisation. False if stopped meanwhile. */
+        private boolean waitUntil(long due) {
+            for (long left = due - System.nanoTime(); left > 0 && running; left = due - System.nanoTime()) {
+                LockSupport.parkNanos(left);
+            }
+            return running;
         }
 
         private void pause() {

@@ -69,6 +69,12 @@ final class BenchCommand implements Callable<Integer> {
             description = "Writer threads during each migration (default: ${DEFAULT-VALUE}).")
     int writers;
 
+    @Option(names = "--writer-rate", paramLabel = "N", defaultValue = "" + BenchOptions.DEFAULT_WRITER_RATE,
+            description = "Transactions each writer starts per second, paced like an application's traffic; "
+                    + "latency counts from when each was due. 0: flat out, which on few cores measures the CPU "
+                    + "scheduler more than the migration (default: ${DEFAULT-VALUE}).")
+    int writerRate;
+
     @Option(names = "--baseline", paramLabel = "DURATION", converter = DurationConverter.class,
             defaultValue = BenchOptions.DEFAULT_BASELINE_SECONDS + "s",
             description = "How long the writers run alone before each migration, measured, and again after it "
@@ -188,8 +194,8 @@ final class BenchCommand implements Callable<Integer> {
     private BenchOptions options() {
         BenchOptions defaults = BenchOptions.defaults(scale);
         try {
-            return new BenchOptions(scale, seed, streams == null ? defaults.streams() : streams, writers, baseline,
-                    plainTries, warmUp, executions, cellTime, keep);
+            return new BenchOptions(scale, seed, streams == null ? defaults.streams() : streams, writers,
+                    writerRate, baseline, plainTries, warmUp, executions, cellTime, keep);
         } catch (IllegalArgumentException e) {
             throw new BenchRefusedException(e.getMessage() + ".");
         }

@@ -24,7 +24,7 @@ class TextChartsTest {
 
     private static MigrationUnderLoad.Report online(List<WriterReport.Second> seconds, double durationSeconds) {
         WriterReport writers = new WriterReport(p50(1), 100, p50(1), 100, Map.of(), Map.of(), seconds);
-        return new MigrationUnderLoad.Report(MigrationUnderLoad.Mode.ONLINE, 4,
+        return new MigrationUnderLoad.Report(MigrationUnderLoad.Mode.ONLINE, 4, 250,
                 Duration.ofMillis((long) (durationSeconds * 1000)),
                 List.of(new MigrationUnderLoad.RevisionRun("004", 0.1, 3.2, 1, true, null),
                         new MigrationUnderLoad.RevisionRun("005", 3.2, 7.5, 1, true, null),
@@ -58,7 +58,7 @@ class TextChartsTest {
 
         List<String> lines = TextCharts.writers(online(seconds, 12.0)).lines().toList();
 
-        assertThat(lines.get(1)).startsWith("online, 4 writers: the worst transaction of each second, from -5 s "
+        assertThat(lines.get(1)).startsWith("online, 4 writers at 250 transactions/s each: the worst transaction of each second, from -5 s "
                 + "(004 at 0 s, 005 at 3 s, 006 at 7 s;");
         assertThat(lines.get(2)).isEqualTo("▁".repeat(13) + "▇█" + "▁".repeat(7));
         assertThat(lines.get(3)).as("005 starts under 004's label: the line above names it")

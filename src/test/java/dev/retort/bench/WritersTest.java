@@ -8,10 +8,13 @@ import dev.retort.testing.TestPostgres.TestDatabase;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.sql.Connection;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -32,7 +35,7 @@ class WritersTest {
     void writersKeepCommittingAndNoneFailsWhile004To006RunOnlineThenSoftDeleteAndRestore() throws Exception {
         TestDatabase database = TestPostgres.newDatabase("bench_writers");
         BulkLoad.loadAt003(database.dataSource(), POPULATION, 2, Narration.silent());
-        Writers writers = Writers.start(database.dataSource(), POPULATION, 4);
+        Writers writers = Writers.start(database.dataSource(), POPULATION, 4, 0);
         assertThat(writers.awaitFinished(200, Duration.ofSeconds(60))).as("writers are running").isTrue();
 
         long before = writers.finished();
@@ -52,5 +55,48 @@ class WritersTest {
                 + " GROUP BY action ORDER BY action")).contains("update", "view", "delete");
         assertThat(database.column("SELECT count(*) FROM audit_logs WHERE user_agent = 'retort-bench-writer'"))
                 .containsExactly(String.valueOf(records.stream().mapToInt(record -> record.starts().length).sum()));
+    }
+
+    /**
+     * Paced writers start a transaction every 1/rate seconds whatever happens, and a stall counts for every
+     * transaction that came due during it: here audit_logs is locked against inserts for 300 ms, and each writer's
+     * transactions due in that time all end after the release (a closed loop would have started one, not some 30).
+     */
+    @Test
+    void pacedWritersStartOnScheduleAndEveryTransactionDueDuringAStallEndsAfterIt() throws Exception {
+        TestDatabase database = TestPostgres.newDatabase("bench_paced_writers");
+        BulkLoad.loadAt003(database.dataSource(), POPULATION, 2, Narration.silent());
+        int rate = 100;
+        long interval = TimeUnit.SECONDS.toNanos(1) / rate;
+        Writers writers = Writers.start(database.dataSource(), POPULATION, 2, rate);
+        assertThat(writers.awaitFinished(20, Duration.ofSeconds(60))).as("writers are running").isTrue();
+
+        long locked;
+        long releasing;
+        try (Connection blocker = database.dataSource().getConnection(); Statement sql = blocker.createStatement()) {
+            blocker.setAutoCommit(false);
+            sql.execute("LOCK TABLE audit_logs IN SHARE MODE");
+            locked = System.nanoTime();
+            sql.execute("SELECT pg_sleep(0.3)");
+            releasing = System.nanoTime();
+            blocker.commit();
+        }
+        assertThat(writers.awaitFinished(writers.finished() + 60, Duration.ofSeconds(60))).isTrue();
+        List<Writers.Record> records = writers.stop();
+
+        assertThat(records).hasSize(2).allSatisfy(record -> {
+            assertThat(record.failures()).isEmpty();
+            assertThat(IntStream.range(1, record.starts().length)
+                    .mapToLong(i -> record.starts()[i] - record.starts()[i - 1]).distinct().toArray())
+                    .as("gaps between due times").containsExactly(interval);
+            int[] dueDuringStall = IntStream.range(0, record.starts().length)
+                    .filter(i -> record.starts()[i] > locked && record.starts()[i] < releasing).toArray();
+            assertThat(dueDuringStall).as("transactions due while audit_logs was locked").hasSizeGreaterThan(10);
+            assertThat(IntStream.of(dueDuringStall).mapToLong(i -> record.ends()[i]))
+                    .as("their ends").allSatisfy(end -> assertThat(end).isGreaterThan(releasing));
+        });
+        assertThat(database.column("SELECT count(*) FROM audit_logs WHERE user_agent = 'retort-bench-writer'"
+                + " AND action = 'update' AND NOT (old_values ? 'phone' AND new_values ? 'phone')"))
+                .as("updates at 003 recorded without the old and new phone").containsExactly("0");
     }
 }

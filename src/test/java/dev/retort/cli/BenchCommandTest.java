@@ -46,7 +46,7 @@ class BenchCommandTest {
         Path out = home.resolve("results");
 
         Cli.Result result = Cli.shipped(home).runOn(url(target), "--json", "bench", "--scale", "2000,2000,20000",
-                "--writers", "2", "--baseline", "0s", "--executions", "20", "--warm-up", "2", "--cell-time", "2s",
+                "--writers", "2", "--writer-rate", "400", "--baseline", "0s", "--executions", "20", "--warm-up", "2", "--cell-time", "2s",
                 "--out", out.toString());
 
         assertThat(result.exitCode()).as(result.err()).isZero();
@@ -73,6 +73,7 @@ class BenchCommandTest {
         for (String mode : List.of("migration", "plain")) {
             JsonNode migration = document.path(mode);
             assertThat(migration.path("duration_ms").asLong()).as(mode).isPositive();
+            assertThat(migration.path("writer_rate").asInt()).as(mode).isEqualTo(400);
             assertThat(migration.path("writer_max_ms").asDouble()).as(mode).isPositive();
             assertThat(migration.path("writer_p99_ms").asDouble()).as(mode).isPositive();
             assertThat(migration.path("writer_errors").isIntegralNumber()).as(mode).isTrue();
@@ -90,7 +91,7 @@ class BenchCommandTest {
         }
         assertThat(out.resolve("bench.json")).exists();
         assertThat(Files.readString(out.resolve("bench.md"))).contains("| user audit trail |",
-                "p50 in ms, log scale", "writers: the worst transaction of each");
+                "p50 in ms, log scale", "2 writers at 400 transactions/s each: the worst transaction of each");
         assertThat(benchDatabases(target)).isEmpty();
         assertThat(target.tables()).as("the --url database is untouched").isEmpty();
     }
@@ -132,6 +133,15 @@ class BenchCommandTest {
 
         assertThat(result.exitCode()).isEqualTo(ExitCodes.USAGE);
         assertThat(result.err()).contains("'huge' is not a scale", "small", "1m", "5000,5000,20000");
+    }
+
+    @Test
+    void aNegativeWriterRateIsAUsageErrorOfOneLine() {
+        Cli.Result result = Cli.shipped(home).run("bench", "--writer-rate", "-5");
+
+        assertThat(result.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(result.err().lines()).containsExactly(
+                "retort: error: a writer rate is transactions a second, 0 (flat out) or more, not -5.");
     }
 
 }
