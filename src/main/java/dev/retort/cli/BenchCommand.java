@@ -44,7 +44,7 @@ import java.util.concurrent.Callable;
                 + " at the end unless --keep. The database named by --url is only used to create and drop it.",
         "",
         "Prints a markdown report (or one JSON document with --json) and writes it, with PNG charts, to --out. "
-                + "Takes about three minutes at --scale small and eight at --scale 1m on 2 cores."})
+                + "Takes about three minutes at --scale small and seven at --scale 1m on 2 cores."})
 final class BenchCommand implements Callable<Integer> {
 
     static final String DEFAULT_OUT = "bench-results";
