@@ -99,7 +99,7 @@ public final class Bench {
                 options.migrationSettings(), narration);
         WriterReport writers = report.writersReport();
         narration.say("  %s: %s in %s; writers during it: p99 %.1f ms, max %.1f ms, %d errors; load average %.2f.",
-                mode.word(), report.succeeded() ? "reached " + report.reached() : "stopped at " + report.reached(),
+                mode.word(), report.outcome(),
                 BulkLoad.seconds(report.duration()), writers.during().p99(), writers.during().max(),
                 writers.errorsDuringCount(), Machine.loadAverage());
         return report;

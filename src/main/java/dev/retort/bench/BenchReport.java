@@ -130,8 +130,7 @@ public final class BenchReport {
     }
 
     private static String outcome(MigrationUnderLoad.Report report) {
-        return report.succeeded() ? "reached " + report.reached()
-                : "gave up at " + report.reached() + ": " + oneLine(report.failure());
+        return report.succeeded() ? report.outcome() : report.outcome() + ": " + oneLine(report.failure());
     }
 
     /** Fit for a table cell: PostgreSQL's deadlock details come on several lines, and a '|' would end the cell. */

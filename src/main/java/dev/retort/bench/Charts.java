@@ -104,8 +104,7 @@ public final class Charts {
                 .title(String.format(Locale.ROOT, "%s 003 -> 006 with %s: transaction latency by second "
                                 + "(ms, log scale); %s in %.1f s, worst %.0f ms, %d writer errors",
                         report.mode() == MigrationUnderLoad.Mode.PLAIN ? "Plain DDL" : "Retort online",
-                        report.writersDescribed(), report.succeeded() ? "reached " + report.reached()
-                                : "gave up at " + report.reached(), report.duration().toNanos() / 1e9,
+                        report.writersDescribed(), report.outcome(), report.duration().toNanos() / 1e9,
                         writers.during().max(), writers.errorsDuringCount()))
                 .xAxisTitle("seconds from the migration's start").yAxisTitle("ms").build();
         chart.getStyler().setYAxisLogarithmic(true);

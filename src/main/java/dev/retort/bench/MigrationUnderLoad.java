@@ -93,6 +93,11 @@ final class MigrationUnderLoad {
             return failure == null;
         }
 
+        /** "reached 006", or "gave up at 004": the outcome as the narration, the report and the charts word it. */
+        String outcome() {
+            return (succeeded() ? "reached " : "gave up at ") + reached;
+        }
+
         String writersDescribed() {
             return MigrationUnderLoad.writersDescribed(writers, writerRate);
         }
