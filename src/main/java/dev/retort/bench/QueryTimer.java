@@ -11,8 +11,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 
@@ -51,16 +53,14 @@ final class QueryTimer {
     static Latency time(DataSource dataSource, SeedQuery query, Population population, Settings settings) {
         SplittableRandom random = parameters(population, query);
         Histogram timings = Latency.histogram();
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement statement = connection.prepareStatement(query.sql())) {
+        try (Connection connection = dataSource.getConnection(); Statements statements = new Statements(connection)) {
             long warmUpEnds = System.nanoTime() + settings.warmUpTime().toNanos();
             for (int i = 0; i < settings.warmUp() && System.nanoTime() < warmUpEnds; i++) {
-                query.bind(statement, population, random);
-                readAll(statement);
+                readAll(statements.next("", query, population, random));
             }
             long cellEnds = System.nanoTime() + settings.cellTime().toNanos();
             while (timings.getTotalCount() < settings.executions() && System.nanoTime() < cellEnds) {
-                query.bind(statement, population, random);
+                PreparedStatement statement = statements.next("", query, population, random);
                 long started = System.nanoTime();
                 readAll(statement);
                 Latency.record(timings, System.nanoTime() - started);
@@ -78,10 +78,9 @@ final class QueryTimer {
     static String planReads(DataSource dataSource, SeedQuery query, Population population) {
         SplittableRandom random = parameters(population, query);
         Set<String> reads = new LinkedHashSet<>();
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement explain = connection.prepareStatement("EXPLAIN (FORMAT JSON) " + query.sql())) {
+        try (Connection connection = dataSource.getConnection(); Statements statements = new Statements(connection)) {
             for (int i = 0; i < PLAN_SAMPLES; i++) {
-                query.bind(explain, population, random);
+                PreparedStatement explain = statements.next("EXPLAIN (FORMAT JSON) ", query, population, random);
                 try (ResultSet plan = explain.executeQuery()) {
                     plan.next();
                     collect(JSON.readTree(plan.getString(1)).get(0).get("Plan"), reads);
@@ -103,6 +102,40 @@ final class QueryTimer {
         node.path("Plans").forEach(children::add);
         for (JsonNode child : children) {
             collect(child, reads);
+        }
+    }
+
+    /**
+     * The statements of one cell, one per SQL text (the customers' query has one per type), each prepared once and
+     * used again as an application's statement cache would.
+     */
+    private static final class Statements implements AutoCloseable {
+
+        private final Connection connection;
+        private final Map<String, PreparedStatement> bySql = new HashMap<>();
+
+        Statements(Connection connection) {
+            this.connection = connection;
+        }
+
+        /** The statement of {@code query}'s next execution, {@code prefix} before its SQL, its parameters bound. */
+        PreparedStatement next(String prefix, SeedQuery query, Population population, SplittableRandom random)
+                throws SQLException {
+            String sql = prefix + query.sql(random);
+            PreparedStatement statement = bySql.get(sql);
+            if (statement == null) {
+                statement = connection.prepareStatement(sql);
+                bySql.put(sql, statement);
+            }
+            query.bind(statement, population, random);
+            return statement;
+        }
+
+        @Override
+        public void close() throws SQLException {
+            for (PreparedStatement statement : bySql.values()) {
+                statement.close();
+            }
         }
     }
 

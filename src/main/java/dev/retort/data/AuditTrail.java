@@ -48,27 +48,21 @@ public final class AuditTrail {
             SELECT %s
             FROM audit_logs
             WHERE user_id = ? AND deleted_at IS NULL
-            ORDER BY created_at DESC
-            LIMIT ?
-            """.formatted(COLUMNS);
+            ORDER BY created_at DESC""".formatted(COLUMNS);
 
     /** Expects ix_audit_logs_created_at, scanned backwards from now and stopped after the limit. */
     static final String RECENT = """
             SELECT %s
             FROM audit_logs
             WHERE created_at >= now() - make_interval(secs => ?) AND deleted_at IS NULL
-            ORDER BY created_at DESC
-            LIMIT ?
-            """.formatted(COLUMNS);
+            ORDER BY created_at DESC""".formatted(COLUMNS);
 
     /** Expects ix_audit_logs_resource (resource_type, resource_id), then a top-N sort on created_at. */
     static final String FOR_RESOURCE = """
             SELECT %s
             FROM audit_logs
             WHERE resource_type = ? AND resource_id = ? AND deleted_at IS NULL
-            ORDER BY created_at DESC
-            LIMIT ?
-            """.formatted(COLUMNS);
+            ORDER BY created_at DESC""".formatted(COLUMNS);
 
     private static final TypeReference<Map<String, Object>> JSON_OBJECT = new TypeReference<>() {
     };
@@ -109,9 +103,8 @@ public final class AuditTrail {
     public List<AuditRecord> byUser(UUID userId, int limit) {
         Objects.requireNonNull(userId, "userId");
         return transactions.withConnection(connection -> {
-            try (PreparedStatement query = connection.prepareStatement(BY_USER)) {
+            try (PreparedStatement query = connection.prepareStatement(Rows.limitedTo(BY_USER, limit))) {
                 query.setObject(1, userId);
-                query.setInt(2, Rows.positiveLimit(limit));
                 return Rows.all(query, this::read);
             }
         });
@@ -121,9 +114,8 @@ public final class AuditTrail {
     public List<AuditRecord> recent(Duration window, int limit) {
         Objects.requireNonNull(window, "window");
         return transactions.withConnection(connection -> {
-            try (PreparedStatement query = connection.prepareStatement(RECENT)) {
+            try (PreparedStatement query = connection.prepareStatement(Rows.limitedTo(RECENT, limit))) {
                 query.setDouble(1, window.toNanos() / 1e9);
-                query.setInt(2, Rows.positiveLimit(limit));
                 return Rows.all(query, this::read);
             }
         });
@@ -134,10 +126,9 @@ public final class AuditTrail {
         Objects.requireNonNull(resourceType, "resourceType");
         Objects.requireNonNull(resourceId, "resourceId");
         return transactions.withConnection(connection -> {
-            try (PreparedStatement query = connection.prepareStatement(FOR_RESOURCE)) {
+            try (PreparedStatement query = connection.prepareStatement(Rows.limitedTo(FOR_RESOURCE, limit))) {
                 query.setString(1, resourceType);
                 query.setString(2, resourceId);
-                query.setInt(3, Rows.positiveLimit(limit));
                 return Rows.all(query, this::read);
             }
         });

@@ -66,8 +66,7 @@ final class AuditedTable<T extends SoftDeletable> {
         this.listDeleted = """
                 SELECT %s FROM %s
                 WHERE deleted_at IS NOT NULL
-                ORDER BY deleted_at DESC
-                LIMIT ?""".formatted(columns, table);
+                ORDER BY deleted_at DESC""".formatted(columns, table);
     }
 
     String label(T row) {
@@ -134,8 +133,7 @@ final class AuditedTable<T extends SoftDeletable> {
     }
 
     List<T> deleted(Connection connection, int limit) throws SQLException {
-        try (PreparedStatement query = connection.prepareStatement(listDeleted)) {
-            query.setInt(1, Rows.positiveLimit(limit));
+        try (PreparedStatement query = connection.prepareStatement(Rows.limitedTo(listDeleted, limit))) {
             return Rows.all(query, reader);
         }
     }

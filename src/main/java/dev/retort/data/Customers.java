@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.regex.Pattern;
 
 /**
  * Customers, with the seed's patterns: every change audited in its own transaction, soft delete and restore,
@@ -48,12 +49,16 @@ public final class Customers {
      * and stops as soon as {@code limit} of them pass the filter. No index of the seed's has (customer_type,
      * created_at) over the active rows, which would serve both cases without a sort or a filter: the bench's
      * proposed revision 007 adds it.
+     *
+     * <p>The type, like the limit, is written into the SQL (see {@link #activeOfType}), hence the {@code %s}.
      */
     static final String ACTIVE_OF_TYPE = """
             SELECT %s FROM customers
-            WHERE status = 'active' AND customer_type = ?::customer_type_enum AND deleted_at IS NULL
-            ORDER BY created_at DESC
-            LIMIT ?""".formatted(COLUMNS);
+            WHERE status = 'active' AND customer_type = '%%s'::customer_type_enum AND deleted_at IS NULL
+            ORDER BY created_at DESC""".formatted(COLUMNS);
+
+    /** What an enum label of this schema looks like; anything else is refused before it could reach the SQL. */
+    private static final Pattern ENUM_LABEL = Pattern.compile("[a-z][a-z0-9_]*");
 
     private final Transactions transactions;
     /** Package-visible so that tests can read its SQL. */
@@ -121,16 +126,31 @@ public final class Customers {
         return transactions.withConnection(connection -> table.findLive(connection, id));
     }
 
-    /** Live customers with status {@code active} of one {@code customer_type_enum} value, newest first. */
+    /**
+     * Live customers with status {@code active} of one {@code customer_type_enum} value, newest first.
+     *
+     * <p>The type is written into the SQL as a literal, one statement per type, so that each gets a plan of its own
+     * that PostgreSQL makes once: with the type as a bind parameter, either every execution is planned afresh, or
+     * one generic plan serves every type, and the plan that is right for a common type (walk created_at) is wrong
+     * for a rare one. A value that is not a lowercase word is refused here; any other that the enum does not hold
+     * is refused by PostgreSQL, as before.
+     */
     public List<Customer> activeOfType(String customerType, int limit) {
-        Objects.requireNonNull(customerType, "customerType");
+        String sql = activeOfTypeSql(customerType, limit);
         return transactions.withConnection(connection -> {
-            try (PreparedStatement query = connection.prepareStatement(ACTIVE_OF_TYPE)) {
-                query.setString(1, customerType);
-                query.setInt(2, Rows.positiveLimit(limit));
+            try (PreparedStatement query = connection.prepareStatement(sql)) {
                 return Rows.all(query, Customers::read);
             }
         });
+    }
+
+    /** The SQL that {@link #activeOfType} runs. */
+    static String activeOfTypeSql(String customerType, int limit) {
+        Objects.requireNonNull(customerType, "customerType");
+        if (!ENUM_LABEL.matcher(customerType).matches()) {
+            throw new InvalidEnumValueException("customer_type_enum", customerType, List.of(), null);
+        }
+        return Rows.limitedTo(ACTIVE_OF_TYPE.formatted(customerType), limit);
     }
 
     /** Soft-deleted customers only, the most recently deleted first. */

@@ -10,15 +10,17 @@ public final class SeedReads {
     /** {@link Users#activeByEmail}: email. */
     public static final String ACTIVE_USER_BY_EMAIL = Users.ACTIVE_BY_EMAIL;
 
-    /** {@link Customers#activeOfType}: customer type, limit. */
-    public static final String ACTIVE_CUSTOMERS_OF_TYPE = Customers.ACTIVE_OF_TYPE;
+    /** {@link AuditTrail#byUser}, newest 100: user id. */
+    public static final String USER_AUDIT_TRAIL = Rows.limitedTo(AuditTrail.BY_USER, 100);
 
-    /** {@link AuditTrail#byUser}: user id, limit. */
-    public static final String USER_AUDIT_TRAIL = AuditTrail.BY_USER;
-
-    /** {@link AuditTrail#recent}: window in seconds (a double), limit. */
-    public static final String RECENT_AUDIT_EVENTS = AuditTrail.RECENT;
+    /** {@link AuditTrail#recent}, newest 100: window in seconds (a double). */
+    public static final String RECENT_AUDIT_EVENTS = Rows.limitedTo(AuditTrail.RECENT, 100);
 
     private SeedReads() {
+    }
+
+    /** {@link Customers#activeOfType}, newest 50: no parameter, the type is in the SQL (one statement per type). */
+    public static String activeCustomersOfType(String customerType) {
+        return Customers.activeOfTypeSql(customerType, 50);
     }
 }

@@ -257,6 +257,18 @@ class CustomersTest {
                 .hasMessage("'company' is not a value of enum customer_type_enum; valid values: individual, business");
     }
 
+    /** The type is written into the SQL, so whatever is not a plain lowercase word must never get that far. */
+    @Test
+    void aTypeThatIsNotAWordIsRefusedBeforeAnySql() {
+        newCustomer("business");
+
+        assertThatThrownBy(() -> customers.activeOfType("business' OR 'x' = 'x", 10))
+                .isInstanceOf(InvalidEnumValueException.class)
+                .hasMessage("'business' OR 'x' = 'x' is not a value of enum customer_type_enum");
+        assertThatThrownBy(() -> customers.activeOfType("Business", 10)).isInstanceOf(InvalidEnumValueException.class);
+        assertThat(customers.activeOfType("business", 10)).hasSize(1);
+    }
+
     @Test
     void anAuditRowThatFailsAfterTheUpdateTakesTheUpdateWithIt() throws SQLException {
         Customer customer = newCustomer("individual");
