@@ -60,9 +60,9 @@ final class MigrationUnderLoad {
             if (writers < 1 || plainTries < 1 || baseline.isNegative()) {
                 throw new IllegalArgumentException("need at least one writer and one try, and a baseline of 0 s or more");
             }
-            if (writerRate < 0) {
-                throw new IllegalArgumentException("a writer rate is transactions a second, 0 (flat out) or more, not "
-                        + writerRate);
+            if (writerRate < 0 || writerRate > MAX_WRITER_RATE) {
+                throw new IllegalArgumentException("a writer rate is transactions a second, 0 (flat out) to "
+                        + MAX_WRITER_RATE + ", not " + writerRate);
             }
         }
     }
@@ -103,6 +103,8 @@ final class MigrationUnderLoad {
         }
     }
 
+    /** Far above what one connection can do; the cap keeps a writer's interval at whole microseconds. */
+    static final int MAX_WRITER_RATE = 100_000;
     private static final Duration WARM_UP = Duration.ofSeconds(1);
     private static final String PLAIN_STATEMENT_TIMEOUT = "10min";
 

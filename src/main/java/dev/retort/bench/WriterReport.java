@@ -13,7 +13,7 @@ import java.util.TreeMap;
  * @param baseline       transactions that ended while the writers ran alone, before the migration
  * @param baselineOpsPerSecond their rate
  * @param during         transactions that overlapped the migration, even by a microsecond: a transaction that
- *                       waited behind the migration's lock counts, however long ago it started
+ *                       waited behind the migration's lock counts, however long ago it was due
  * @param duringOpsPerSecond transactions that ended during the migration, per second of it
  * @param errorsDuring   failed transactions among {@code during}, by SQLSTATE ({@code refused}: the data layer said no)
  * @param errors         failed transactions of the whole run, by SQLSTATE

@@ -57,13 +57,16 @@ import java.util.concurrent.atomic.AtomicLong;
  * cores its worst latencies are the CPU scheduler's rather than the migration's.
  *
  * <p>Every transaction's start (when it was due) and end are kept (two longs each, a few MB for a long run), and
- * its SQLSTATE when it failed; nothing is summed until {@link #stop()}, so the loop shares nothing but a volatile flag or two. A
+ * its SQLSTATE when it failed; nothing is summed until {@link #stop()}, so the loop shares nothing but a volatile or two. A
  * failed transaction counts with its latency (a writer that waited three seconds to be chosen as a deadlock's
  * victim waited three seconds); the writer goes on, with a new connection if its own was lost.
  */
 final class Writers {
 
-    /** What each transaction did: start and end (System.nanoTime), and the SQLSTATE of the failed ones. */
+    /**
+     * What each transaction did: start (when it was due, or when it began for a writer running flat out) and end
+     * (System.nanoTime), and the SQLSTATE of the failed ones.
+     */
     record Record(long[] starts, long[] ends, Map<Integer, String> failures) {
     }
 
@@ -77,7 +80,8 @@ final class Writers {
     private final List<Writer> writers = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
     private final AtomicLong finished = new AtomicLong();
-    private volatile boolean running = true;
+    /** System.nanoTime after which no transaction is started; until {@link #stop()}, never. */
+    private volatile long stopAt = Long.MAX_VALUE;
     private volatile boolean softDeleteColumns;
     private volatile long awaited = Long.MAX_VALUE;
     private volatile CountDownLatch reached = new CountDownLatch(0);
@@ -139,11 +143,13 @@ final class Writers {
     }
 
     /**
-     * Stops the writers and waits for each to end its transaction; one still stuck after a minute (queued behind a
-     * lock) has its connection aborted. Returns each writer's record.
+     * Stops the writers: none starts a transaction due after now, but each runs those already due, so that the
+     * backlog a stall left (a writer still catching up) is measured rather than dropped. Waits for them; a writer
+     * still busy after a minute (queued behind a lock, or that far behind) has its connection aborted. Returns each
+     * writer's record.
      */
     List<Record> stop() {
-        running = false;
+        stopStarting();
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
         try {
             for (Thread thread : threads) {
@@ -159,6 +165,14 @@ final class Writers {
             Thread.currentThread().interrupt();
         }
         return writers.stream().map(Writer::record).toList();
+    }
+
+    /** From now on no writer starts a transaction due after now; {@link #stop()} waits for the rest. */
+    void stopStarting() {
+        if (stopAt == Long.MAX_VALUE) {
+            stopAt = System.nanoTime();
+        }
+        threads.forEach(LockSupport::unpark);
     }
 
     private final class Writer implements Runnable {
@@ -195,10 +209,13 @@ final class Writers {
         public void run() {
             // The writers' schedules are spread over one interval, so that they do not all wake at once.
             long due = System.nanoTime() + intervalNanos * index / of;
-            while (running) {
+            while (true) {
                 long started;
                 if (intervalNanos == 0) {
                     started = System.nanoTime();
+                    if (started >= stopAt) {
+                        break;
+                    }
                 } else {
                     if (!waitUntil(due)) {
                         break;
@@ -314,7 +331,7 @@ final class Writers {
                 // Treated as broken.
             }
             closeQuietly();
-            while (running) {
+            while (System.nanoTime() < stopAt && !Thread.currentThread().isInterrupted()) {
                 try {
                     use(dataSource.getConnection());
                     return;
@@ -324,12 +341,19 @@ final class Writers {
             }
         }
 
-        /** Parks until {@code due} (System.nanoTime): pacing, not synchronisation. False if stopped meanwhile. */
+        /**
+         * Parks until {@code due} (System.nanoTime): pacing, not synchronisation. False if the writers are stopping
+         * before it comes, or this thread was interrupted.
+         */
         private boolean waitUntil(long due) {
-            for (long left = due - System.nanoTime(); left > 0 && running; left = due - System.nanoTime()) {
+            while (due < stopAt && !Thread.currentThread().isInterrupted()) {
+                long left = due - System.nanoTime();
+                if (left <= 0) {
+                    return true;
+                }
                 LockSupport.parkNanos(left);
             }
-            return running;
+            return false;
         }
 
         private void pause() {
@@ -337,7 +361,6 @@ final class Writers {
                 Thread.sleep(100);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                running = false;
             }
         }
 

@@ -141,7 +141,7 @@ class BenchCommandTest {
 
         assertThat(result.exitCode()).isEqualTo(ExitCodes.USAGE);
         assertThat(result.err().lines()).containsExactly(
-                "retort: error: a writer rate is transactions a second, 0 (flat out) or more, not -5.");
+                "retort: error: a writer rate is transactions a second, 0 (flat out) to 100000, not -5.");
     }
 
 }
