@@ -99,7 +99,10 @@ public final class AuditTrail {
         }
     }
 
-    /** The user's entries, newest first, at most {@code limit}: what they did, not what was done to them. */
+    /**
+     * The user's entries, newest first, at most {@code limit}: what they did, not what was done to them. The limit
+     * is written into the SQL (a statement per limit): pass a fixed one.
+     */
     public List<AuditRecord> byUser(UUID userId, int limit) {
         Objects.requireNonNull(userId, "userId");
         return transactions.withConnection(connection -> {
@@ -110,7 +113,10 @@ public final class AuditTrail {
         });
     }
 
-    /** Entries written within {@code window} of the database's clock, newest first, at most {@code limit}. */
+    /**
+     * Entries written within {@code window} of the database's clock, newest first, at most {@code limit} (written
+     * into the SQL: pass a fixed one).
+     */
     public List<AuditRecord> recent(Duration window, int limit) {
         Objects.requireNonNull(window, "window");
         return transactions.withConnection(connection -> {

@@ -50,12 +50,13 @@ public final class Customers {
      * created_at) over the active rows, which would serve both cases without a sort or a filter: the bench's
      * proposed revision 007 adds it.
      *
-     * <p>The type, like the limit, is written into the SQL (see {@link #activeOfType}), hence the {@code %s}.
+     * <p>A template: the columns, then the type, which is written into the SQL like the limit (see
+     * {@link #activeOfType}).
      */
-    static final String ACTIVE_OF_TYPE = """
+    private static final String ACTIVE_OF_TYPE = """
             SELECT %s FROM customers
-            WHERE status = 'active' AND customer_type = '%%s'::customer_type_enum AND deleted_at IS NULL
-            ORDER BY created_at DESC""".formatted(COLUMNS);
+            WHERE status = 'active' AND customer_type = '%s'::customer_type_enum AND deleted_at IS NULL
+            ORDER BY created_at DESC""";
 
     /** What an enum label of this schema looks like; anything else is refused before it could reach the SQL. */
     private static final Pattern ENUM_LABEL = Pattern.compile("[a-z][a-z0-9_]*");
@@ -132,8 +133,9 @@ public final class Customers {
      * <p>The type is written into the SQL as a literal, one statement per type, so that each gets a plan of its own
      * that PostgreSQL makes once: with the type as a bind parameter, either every execution is planned afresh, or
      * one generic plan serves every type, and the plan that is right for a common type (walk created_at) is wrong
-     * for a rare one. A value that is not a lowercase word is refused here; any other that the enum does not hold
-     * is refused by PostgreSQL, as before.
+     * for a rare one. A value that is not a lowercase word is refused here, without the list of valid values that
+     * only the database has; any other that the enum does not hold is refused by PostgreSQL, which names them. Each
+     * type and limit is a statement of its own, cached by pgjdbc: pass a fixed limit, not one a user chose.
      */
     public List<Customer> activeOfType(String customerType, int limit) {
         String sql = activeOfTypeSql(customerType, limit);
@@ -150,7 +152,7 @@ public final class Customers {
         if (!ENUM_LABEL.matcher(customerType).matches()) {
             throw new InvalidEnumValueException("customer_type_enum", customerType, List.of(), null);
         }
-        return Rows.limitedTo(ACTIVE_OF_TYPE.formatted(customerType), limit);
+        return Rows.limitedTo(ACTIVE_OF_TYPE.formatted(COLUMNS, customerType), limit);
     }
 
     /** Soft-deleted customers only, the most recently deleted first. */

@@ -1,9 +1,9 @@
 package dev.retort.data;
 
 /**
- * The SQL of the four reads behind the seed's performance table, exactly as this layer runs them, for tools that
- * time or explain them ({@code retort bench}). Each constant's parameters, in order, and the index the layer expects
- * to serve it are on the method that runs it.
+ * The SQL of the four reads behind the seed's performance table, as this layer runs them with the seed's limits
+ * (newest 50 customers, newest 100 entries), for tools that time or explain them ({@code retort bench}). Each
+ * one's parameters, in order, are on it; the index the layer expects to serve it is on the method that runs it.
  */
 public final class SeedReads {
 

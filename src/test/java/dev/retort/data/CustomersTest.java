@@ -257,7 +257,10 @@ class CustomersTest {
                 .hasMessage("'company' is not a value of enum customer_type_enum; valid values: individual, business");
     }
 
-    /** The type is written into the SQL, so whatever is not a plain lowercase word must never get that far. */
+    /**
+     * The type is written into the SQL, so whatever is not a plain lowercase word must never get that far: had this
+     * one reached PostgreSQL, its refusal would list the valid values.
+     */
     @Test
     void aTypeThatIsNotAWordIsRefusedBeforeAnySql() {
         newCustomer("business");
@@ -265,7 +268,6 @@ class CustomersTest {
         assertThatThrownBy(() -> customers.activeOfType("business' OR 'x' = 'x", 10))
                 .isInstanceOf(InvalidEnumValueException.class)
                 .hasMessage("'business' OR 'x' = 'x' is not a value of enum customer_type_enum");
-        assertThatThrownBy(() -> customers.activeOfType("Business", 10)).isInstanceOf(InvalidEnumValueException.class);
         assertThat(customers.activeOfType("business", 10)).hasSize(1);
     }
 
