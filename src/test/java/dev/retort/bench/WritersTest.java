@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.sql.Connection;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
@@ -66,22 +67,12 @@ class WritersTest {
     @Test
     void pacedWritersSkipNoTransactionAndEveryOneDueDuringAStallEndsAfterIt() throws Exception {
         TestDatabase database = TestPostgres.newDatabase("bench_paced_writers");
-        BulkLoad.loadAt003(database.dataSource(), POPULATION, 2, Narration.silent());
-        int rate = 100;
-        long interval = TimeUnit.SECONDS.toNanos(1) / rate;
-        Writers writers = Writers.start(database.dataSource(), POPULATION, 2, rate);
-        assertThat(writers.awaitFinished(20, Duration.ofSeconds(60))).as("writers are running").isTrue();
+        Writers writers = pacedWritersAt003(database);
+        long interval = TimeUnit.SECONDS.toNanos(1) / RATE;
 
-        long locked;
-        long releasing;
-        try (Connection blocker = database.dataSource().getConnection(); Statement sql = blocker.createStatement()) {
-            blocker.setAutoCommit(false);
-            sql.execute("LOCK TABLE audit_logs IN SHARE MODE");
-            locked = System.nanoTime();
-            sql.execute("SELECT pg_sleep(0.3)");
-            releasing = System.nanoTime();
-            blocker.commit();
-        }
+        Stall stall = stallAuditLogs(database, () -> { });
+        long locked = stall.locked();
+        long releasing = stall.releasing();
         assertThat(writers.awaitFinished(writers.finished() + 60, Duration.ofSeconds(60))).isTrue();
         List<Writers.Record> records = writers.stop();
 
@@ -108,21 +99,11 @@ class WritersTest {
     @Test
     void stoppedWritersStillRunTheTransactionsDueBeforeTheStopAndNoneAfter() throws Exception {
         TestDatabase database = TestPostgres.newDatabase("bench_stopped_writers");
-        BulkLoad.loadAt003(database.dataSource(), POPULATION, 2, Narration.silent());
-        Writers writers = Writers.start(database.dataSource(), POPULATION, 2, 100);
-        assertThat(writers.awaitFinished(20, Duration.ofSeconds(60))).as("writers are running").isTrue();
+        Writers writers = pacedWritersAt003(database);
 
-        long locked;
-        long stopped;
-        try (Connection blocker = database.dataSource().getConnection(); Statement sql = blocker.createStatement()) {
-            blocker.setAutoCommit(false);
-            sql.execute("LOCK TABLE audit_logs IN SHARE MODE");
-            locked = System.nanoTime();
-            sql.execute("SELECT pg_sleep(0.3)");
-            writers.stopStarting();
-            stopped = System.nanoTime();
-            blocker.commit();
-        }
+        Stall stall = stallAuditLogs(database, writers::stopStarting);
+        long locked = stall.locked();
+        long stopped = stall.releasing();
         List<Writers.Record> records = writers.stop();
 
         assertThat(records).hasSize(2).allSatisfy(record -> {
@@ -132,5 +113,36 @@ class WritersTest {
                     .as("transactions due while audit_logs was locked, run after the stop").isGreaterThan(10);
             assertThat(LongStream.of(record.starts()).max().orElseThrow()).as("the last start").isLessThan(stopped);
         });
+    }
+
+    private static final int RATE = 100;
+
+    /** When a stall began (audit_logs locked) and when it began to end (System.nanoTime). */
+    private record Stall(long locked, long releasing) {
+    }
+
+    /** Two writers at {@link #RATE} a second each on {@code database}, loaded at 003, past their first transactions. */
+    private static Writers pacedWritersAt003(TestDatabase database) throws Exception {
+        BulkLoad.loadAt003(database.dataSource(), POPULATION, 2, Narration.silent());
+        Writers writers = Writers.start(database.dataSource(), POPULATION, 2, RATE);
+        assertThat(writers.awaitFinished(20, Duration.ofSeconds(60))).as("writers are running").isTrue();
+        return writers;
+    }
+
+    /**
+     * Locks audit_logs against the writers' inserts (every transaction of theirs writes one) for 300 ms, runs
+     * {@code beforeRelease}, then lets go.
+     */
+    private static Stall stallAuditLogs(TestDatabase database, Runnable beforeRelease) throws SQLException {
+        try (Connection blocker = database.dataSource().getConnection(); Statement sql = blocker.createStatement()) {
+            blocker.setAutoCommit(false);
+            sql.execute("LOCK TABLE audit_logs IN SHARE MODE");
+            long locked = System.nanoTime();
+            sql.execute("SELECT pg_sleep(0.3)");
+            beforeRelease.run();
+            long releasing = System.nanoTime();
+            blocker.commit();
+            return new Stall(locked, releasing);
+        }
     }
 }
