@@ -18,6 +18,8 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -117,6 +119,21 @@ final class MigrationUnderLoad {
                 + (writerRate == 0 ? " flat out" : " at " + writerRate + " transactions/s each");
     }
 
+    /**
+     * A warning when paced writers managed, alone, fewer transactions than asked (under nine in ten): they are
+     * falling behind before any migration, so every latency after that measures their backlog, not the migration.
+     */
+    static Optional<String> shortfall(Settings settings, long transactions, Duration baseline) {
+        double asked = (double) settings.writers() * settings.writerRate();
+        double done = baseline.isZero() ? asked : transactions / (baseline.toNanos() / 1e9);
+        if (settings.writerRate() == 0 || done >= 0.9 * asked) {
+            return Optional.empty();
+        }
+        return Optional.of(String.format(Locale.ROOT, "  warning: alone, the writers ran %,.0f transactions a second "
+                + "of the %,.0f asked: they fall behind, and their latencies then measure that backlog, not the "
+                + "migration; a lower --writer-rate fits this machine.", done, asked));
+    }
+
     static Report run(Mode mode, DataSource dataSource, Population population, Settings settings,
                       Narration narration) {
         Writers writers = Writers.start(dataSource, population, settings.writers(), settings.writerRate());
@@ -128,8 +145,11 @@ final class MigrationUnderLoad {
         try {
             pause(WARM_UP);
             baselineStart = System.nanoTime();
+            long finishedBefore = writers.finished();
             pause(settings.baseline());
             migrationStart = System.nanoTime();
+            shortfall(settings, writers.finished() - finishedBefore, Duration.ofNanos(migrationStart - baselineStart))
+                    .ifPresent(narration::say);
             outcome = mode == Mode.PLAIN
                     ? plain(dataSource, settings.plainTries(), writers, migrationStart, narration)
                     : online(dataSource, writers, migrationStart, narration);
