@@ -57,9 +57,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * cores its worst latencies are the CPU scheduler's rather than the migration's.
  *
  * <p>Every transaction's start (when it was due) and end are kept (two longs each, a few MB for a long run), and
- * its SQLSTATE when it failed; nothing is summed until {@link #stop()}, so the loop shares nothing but a volatile or two. A
- * failed transaction counts with its latency (a writer that waited three seconds to be chosen as a deadlock's
- * victim waited three seconds); the writer goes on, with a new connection if its own was lost.
+ * its SQLSTATE when it failed; nothing is summed until {@link #stop()}, so the loop shares nothing but a volatile or
+ * two. A failed transaction counts with its latency (a writer that waited three seconds to be chosen as a
+ * deadlock's victim waited three seconds); the writer goes on, with a new connection if its own was lost.
  */
 final class Writers {
 
