@@ -15,7 +15,8 @@ import java.util.TreeMap;
  * @param during         transactions that overlapped the migration, even by a microsecond: a transaction that
  *                       waited behind the migration's lock counts, however long ago it was due
  * @param duringOpsPerSecond transactions that ended during the migration, per second of it
- * @param errorsDuring   failed transactions among {@code during}, by SQLSTATE ({@code refused}: the data layer said no)
+ * @param errorsDuring   failed transactions among {@code during}, by SQLSTATE ({@code refused}: the data layer said no;
+ *                       {@code abandoned at the stop}: cut short by the bench, far behind an unsustainable rate)
  * @param errors         failed transactions of the whole run, by SQLSTATE
  * @param seconds        each second of the run, from the baseline's start to the stop
  */

@@ -70,6 +70,8 @@ final class Writers {
     record Record(long[] starts, long[] ends, Map<Integer, String> failures) {
     }
 
+    /** What a transaction cut short by {@link #stop()}'s abort is recorded as failing with. */
+    private static final String ABANDONED = "abandoned at the stop";
     private static final String LOCK_AT_003 = "SELECT phone FROM customers WHERE id = ? FOR NO KEY UPDATE";
     private static final String UPDATE_AT_003 = """
             UPDATE customers SET phone = ?, updated_at = now(), updated_by = ? WHERE id = ?""";
@@ -82,6 +84,8 @@ final class Writers {
     private final AtomicLong finished = new AtomicLong();
     /** System.nanoTime after which no transaction is started; until {@link #stop()}, never. */
     private volatile long stopAt = Long.MAX_VALUE;
+    /** Set when {@link #stop()} gives up waiting and aborts the writers still busy. */
+    private volatile boolean abandoned;
     private volatile boolean softDeleteColumns;
     private volatile long awaited = Long.MAX_VALUE;
     private volatile CountDownLatch reached = new CountDownLatch(0);
@@ -155,6 +159,7 @@ final class Writers {
             for (Thread thread : threads) {
                 thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
             }
+            abandoned = true;
             for (int i = 0; i < threads.size(); i++) {
                 if (threads.get(i).isAlive()) {
                     writers.get(i).abort();
@@ -231,9 +236,12 @@ final class Writers {
                 } catch (RuntimeException e) {
                     failure = "error";
                 }
+                if (failure != null && abandoned) {
+                    failure = ABANDONED; // the bench's own abort, not the database's doing
+                }
                 keep(started, System.nanoTime(), failure);
-                if (failure != null) {
-                    recoverIfBroken();
+                if (failure != null && !recoverIfBroken()) {
+                    break;
                 }
             }
             closeQuietly();
@@ -321,11 +329,15 @@ final class Writers {
             }
         }
 
-        /** After a failure: if the connection is gone, a new one (tried until stopped; the server may be restarting). */
-        private void recoverIfBroken() {
+        /**
+         * After a failure: true if the connection still works, or a new one could be had (tried until the writers
+         * stop; the server may be restarting). False once stopping with a lost connection, aborted or not: the
+         * writer then ends, rather than fail the rest of its backlog one transaction at a time.
+         */
+        private boolean recoverIfBroken() {
             try {
                 if (connection.isValid(2)) {
-                    return;
+                    return true;
                 }
             } catch (SQLException e) {
                 // Treated as broken.
@@ -334,11 +346,12 @@ final class Writers {
             while (System.nanoTime() < stopAt && !Thread.currentThread().isInterrupted()) {
                 try {
                     use(dataSource.getConnection());
-                    return;
+                    return true;
                 } catch (SQLException e) {
                     pause();
                 }
             }
+            return false;
         }
 
         /**
