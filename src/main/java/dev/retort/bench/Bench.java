@@ -112,7 +112,9 @@ public final class Bench {
         for (SeedQuery query : SeedQuery.values()) {
             narration.say("Timing %s, %s …", query.title(), column);
             String plan = QueryTimer.planReads(database, query, population);
-            Latency latency = QueryTimer.time(database, query, population, options.cellSettings());
+            QueryTimer.Timing timing = QueryTimer.time(database, query, population, options.cellSettings());
+            Latency latency = timing.latency();
+            plan = timing.genericPlanReads().map(reads -> reads + " (generic plan)").orElse(plan);
             narration.say("  %,d runs: p50 %.3f ms, p95 %.3f ms, p99 %.3f ms (%s); load average %.2f", latency.count(),
                     latency.p50(), latency.p95(), latency.p99(), plan, latency.loadAverage());
             cells.put(query, new Cell(latency, plan));

@@ -125,8 +125,11 @@ final class MigrationUnderLoad {
      */
     static Optional<String> shortfall(Settings settings, long transactions, Duration baseline) {
         double asked = (double) settings.writers() * settings.writerRate();
-        double done = baseline.isZero() ? asked : transactions / (baseline.toNanos() / 1e9);
-        if (settings.writerRate() == 0 || done >= 0.9 * asked) {
+        if (settings.writerRate() == 0 || settings.baseline().isZero() || baseline.isZero()) {
+            return Optional.empty();
+        }
+        double done = transactions / (baseline.toNanos() / 1e9);
+        if (done >= 0.9 * asked) {
             return Optional.empty();
         }
         return Optional.of(String.format(Locale.ROOT, "  warning: alone, the writers ran %,.0f transactions a second "

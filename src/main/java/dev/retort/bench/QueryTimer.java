@@ -9,12 +9,15 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.SplittableRandom;
 
@@ -50,7 +53,17 @@ final class QueryTimer {
     private QueryTimer() {
     }
 
-    static Latency time(DataSource dataSource, SeedQuery query, Population population, Settings settings) {
+    /**
+     * One cell's timings, and what the plan its runs ended on reads when that was PostgreSQL's generic plan (which
+     * the plan cache may pick after five custom plans, and which EXPLAIN with sampled parameters does not show).
+     *
+     * @param genericPlanReads the indexes (or {@code Seq Scan on <table>}) of the generic plan, as
+     *                         {@link #planReads} words them; empty when the runs used custom plans
+     */
+    record Timing(Latency latency, Optional<String> genericPlanReads) {
+    }
+
+    static Timing time(DataSource dataSource, SeedQuery query, Population population, Settings settings) {
         SplittableRandom random = parameters(population, query);
         Histogram timings = Latency.histogram();
         try (Connection connection = dataSource.getConnection(); Statements statements = new Statements(connection)) {
@@ -65,10 +78,67 @@ final class QueryTimer {
                 readAll(statement);
                 Latency.record(timings, System.nanoTime() - started);
             }
-        } catch (SQLException e) {
+            Latency latency = Latency.of(timings, Machine.loadAverage());
+            return new Timing(latency, genericPlanReads(connection, statements.sqlTexts()));
+        } catch (SQLException | java.io.IOException e) {
             throw new BenchException("timing " + query.title() + " failed: " + e.getMessage(), e);
         }
-        return Latency.of(timings, Machine.loadAverage());
+    }
+
+    /**
+     * What the generic plan of each of {@code sqlTexts} reads, if every one of them ran on its generic plan in this
+     * session (pg_prepared_statements); empty otherwise. The plan is shown by preparing the statement again under
+     * {@code plan_cache_mode = force_generic_plan} and explaining an execution of it, which the server plans
+     * without looking at the (null) values.
+     */
+    private static Optional<String> genericPlanReads(Connection connection, Set<String> sqlTexts)
+            throws SQLException, java.io.IOException {
+        Set<String> reads = new LinkedHashSet<>();
+        for (String sql : sqlTexts) {
+            String numbered = numberedParameters(sql);
+            if (!ranOnGenericPlan(connection, numbered)) {
+                return Optional.empty();
+            }
+            int parameters = (int) sql.chars().filter(c -> c == '?').count();
+            String nulls = String.join(", ", Collections.nCopies(parameters, "NULL"));
+            String execute = "EXECUTE retort_generic_plan" + (parameters == 0 ? "" : "(" + nulls + ")");
+            try (Statement explain = connection.createStatement()) {
+                explain.execute("SET plan_cache_mode = force_generic_plan");
+                explain.execute("PREPARE retort_generic_plan AS " + numbered);
+                try (ResultSet plan = explain.executeQuery("EXPLAIN (FORMAT JSON) " + execute)) {
+                    plan.next();
+                    collect(JSON.readTree(plan.getString(1)).get(0).get("Plan"), reads);
+                } finally {
+                    explain.execute("DEALLOCATE retort_generic_plan");
+                    explain.execute("RESET plan_cache_mode");
+                }
+            }
+        }
+        return Optional.of(String.join(", ", reads));
+    }
+
+    private static boolean ranOnGenericPlan(Connection connection, String numberedSql) throws SQLException {
+        try (PreparedStatement ran = connection.prepareStatement(
+                "SELECT generic_plans > 0 FROM pg_prepared_statements WHERE statement = ?")) {
+            ran.setString(1, numberedSql);
+            try (ResultSet row = ran.executeQuery()) {
+                return row.next() && row.getBoolean(1);
+            }
+        }
+    }
+
+    /** {@code sql} with each {@code ?} written {@code $1}, {@code $2}, … as pgjdbc sends it (none is in a literal). */
+    private static String numberedParameters(String sql) {
+        StringBuilder numbered = new StringBuilder();
+        int parameter = 0;
+        for (char c : sql.toCharArray()) {
+            if (c == '?') {
+                numbered.append('$').append(++parameter);
+            } else {
+                numbered.append(c);
+            }
+        }
+        return numbered.toString();
     }
 
     /**
@@ -129,6 +199,11 @@ final class QueryTimer {
             }
             query.bind(statement, population, random);
             return statement;
+        }
+
+        /** The SQL texts prepared so far. */
+        Set<String> sqlTexts() {
+            return bySql.keySet();
         }
 
         @Override

@@ -8,7 +8,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.stream.LongStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -117,6 +119,25 @@ class BulkLoadTest {
                 .isEqualTo(ProposedR007NewestFirstIndexes.ACTIVE_CUSTOMERS_INDEX);
         assertThat(QueryTimer.planReads(database.dataSource(), SeedQuery.USER_AUDIT_TRAIL, POPULATION))
                 .isEqualTo(ProposedR007NewestFirstIndexes.AUDIT_TRAIL_INDEX);
+    }
+
+    /**
+     * The customers' query has no parameter left (type and limit are in its SQL), so PostgreSQL runs it on its
+     * generic plan from the first server-side execution, and the timing says what that plan reads: with nothing to
+     * sample, the same as EXPLAIN shows.
+     */
+    @Test
+    void aCellRunOnTheGenericPlanSaysWhatThatPlanReads() throws SQLException {
+        TestDatabase database = copy("generic_plan");
+        Retort.using(database.dataSource()).upgrade("head");
+        database.execute("ANALYZE");
+
+        QueryTimer.Timing timing = QueryTimer.time(database.dataSource(), SeedQuery.ACTIVE_CUSTOMERS_BY_TYPE,
+                POPULATION, new QueryTimer.Settings(5, 20, Duration.ofSeconds(10)));
+
+        assertThat(timing.genericPlanReads()).isEqualTo(Optional.of(
+                QueryTimer.planReads(database.dataSource(), SeedQuery.ACTIVE_CUSTOMERS_BY_TYPE, POPULATION)));
+        assertThat(timing.latency().count()).isEqualTo(20);
     }
 
     @Test
