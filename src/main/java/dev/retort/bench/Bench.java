@@ -94,7 +94,8 @@ public final class Bench {
                                                      Population population, BenchOptions options,
                                                      Narration narration) {
         narration.say("Migrating 003 -> 006 %s with %s (%s s alone first) …", mode.word(),
-                MigrationUnderLoad.writersDescribed(options.writers(), options.writerRate()), options.baseline().toSeconds());
+                MigrationUnderLoad.writersDescribed(options.writers(), options.writerRate()),
+                options.baseline().toSeconds());
         MigrationUnderLoad.Report report = MigrationUnderLoad.run(mode, database, population,
                 options.migrationSettings(), narration);
         WriterReport writers = report.writersReport();
@@ -111,10 +112,11 @@ public final class Bench {
         Map<SeedQuery, Cell> cells = new EnumMap<>(SeedQuery.class);
         for (SeedQuery query : SeedQuery.values()) {
             narration.say("Timing %s, %s …", query.title(), column);
-            String plan = QueryTimer.planReads(database, query, population);
             QueryTimer.Timing timing = QueryTimer.time(database, query, population, options.cellSettings());
             Latency latency = timing.latency();
-            plan = timing.genericPlanReads().map(reads -> reads + " (generic plan)").orElse(plan);
+            // The plan the runs ended on: their generic plan if they settled on it, else EXPLAIN's custom plans.
+            String plan = timing.genericPlanReads().map(reads -> reads + " (generic plan)")
+                    .orElseGet(() -> QueryTimer.planReads(database, query, population));
             narration.say("  %,d runs: p50 %.3f ms, p95 %.3f ms, p99 %.3f ms (%s); load average %.2f", latency.count(),
                     latency.p50(), latency.p95(), latency.p99(), plan, latency.loadAverage());
             cells.put(query, new Cell(latency, plan));
