@@ -19,8 +19,7 @@ import java.time.Duration;
  * @param keep       leave the bench database in place at the end, with every index (at revision 007)
  */
 public record BenchOptions(Scale scale, long seed, int streams, int writers, int writerRate, Duration baseline,
-                           int plainTries,
-                           int warmUp, int executions, Duration cellTime, boolean keep) {
+                           int plainTries, int warmUp, int executions, Duration cellTime, boolean keep) {
 
     // The defaults, here and in the CLI's options (picocli reads them as constants).
     public static final long DEFAULT_SEED = 1;
@@ -46,8 +45,8 @@ public record BenchOptions(Scale scale, long seed, int streams, int writers, int
      */
     public static BenchOptions defaults(Scale scale) {
         return new BenchOptions(scale, DEFAULT_SEED, Math.max(2, Machine.cores() + 1), DEFAULT_WRITERS,
-                DEFAULT_WRITER_RATE, Duration.ofSeconds(DEFAULT_BASELINE_SECONDS), DEFAULT_PLAIN_TRIES, DEFAULT_WARM_UP, DEFAULT_EXECUTIONS,
-                Duration.ofSeconds(DEFAULT_CELL_SECONDS), false);
+                DEFAULT_WRITER_RATE, Duration.ofSeconds(DEFAULT_BASELINE_SECONDS), DEFAULT_PLAIN_TRIES,
+                DEFAULT_WARM_UP, DEFAULT_EXECUTIONS, Duration.ofSeconds(DEFAULT_CELL_SECONDS), false);
     }
 
     MigrationUnderLoad.Settings migrationSettings() {

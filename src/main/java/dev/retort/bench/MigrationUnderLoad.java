@@ -88,8 +88,8 @@ final class MigrationUnderLoad {
      * @param reached   the revision the database was at when the migration ended
      * @param failure   why the migration stopped short of 006, or null
      */
-    record Report(Mode mode, int writers, int writerRate, Duration duration, List<RevisionRun> revisions, String reached,
-                  String failure, WriterReport writersReport) {
+    record Report(Mode mode, int writers, int writerRate, Duration duration, List<RevisionRun> revisions,
+                  String reached, String failure, WriterReport writersReport) {
 
         boolean succeeded() {
             return failure == null;
@@ -161,9 +161,9 @@ final class MigrationUnderLoad {
         } finally {
             records = writers.stop();
         }
-        return new Report(mode, settings.writers(), settings.writerRate(), Duration.ofNanos(migrationEnd - migrationStart),
-                outcome.revisions(), outcome.reached(), outcome.failure(),
-                WriterReport.of(records, baselineStart, migrationStart, migrationEnd));
+        return new Report(mode, settings.writers(), settings.writerRate(),
+                Duration.ofNanos(migrationEnd - migrationStart), outcome.revisions(), outcome.reached(),
+                outcome.failure(), WriterReport.of(records, baselineStart, migrationStart, migrationEnd));
     }
 
     private record Outcome(List<RevisionRun> revisions, String reached, String failure) {

@@ -127,7 +127,7 @@ final class QueryTimer {
         }
     }
 
-    /** {@code sql} with each {@code ?} written {@code $1}, {@code $2}, … as pgjdbc sends it (none is in a literal). */
+    /** {@code sql} with each {@code ?} written {@code $1}, {@code $2}, … as pgjdbc sends it (none is in literals). */
     private static String numberedParameters(String sql) {
         StringBuilder numbered = new StringBuilder();
         int parameter = 0;
