@@ -108,7 +108,8 @@ public record DdlStatement(String sql, List<TableLock> locks, Work work, String 
 
     /** Reads {@code sql}, using what the revisions' other statements say about index and constraint names. */
     public static DdlStatement analyze(String sql, SchemaFacts facts) {
-        String text = SqlText.oneLine(sql).replaceAll(";$", "");
+        String line = SqlText.oneLine(sql);
+        String text = line.endsWith(";") ? line.substring(0, line.length() - 1) : line;
         Reading reading = new Reading(sql);
         Matcher m;
         if ((m = CREATE_TABLE.matcher(text)).matches()) {

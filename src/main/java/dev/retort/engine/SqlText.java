@@ -1,14 +1,19 @@
 package dev.retort.engine;
 
+import java.util.regex.Pattern;
+
 /** SQL as one line: how statements are named in history rows, messages, dry runs and catalog text. */
 public final class SqlText {
+
+    /** Compiled once: a migration reads hundreds of statements, and {@code String.replaceAll} compiles per call. */
+    private static final Pattern WHITESPACE = Pattern.compile("\\s+");
 
     private SqlText() {
     }
 
     /** The text with every run of whitespace (newlines and indentation included) made one space. */
     public static String oneLine(String sql) {
-        return sql.strip().replaceAll("\\s+", " ");
+        return WHITESPACE.matcher(sql.strip()).replaceAll(" ");
     }
 
     /** {@link #oneLine}, cut to {@code width} characters with an ellipsis when longer. */
