@@ -234,10 +234,11 @@ public final class Migrator {
 
     private MigrationResult run(Connection work, Connection watch, Plan plan) throws SQLException {
         createTables(work);
-        StepRunner runner = new StepRunner(work, watch, lockPolicy, listener, facts());
         List<MigrationResult.StepTiming> timings = new ArrayList<>();
-        for (Step step : plan.steps()) {
-            timings.add(new MigrationResult.StepTiming(step, runner.run(step)));
+        try (StepRunner runner = new StepRunner(work, watch, lockPolicy, listener, facts())) {
+            for (Step step : plan.steps()) {
+                timings.add(new MigrationResult.StepTiming(step, runner.run(step)));
+            }
         }
         return new MigrationResult(plan.from(), plan.to(), timings, null);
     }

@@ -6,7 +6,11 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -17,7 +21,9 @@ import java.util.function.Supplier;
  * is kept). And once the step has run for {@link StepProgress#AFTER}, it reports progress every second, with the
  * phase and blocks of an index build from {@code pg_stat_progress_create_index}.
  *
- * <p>The watching connection must not be used by anything else while a watch runs.
+ * <p>It runs on the run's watcher thread ({@link StepRunner}): one thread for every try of every step, rather than a
+ * thread started for each, which in a command's first, cold milliseconds costs more than most statements take.
+ * The watching connection must not be used by anything else while a watch runs.
  */
 final class StatementWatch implements AutoCloseable {
 
@@ -32,33 +38,34 @@ final class StatementWatch implements AutoCloseable {
     private final Supplier<String> statement;
     private final Consumer<StepProgress> progress;
     private final Duration firstLook;
-    private final Thread thread;
-    private volatile boolean stopped;
+    private final CountDownLatch stop = new CountDownLatch(1);
+    private Future<?> polling;
     private volatile List<BlockingSession> lastSeen = List.of();
 
     private StatementWatch(Connection connection, int watchedPid, Step step, long stepStartNanos,
                            Supplier<String> statement, Consumer<StepProgress> progress, Duration lockTimeout) {
-        this.firstLook = lockTimeout.dividedBy(2).compareTo(FIRST_POLL) < 0 ? lockTimeout.dividedBy(2) : FIRST_POLL;
+        // In nanoseconds: Duration.dividedBy goes through BigDecimal, slow in a command's first milliseconds.
+        this.firstLook = Duration.ofNanos(Math.min(lockTimeout.toNanos() / 2, FIRST_POLL.toNanos()));
         this.connection = connection;
         this.watchedPid = watchedPid;
         this.step = step;
         this.stepStartNanos = stepStartNanos;
         this.statement = statement;
         this.progress = progress;
-        this.thread = new Thread(this::poll, "retort-statement-watch");
-        this.thread.setDaemon(true);
     }
 
     /**
+     * @param watcher     the thread the watch runs on, free of any other watch
      * @param statement   what is running now, for progress reports
      * @param progress    told of progress; called on the watch's thread
      * @param lockTimeout how long the statement may wait for a lock: the first look comes well within it
      */
-    static StatementWatch start(Connection connection, int watchedPid, Step step, long stepStartNanos,
-                                Supplier<String> statement, Consumer<StepProgress> progress, Duration lockTimeout) {
+    static StatementWatch start(ExecutorService watcher, Connection connection, int watchedPid, Step step,
+                                long stepStartNanos, Supplier<String> statement, Consumer<StepProgress> progress,
+                                Duration lockTimeout) {
         StatementWatch watch = new StatementWatch(connection, watchedPid, step, stepStartNanos, statement, progress,
                 lockTimeout);
-        watch.thread.start();
+        watch.polling = watcher.submit(watch::poll);
         return watch;
     }
 
@@ -70,15 +77,14 @@ final class StatementWatch implements AutoCloseable {
     private void poll() {
         long pause = firstLook.toNanos();
         long nextReport = stepStartNanos + StepProgress.AFTER.toNanos();
-        LockSupport.parkNanos(pause);
-        while (!stopped) {
+        while (!stoppedWithin(pause)) {
             try {
                 List<BlockingSession> blockers = BlockingSession.blocking(connection, watchedPid);
                 if (!blockers.isEmpty()) {
                     lastSeen = blockers;
                 }
                 long now = System.nanoTime();
-                if (now >= nextReport && !stopped) {
+                if (now >= nextReport && stop.getCount() > 0) {
                     progress.accept(new StepProgress(step, Duration.ofNanos(now - stepStartNanos), statement.get(),
                             indexBuild()));
                     nextReport = now + PROGRESS_EVERY.toNanos();
@@ -86,8 +92,16 @@ final class StatementWatch implements AutoCloseable {
             } catch (SQLException e) {
                 return; // Only a diagnosis is lost; the statement itself goes on.
             }
-            LockSupport.parkNanos(pause);
             pause = Math.min(pause * 3 / 2, LONGEST_POLL.toNanos());
+        }
+    }
+
+    /** Waits {@code nanos} for {@link #close}; an interrupt (the run is being torn down) stops the watch too. */
+    private boolean stoppedWithin(long nanos) {
+        try {
+            return stop.await(nanos, TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            return true;
         }
     }
 
@@ -111,14 +125,16 @@ final class StatementWatch implements AutoCloseable {
     /** Stops watching and waits for the watcher to let go of the connection. */
     @Override
     public void close() {
-        stopped = true;
-        LockSupport.unpark(thread);
+        stop.countDown();
         boolean interrupted = false;
-        while (thread.isAlive()) {
+        while (true) {
             try {
-                thread.join();
+                polling.get();
+                break;
             } catch (InterruptedException e) {
                 interrupted = true;
+            } catch (ExecutionException e) {
+                break; // the watch failed: only a diagnosis is lost, and the connection is let go of all the same
             }
         }
         if (interrupted) {

@@ -10,6 +10,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
  * Runs one step on the work connection, under the {@link LockPolicy}: every try waits for locks at most
@@ -22,8 +24,10 @@ import java.util.Set;
  * the database at the revision it started from. A crash cannot undo anything; the next run does the step again
  * from the start, and the revision's statements are written (and checked, see {@link AlreadyDone}) so that what
  * was already done is skipped.
+ *
+ * <p>It owns the run's watcher thread, which every try's {@link StatementWatch} runs on: close it when the run ends.
  */
-final class StepRunner {
+final class StepRunner implements AutoCloseable {
 
     private static final String LOCK_NOT_AVAILABLE = "55P03";
     private static final String DEADLOCK_DETECTED = "40P01";
@@ -35,6 +39,11 @@ final class StepRunner {
     private final LockPolicy policy;
     private final MigrationListener listener;
     private final SchemaFacts facts;
+    private final ExecutorService watcher = Executors.newSingleThreadExecutor(watch -> {
+        Thread thread = new Thread(watch, "retort-statement-watch");
+        thread.setDaemon(true);
+        return thread;
+    });
     /** What the step is running now: for progress reports, read by the watch's thread. */
     private volatile String runningStatement = "";
     /** When the step began (System.nanoTime), for its duration and for the watch's elapsed time. */
@@ -222,7 +231,7 @@ final class StepRunner {
             SQLException failure;
             String statement;
             List<BlockingSession> blockers;
-            try (StatementWatch blockerWatch = StatementWatch.start(watch, workPid, step, stepStartNanos,
+            try (StatementWatch blockerWatch = StatementWatch.start(watcher, watch, workPid, step, stepStartNanos,
                     () -> runningStatement, listener::progress, lockTimeout)) {
                 try {
                     attempt.run();
@@ -305,6 +314,12 @@ final class StepRunner {
         } catch (SQLException ignored) {
             // The original failure is what the user needs to see; losing this row must not hide it.
         }
+    }
+
+    /** Stops the watcher thread; every watch has ended by then. */
+    @Override
+    public void close() {
+        watcher.shutdown();
     }
 
     private static int backendPid(Connection connection) throws SQLException {
