@@ -69,13 +69,19 @@ final class ArchiveTraining {
                 List.of("--json", "--url", url, "current"));
     }
 
-    /** With DATABASE_URL set to the closing server too: no verb here may ever start the embedded PostgreSQL. */
+    /**
+     * As {@link Main} runs them, connections opened early included. With DATABASE_URL set to the closing server too:
+     * no verb here may ever start the embedded PostgreSQL.
+     */
     private static void run(List<String> commandLine, String url) {
         String[] args = commandLine.toArray(String[]::new);
-        CommandLine cli = Main.commandLine(Migrations::all, Map.of("DATABASE_URL", url), Path.of("."), args);
-        cli.setOut(new PrintWriter(Writer.nullWriter()));
-        cli.setErr(new PrintWriter(Writer.nullWriter()));
-        cli.execute(args);
+        Map<String, String> environment = Map.of("DATABASE_URL", url);
+        try (EarlyConnections early = EarlyConnections.forCommandLine(args, environment)) {
+            CommandLine cli = Main.commandLine(Migrations::all, environment, Path.of("."), args, early);
+            cli.setOut(new PrintWriter(Writer.nullWriter()));
+            cli.setErr(new PrintWriter(Writer.nullWriter()));
+            cli.execute(args);
+        }
     }
 
     /**

@@ -21,6 +21,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
 
@@ -57,8 +58,11 @@ public final class Main {
         // Library logging (zonky, pgjdbc) stays quiet: --debug means stack traces. Set before any logger exists.
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
         Path home = Path.of(System.getProperty("retort.home", "."));
-        CommandLine commandLine = commandLine(Migrations::all, System.getenv(), home, args);
+        Map<String, String> environment = System.getenv();
+        EarlyConnections early = EarlyConnections.forCommandLine(args, environment);
+        CommandLine commandLine = commandLine(Migrations::all, environment, home, args, early);
         int exitCode = commandLine.execute(args);
+        early.close(); // those the command did not take: after a usage error, say
         // picocli's writers flush only on println; System.exit would drop what a print left in the buffer.
         commandLine.getOut().flush();
         commandLine.getErr().flush();
@@ -77,7 +81,13 @@ public final class Main {
      */
     public static CommandLine commandLine(Supplier<List<Revision>> revisions, Map<String, String> environment,
                                           Path home, String[] args) {
-        return commandLine(new RetortCommand(revisions, environment, home), verbsFor(args));
+        return commandLine(revisions, environment, home, args, EarlyConnections.NONE);
+    }
+
+    /** As above, with connections already being opened for the command ({@link EarlyConnections}). */
+    static CommandLine commandLine(Supplier<List<Revision>> revisions, Map<String, String> environment, Path home,
+                                   String[] args, EarlyConnections early) {
+        return commandLine(new RetortCommand(revisions, environment, home, early), verbsFor(args));
     }
 
     static CommandLine commandLine(RetortCommand root) {
@@ -104,16 +114,24 @@ public final class Main {
      * verb) models them all, so that usage, errors and suggestions are exactly what they always were.
      */
     static Collection<Class<?>> verbsFor(String[] args) {
+        return verbNamed(args).<Collection<Class<?>>>map(verb -> List.of(VERBS.get(verb))).orElse(VERBS.values());
+    }
+
+    /**
+     * The verb {@code args} run, when a scan is sure of it: the first word that is neither a root option nor its
+     * value, if it is a verb other than {@code help}.
+     */
+    static Optional<String> verbNamed(String[] args) {
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             if (OPTIONS_WITH_VALUE.contains(arg)) {
                 i++;
             } else if (!FLAGS.contains(arg) && !OPTIONS_WITH_VALUE.contains(arg.split("=", 2)[0])) {
                 Class<?> verb = VERBS.get(arg);
-                return verb == null || verb == HelpCommand.class ? VERBS.values() : List.of(verb);
+                return verb == null || verb == HelpCommand.class ? Optional.empty() : Optional.of(arg);
             }
         }
-        return VERBS.values();
+        return Optional.empty();
     }
 
     private static int executeThenClose(RetortCommand root, ParseResult parseResult) {

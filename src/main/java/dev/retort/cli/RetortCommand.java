@@ -49,6 +49,7 @@ public final class RetortCommand implements Callable<Integer> {
     private final Supplier<List<Revision>> revisions;
     private final Map<String, String> environment;
     private final Path home;
+    private final EarlyConnections early;
 
     @Spec
     CommandSpec spec;
@@ -78,9 +79,15 @@ public final class RetortCommand implements Callable<Integer> {
     private RevisionGraph graph;
 
     public RetortCommand(Supplier<List<Revision>> revisions, Map<String, String> environment, Path home) {
+        this(revisions, environment, home, EarlyConnections.NONE);
+    }
+
+    RetortCommand(Supplier<List<Revision>> revisions, Map<String, String> environment, Path home,
+                  EarlyConnections early) {
         this.revisions = revisions;
         this.environment = environment;
         this.home = home;
+        this.early = early;
     }
 
     /** {@code retort} alone: the usage, on stderr as for any usage error, since no verb was given. */
@@ -132,7 +139,7 @@ public final class RetortCommand implements Callable<Integer> {
     DatabaseSession session() {
         if (session == null) {
             graph();
-            session = new DatabaseSession(connectionUrl(), home, lockWait(), spec.commandLine().getErr());
+            session = new DatabaseSession(connectionUrl(), home, lockWait(), spec.commandLine().getErr(), early);
         }
         return session;
     }

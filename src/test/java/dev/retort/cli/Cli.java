@@ -47,9 +47,14 @@ final class Cli {
     }
 
     Result run(String... args) {
+        return runWith(EarlyConnections.NONE, args);
+    }
+
+    /** Runs as {@code retort} itself does when it opened {@code early} connections for the command line. */
+    Result runWith(EarlyConnections early, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        CommandLine commandLine = Main.commandLine(revisions, environment, home, args);
+        CommandLine commandLine = Main.commandLine(revisions, environment, home, args, early);
         commandLine.setOut(new PrintWriter(out, true));
         commandLine.setErr(new PrintWriter(err, true));
         int exitCode = commandLine.execute(args);
