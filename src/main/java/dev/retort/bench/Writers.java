@@ -71,7 +71,9 @@ final class Writers {
     }
 
     /** What a transaction cut short by {@link #stop()}'s abort is recorded as failing with. */
-    private static final String ABANDONED = "abandoned at the stop";
+    static final String ABANDONED = "abandoned at the stop";
+    /** How long {@link #stop()} waits for the writers before it aborts those still busy. */
+    private static final Duration STOP_PATIENCE = Duration.ofMinutes(1);
     private static final String LOCK_AT_003 = "SELECT phone FROM customers WHERE id = ? FOR NO KEY UPDATE";
     private static final String UPDATE_AT_003 = """
             UPDATE customers SET phone = ?, updated_at = now(), updated_by = ? WHERE id = ?""";
@@ -153,8 +155,13 @@ final class Writers {
      * writer's record.
      */
     List<Record> stop() {
+        return stop(STOP_PATIENCE);
+    }
+
+    /** {@link #stop()}, aborting the writers still busy after {@code patience}. */
+    List<Record> stop(Duration patience) {
         stopStarting();
-        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
+        long deadline = System.nanoTime() + patience.toNanos();
         try {
             for (Thread thread : threads) {
                 thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
@@ -170,6 +177,11 @@ final class Writers {
             Thread.currentThread().interrupt();
         }
         return writers.stream().map(Writer::record).toList();
+    }
+
+    /** Whether every writer's thread has ended, as all have once {@link #stop()} returns. */
+    boolean ended() {
+        return threads.stream().noneMatch(Thread::isAlive);
     }
 
     /** From now on no writer starts a transaction due after now; {@link #stop()} waits for the rest. */

@@ -13,6 +13,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
@@ -113,6 +114,24 @@ class WritersTest {
                     .as("transactions due while audit_logs was locked, run after the stop").isGreaterThan(10);
             assertThat(LongStream.of(record.starts()).max().orElseThrow()).as("the last start").isLessThan(stopped);
         });
+    }
+
+    /**
+     * Writers still queued behind a lock when the stop runs out of patience have their connections aborted: each
+     * records the transaction the abort cut short as the stop's doing, not a database error, and ends there, rather
+     * than failing the rest of its backlog one transaction at a time.
+     */
+    @Test
+    void writersStillBusyWhenTheStopRunsOutOfPatienceAreAbortedAndRecordedAsSuch() throws Exception {
+        TestDatabase database = TestPostgres.newDatabase("bench_abandoned_writers");
+        Writers writers = pacedWritersAt003(database);
+        List<List<Writers.Record>> stopped = new ArrayList<>();
+
+        stallAuditLogs(database, () -> stopped.add(writers.stop(Duration.ofMillis(50))));
+
+        assertThat(stopped.get(0)).hasSize(2).allSatisfy(record -> assertThat(record.failures().values())
+                .as("each writer's one transaction cut short").containsExactly(Writers.ABANDONED));
+        assertThat(writers.ended()).as("no writer goes on with its backlog after the abort").isTrue();
     }
 
     private static final int RATE = 100;
