@@ -70,13 +70,13 @@ final class ArchiveTraining {
     }
 
     /**
-     * As {@link Main} runs them, connections opened early included. With DATABASE_URL set to the closing server too:
+     * As {@link Main} runs them, the connection opened early included. With DATABASE_URL set to the closing server too:
      * no verb here may ever start the embedded PostgreSQL.
      */
     private static void run(List<String> commandLine, String url) {
         String[] args = commandLine.toArray(String[]::new);
         Map<String, String> environment = Map.of("DATABASE_URL", url);
-        try (EarlyConnections early = EarlyConnections.forCommandLine(args, environment)) {
+        try (EarlyConnection early = EarlyConnection.forCommandLine(args, environment)) {
             CommandLine cli = Main.commandLine(Migrations::all, environment, Path.of("."), args, early);
             cli.setOut(new PrintWriter(Writer.nullWriter()));
             cli.setErr(new PrintWriter(Writer.nullWriter()));

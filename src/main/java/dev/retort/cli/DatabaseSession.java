@@ -23,16 +23,16 @@ final class DatabaseSession implements AutoCloseable {
     private final Path home;
     private final Duration embeddedWait;
     private final PrintWriter notices;
-    private final EarlyConnections early;
+    private final EarlyConnection early;
     private EmbeddedDatabase embedded;
     private DataSource dataSource;
 
     /**
      * @param url          the server to use, or null for the embedded one
      * @param embeddedWait how long to wait for another Retort that is using the embedded data directory
-     * @param early        connections opened to {@code url} before the command line was read, for the command to take
+     * @param early        a connection opened to {@code url} before the command line was read, for the command to take
      */
-    DatabaseSession(ConnectionUrl url, Path home, Duration embeddedWait, PrintWriter notices, EarlyConnections early) {
+    DatabaseSession(ConnectionUrl url, Path home, Duration embeddedWait, PrintWriter notices, EarlyConnection early) {
         this.url = url;
         this.home = home;
         this.embeddedWait = embeddedWait;
@@ -43,7 +43,7 @@ final class DatabaseSession implements AutoCloseable {
     DataSource dataSource() {
         if (dataSource == null) {
             if (url != null) {
-                dataSource = early.serving(url, url.dataSource(APPLICATION_NAME));
+                dataSource = early.serving(url, () -> url.dataSource(APPLICATION_NAME));
             } else {
                 embedded = EmbeddedDatabase.start(home, embeddedWait, notices);
                 // Through our own URL rather than zonky's DataSource, so that application_name and timeouts are

@@ -62,10 +62,10 @@ public final class Main {
         System.setProperty("picocli.disable.closures", "true");
         Path home = Path.of(System.getProperty("retort.home", "."));
         Map<String, String> environment = System.getenv();
-        EarlyConnections early = EarlyConnections.forCommandLine(args, environment);
+        EarlyConnection early = EarlyConnection.forCommandLine(args, environment);
         CommandLine commandLine = commandLine(Migrations::all, environment, home, args, early);
         int exitCode = commandLine.execute(args);
-        early.close(); // those the command did not take: after a usage error, say
+        early.close(); // unless the command took it: after a usage error, say
         // picocli's writers flush only on println; System.exit would drop what a print left in the buffer.
         commandLine.getOut().flush();
         commandLine.getErr().flush();
@@ -84,12 +84,12 @@ public final class Main {
      */
     public static CommandLine commandLine(Supplier<List<Revision>> revisions, Map<String, String> environment,
                                           Path home, String[] args) {
-        return commandLine(revisions, environment, home, args, EarlyConnections.NONE);
+        return commandLine(revisions, environment, home, args, EarlyConnection.NONE);
     }
 
-    /** As above, with connections already being opened for the command ({@link EarlyConnections}). */
+    /** As above, with the command's first connection already being opened ({@link EarlyConnection}). */
     static CommandLine commandLine(Supplier<List<Revision>> revisions, Map<String, String> environment, Path home,
-                                   String[] args, EarlyConnections early) {
+                                   String[] args, EarlyConnection early) {
         return commandLine(new RetortCommand(revisions, environment, home, early), verbsFor(args));
     }
 

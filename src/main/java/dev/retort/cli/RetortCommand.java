@@ -49,7 +49,7 @@ public final class RetortCommand implements Callable<Integer> {
     private final Supplier<List<Revision>> revisions;
     private final Map<String, String> environment;
     private final Path home;
-    private final EarlyConnections early;
+    private final EarlyConnection early;
 
     @Spec
     CommandSpec spec;
@@ -79,11 +79,11 @@ public final class RetortCommand implements Callable<Integer> {
     private RevisionGraph graph;
 
     public RetortCommand(Supplier<List<Revision>> revisions, Map<String, String> environment, Path home) {
-        this(revisions, environment, home, EarlyConnections.NONE);
+        this(revisions, environment, home, EarlyConnection.NONE);
     }
 
     RetortCommand(Supplier<List<Revision>> revisions, Map<String, String> environment, Path home,
-                  EarlyConnections early) {
+                  EarlyConnection early) {
         this.revisions = revisions;
         this.environment = environment;
         this.home = home;

@@ -47,11 +47,11 @@ final class Cli {
     }
 
     Result run(String... args) {
-        return runWith(EarlyConnections.NONE, args);
+        return runWith(EarlyConnection.NONE, args);
     }
 
     /** Runs as {@code retort} itself does when it opened {@code early} connections for the command line. */
-    Result runWith(EarlyConnections early, String... args) {
+    Result runWith(EarlyConnection early, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         CommandLine commandLine = Main.commandLine(revisions, environment, home, args, early);
