@@ -54,6 +54,11 @@ final class MigrationOptions {
             throw new ParameterException(spec.commandLine(), "--lock-timeout must be more than 0 (PostgreSQL's 0 "
                     + "would wait forever, stalling the application); to wait longer, give e.g. 30s.");
         }
+        if (retryWindow.isZero()) {
+            throw new ParameterException(spec.commandLine(), "--retry-window must be more than 0 (a statement that "
+                    + "does not block the application waits for its locks this long, and PostgreSQL's 0 would wait "
+                    + "forever); give e.g. 2m.");
+        }
         if (lockRetries < 0) {
             throw new ParameterException(spec.commandLine(), "--lock-retries must be 0 or more, not " + lockRetries
                     + ".");

@@ -30,6 +30,10 @@ public record LockPolicy(Duration lockTimeout, int retries, Duration retryWindow
         if (retries < 0) {
             throw new IllegalArgumentException("retries must be 0 or more, not " + retries);
         }
+        if (retryWindow.isNegative() || retryWindow.isZero()) {
+            // It is also the lock timeout of a statement that does not block the application, where 0 means forever.
+            throw new IllegalArgumentException("retry window must be positive, not " + Durations.format(retryWindow));
+        }
         if (statementTimeout.isNegative()) {
             throw new IllegalArgumentException("statement timeout must be 0 (none) or more");
         }

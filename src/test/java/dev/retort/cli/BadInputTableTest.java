@@ -195,6 +195,8 @@ class BadInputTableTest {
                         "--url", "{db}", "upgrade", "head", "--statement-timeout", "-1s"),
                 bad("--retry-window not a duration", ExitCodes.USAGE, "'x' is not a duration", HELP_UPGRADE,
                         "--url", "{db}", "upgrade", "head", "--retry-window", "x"),
+                bad("zero --retry-window", ExitCodes.USAGE, "--retry-window must be more than 0", "give e.g. 2m",
+                        "--url", "{db}", "upgrade", "head", "--retry-window", "0"),
 
                 // URLs.
                 bad("URL with nothing after the scheme", ExitCodes.USAGE, "Invalid database URL 'postgresql://': it "
