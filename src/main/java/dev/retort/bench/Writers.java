@@ -179,7 +179,10 @@ final class Writers {
         return writers.stream().map(Writer::record).toList();
     }
 
-    /** Whether every writer's thread has ended, as all have once {@link #stop()} returns. */
+    /**
+     * Whether every writer's thread has ended: as all have once {@link #stop()} returns, unless one outlived the ten
+     * seconds it gives each after the abort.
+     */
     boolean ended() {
         return threads.stream().noneMatch(Thread::isAlive);
     }

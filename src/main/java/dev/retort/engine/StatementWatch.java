@@ -27,6 +27,7 @@ import java.util.function.Supplier;
  */
 final class StatementWatch implements AutoCloseable {
 
+    private static final Duration MIN_POLL = Duration.ofMillis(1);
     private static final Duration FIRST_POLL = Duration.ofMillis(20);
     private static final Duration LONGEST_POLL = Duration.ofMillis(250);
     private static final Duration PROGRESS_EVERY = Duration.ofSeconds(1);
@@ -44,8 +45,10 @@ final class StatementWatch implements AutoCloseable {
 
     private StatementWatch(Connection connection, int watchedPid, Step step, long stepStartNanos,
                            Supplier<String> statement, Consumer<StepProgress> progress, Duration lockTimeout) {
-        // In nanoseconds: Duration.dividedBy goes through BigDecimal, slow in a command's first milliseconds.
-        this.firstLook = Duration.ofNanos(Math.min(lockTimeout.toNanos() / 2, FIRST_POLL.toNanos()));
+        // In nanoseconds: Duration.dividedBy goes through BigDecimal, slow in a command's first milliseconds. At
+        // least a millisecond, so that the pauses, which grow from it by half each time, never stay at zero.
+        this.firstLook = Duration.ofNanos(Math.max(MIN_POLL.toNanos(),
+                Math.min(lockTimeout.toNanos() / 2, FIRST_POLL.toNanos())));
         this.connection = connection;
         this.watchedPid = watchedPid;
         this.step = step;
@@ -96,7 +99,7 @@ final class StatementWatch implements AutoCloseable {
         }
     }
 
-    /** Waits {@code nanos} for {@link #close}; an interrupt (the run is being torn down) stops the watch too. */
+    /** Waits {@code nanos} for {@link #close}; an interrupt of the watcher thread stops the watch too. */
     private boolean stoppedWithin(long nanos) {
         try {
             return stop.await(nanos, TimeUnit.NANOSECONDS);
@@ -134,7 +137,9 @@ final class StatementWatch implements AutoCloseable {
             } catch (InterruptedException e) {
                 interrupted = true;
             } catch (ExecutionException e) {
-                break; // the watch failed: only a diagnosis is lost, and the connection is let go of all the same
+                // The watch failed (a progress listener threw, say): only a diagnosis is lost, the statement goes
+                // on, and the connection is let go of all the same.
+                break;
             }
         }
         if (interrupted) {

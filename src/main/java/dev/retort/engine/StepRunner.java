@@ -39,8 +39,9 @@ final class StepRunner implements AutoCloseable {
     private final LockPolicy policy;
     private final MigrationListener listener;
     private final SchemaFacts facts;
-    private final ExecutorService watcher = Executors.newSingleThreadExecutor(watch -> {
-        Thread thread = new Thread(watch, "retort-statement-watch");
+    /** Its thread starts with the first watch: a constructor that fails after this leaves nothing running. */
+    private final ExecutorService watcher = Executors.newSingleThreadExecutor(task -> {
+        Thread thread = new Thread(task, "retort-statement-watch");
         thread.setDaemon(true);
         return thread;
     });

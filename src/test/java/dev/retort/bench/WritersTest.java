@@ -13,9 +13,9 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.IntStream;
 import java.util.stream.LongStream;
 
@@ -125,11 +125,11 @@ class WritersTest {
     void writersStillBusyWhenTheStopRunsOutOfPatienceAreAbortedAndRecordedAsSuch() throws Exception {
         TestDatabase database = TestPostgres.newDatabase("bench_abandoned_writers");
         Writers writers = pacedWritersAt003(database);
-        List<List<Writers.Record>> stopped = new ArrayList<>();
+        AtomicReference<List<Writers.Record>> stopped = new AtomicReference<>();
 
-        stallAuditLogs(database, () -> stopped.add(writers.stop(Duration.ofMillis(50))));
+        stallAuditLogs(database, () -> stopped.set(writers.stop(Duration.ofMillis(50))));
 
-        assertThat(stopped.get(0)).hasSize(2).allSatisfy(record -> assertThat(record.failures().values())
+        assertThat(stopped.get()).hasSize(2).allSatisfy(record -> assertThat(record.failures().values())
                 .as("each writer's one transaction cut short").containsExactly(Writers.ABANDONED));
         assertThat(writers.ended()).as("no writer goes on with its backlog after the abort").isTrue();
     }
