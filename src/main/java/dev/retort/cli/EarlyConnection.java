@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.function.Supplier;
@@ -51,9 +52,13 @@ final class EarlyConnection implements AutoCloseable {
     private boolean closed;
 
     private EarlyConnection(ConnectionUrl url) {
+        this(url, url == null ? null : () -> url.dataSource(DatabaseSession.APPLICATION_NAME).getConnection());
+    }
+
+    /** @param connect how the connection to {@code url} is opened: pgjdbc's, but for a test that holds it back */
+    EarlyConnection(ConnectionUrl url, Callable<Connection> connect) {
         this.url = url;
-        this.opening = url == null ? null : new FutureTask<>(() -> keepUnlessClosed(
-                url.dataSource(DatabaseSession.APPLICATION_NAME).getConnection()));
+        this.opening = connect == null ? null : new FutureTask<>(() -> keepUnlessClosed(connect.call()));
     }
 
     /** Starts opening the connection the command line will ask for first, if a scan of it is sure of it. */
@@ -107,16 +112,20 @@ final class EarlyConnection implements AutoCloseable {
      * it. The data source is made on that thread too, since making the first one starts pgjdbc's logging.
      */
     static EarlyConnection open(ConnectionUrl url) {
-        EarlyConnection early = new EarlyConnection(url);
-        Thread thread = new Thread(early.opening, "retort-early-connection");
-        thread.setDaemon(true);
-        thread.start();
-        return early;
+        return new EarlyConnection(url).start();
     }
 
-    /** Kept for the command; or, when the command has already ended, closed at once, so that none is left open. */
+    /** Starts opening, on a daemon thread. */
+    EarlyConnection start() {
+        Thread thread = new Thread(opening, "retort-early-connection");
+        thread.setDaemon(true);
+        thread.start();
+        return this;
+    }
+
+    /** Kept for the command; or, when the command ended without taking it, closed at once: none is left open. */
     private synchronized Connection keepUnlessClosed(Connection connection) throws SQLException {
-        if (closed) {
+        if (closed && !handedOut) {
             connection.close();
         }
         opened = connection;
@@ -132,7 +141,7 @@ final class EarlyConnection implements AutoCloseable {
         return opening == null || !commandUrl.equals(url) ? dataSource.get() : new EarlyFirst(dataSource);
     }
 
-    /** Whether the command took the early connection. */
+    /** Whether the command asked for the early connection (and got it, or the failure to open it). */
     synchronized boolean handedOut() {
         return handedOut;
     }
@@ -173,10 +182,22 @@ final class EarlyConnection implements AutoCloseable {
             if (e.getCause() instanceof RuntimeException failed) {
                 throw failed;
             }
+            if (e.getCause() instanceof Error failed) {
+                throw failed;
+            }
             throw new IllegalStateException(e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            giveBack();
             throw new SQLException("Interrupted while connecting", "08001", e);
+        }
+    }
+
+    /** Taken but never handed over (the wait was interrupted): it is close()'s again, or its own once open. */
+    private synchronized void giveBack() {
+        handedOut = false;
+        if (closed) {
+            closeOpened();
         }
     }
 
@@ -187,7 +208,13 @@ final class EarlyConnection implements AutoCloseable {
             return;
         }
         closed = true;
-        if (!handedOut && opened != null) {
+        if (!handedOut) {
+            closeOpened();
+        }
+    }
+
+    private void closeOpened() {
+        if (opened != null) {
             try {
                 opened.close();
             } catch (SQLException e) {

@@ -27,7 +27,8 @@ final class MigrationOptions {
 
     @Option(names = "--retry-window", paramLabel = "DURATION", converter = DurationConverter.class,
             description = "No new try starts that could not end within this time from a statement's first try. "
-                    + "Default: 2m.")
+                    + "A statement that does not block the application (CREATE INDEX CONCURRENTLY, VALIDATE "
+                    + "CONSTRAINT) waits for its locks this long, in one try. Default: 2m.")
     Duration retryWindow = LockPolicy.DEFAULT.retryWindow();
 
     @Option(names = "--statement-timeout", paramLabel = "DURATION", converter = DurationConverter.class,

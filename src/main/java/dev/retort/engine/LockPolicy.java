@@ -24,15 +24,18 @@ public record LockPolicy(Duration lockTimeout, int retries, Duration retryWindow
     private static final int LONGEST_PAUSE_FACTOR = 10;
 
     public LockPolicy {
-        if (lockTimeout.isNegative() || lockTimeout.isZero()) {
-            throw new IllegalArgumentException("lock timeout must be positive, not " + Durations.format(lockTimeout));
+        // Both go to PostgreSQL as whole milliseconds, where 0 would mean waiting for a lock forever.
+        if (lockTimeout.toMillis() < 1) {
+            throw new IllegalArgumentException("lock timeout must be 1 ms or more, not "
+                    + Durations.format(lockTimeout));
         }
         if (retries < 0) {
             throw new IllegalArgumentException("retries must be 0 or more, not " + retries);
         }
-        if (retryWindow.isNegative() || retryWindow.isZero()) {
-            // It is also the lock timeout of a statement that does not block the application, where 0 means forever.
-            throw new IllegalArgumentException("retry window must be positive, not " + Durations.format(retryWindow));
+        if (retryWindow.toMillis() < 1) {
+            // It is also the lock timeout of a statement that does not block the application.
+            throw new IllegalArgumentException("retry window must be 1 ms or more, not "
+                    + Durations.format(retryWindow));
         }
         if (statementTimeout.isNegative()) {
             throw new IllegalArgumentException("statement timeout must be 0 (none) or more");

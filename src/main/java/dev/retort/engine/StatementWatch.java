@@ -75,7 +75,7 @@ final class StatementWatch implements AutoCloseable {
     /**
      * The first look comes after a pause, not at once: most statements end within it and are never asked about, which
      * spares a query per statement on the watching connection (a migration runs hundreds). A wait for a lock lasts
-     * up to the lock timeout, so the pause is shorter than half of it, and the wait is still seen.
+     * up to the lock timeout, so the pause is at most half of it (and at least 1 ms), and the wait is still seen.
      */
     private void poll() {
         long pause = firstLook.toNanos();

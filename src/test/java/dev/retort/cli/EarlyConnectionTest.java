@@ -5,12 +5,15 @@ import dev.retort.testing.TestPostgres.TestDatabase;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import javax.sql.DataSource;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The connection opened while picocli reads the command line: taken by the command when it is its own, else closed. */
 class EarlyConnectionTest {
@@ -93,14 +96,49 @@ class EarlyConnectionTest {
         assertThat(opened.isClosed()).isTrue();
     }
 
-    /** Whether it opens before close() or after, a connection the command did not take is not left open. */
     @Test
-    void aConnectionStillOpeningWhenTheCommandEndsIsClosedOnceOpen() throws SQLException {
+    void aConnectionThatOpensOnlyAfterTheCommandEndedIsClosedOnceOpen() throws SQLException {
         TestDatabase database = TestPostgres.newDatabase("early_late");
-        EarlyConnection early = EarlyConnection.open(ConnectionUrl.parse(database.postgresUrl()));
+        CountDownLatch commandEnded = new CountDownLatch(1);
+        EarlyConnection early = new EarlyConnection(ConnectionUrl.parse(database.postgresUrl()), () -> {
+            commandEnded.await();
+            return database.connect();
+        }).start();
+
         early.close();
+        commandEnded.countDown();
 
         assertThat(early.awaitOpened().orElseThrow().isClosed()).isTrue();
+    }
+
+    @Test
+    void theConnectionTheCommandTookIsLeftToIt() throws SQLException {
+        TestDatabase database = TestPostgres.newDatabase("early_taken");
+        ConnectionUrl url = ConnectionUrl.parse(database.postgresUrl());
+        EarlyConnection early = EarlyConnection.open(url);
+        DataSource served = early.serving(url, () -> {
+            throw new AssertionError("the command's own data source is made only when it needs one");
+        });
+
+        try (Connection taken = served.getConnection()) {
+            early.close();
+            assertThat(taken.isClosed()).isFalse();
+        }
+    }
+
+    @Test
+    void aFailureToOpenIsTheCommandsFailureAndNoSecondLoginIsTried() {
+        SQLException refused = new SQLException("the server refused", "08001");
+        ConnectionUrl url = ConnectionUrl.parse(URL);
+        try (EarlyConnection early = new EarlyConnection(url, () -> {
+            throw refused;
+        }).start()) {
+            DataSource served = early.serving(url, () -> {
+                throw new AssertionError("a second login");
+            });
+
+            assertThatThrownBy(served::getConnection).isSameAs(refused);
+        }
     }
 
     @Test
