@@ -8,10 +8,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -25,15 +25,12 @@ class LauncherIT {
     @TempDir
     Path home;
 
-    record Run(int exitCode, String out, String err) {
-    }
-
-    private Run retort(String... args) throws IOException, InterruptedException {
+    private ScriptRun retort(String... args) throws IOException, InterruptedException {
         return finish(start(Map.of(), args));
     }
 
     /** With {@code RETORT_JAVA_OPTS=-Xshare:on}, the JVM refuses to start rather than run without the archive. */
-    private Run retortOnTheArchive(String... args) throws IOException, InterruptedException {
+    private ScriptRun retortOnTheArchive(String... args) throws IOException, InterruptedException {
         return finish(start(Map.of("RETORT_JAVA_OPTS", "-Xshare:on"), args));
     }
 
@@ -48,10 +45,8 @@ class LauncherIT {
         return builder.start();
     }
 
-    private static Run finish(Process process) throws IOException, InterruptedException {
-        assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
-        return new Run(process.exitValue(), new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8),
-                new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
+    private static ScriptRun finish(Process process) throws IOException, InterruptedException {
+        return ScriptRun.finish(process, Duration.ofMinutes(2));
     }
 
     private static void deleteArchive() throws IOException {
@@ -63,7 +58,7 @@ class LauncherIT {
     void theFirstRunDumpsTheClassDataArchiveSilentlyAndTheNextRunsMapIt() throws Exception {
         deleteArchive();
 
-        Run first = retort("heads");
+        ScriptRun first = retort("heads");
 
         assertThat(first.err()).as("no build, and the archive is made without a word").isEmpty();
         assertThat(first.out()).isEqualTo("006 (head)\n");
@@ -71,7 +66,7 @@ class LauncherIT {
         assertThat(Files.getLastModifiedTime(ARCHIVE)).as("the archive carries the time of the jar it serves")
                 .isEqualTo(Files.getLastModifiedTime(JAR));
 
-        Run mapped = retortOnTheArchive("heads");
+        ScriptRun mapped = retortOnTheArchive("heads");
 
         assertThat(mapped.err()).isEmpty();
         assertThat(mapped.out()).isEqualTo("006 (head)\n");
@@ -84,7 +79,7 @@ class LauncherIT {
         FileTime jarTime = Files.getLastModifiedTime(JAR);
         Files.setLastModifiedTime(ARCHIVE, FileTime.fromMillis(jarTime.toMillis() - 60_000));
 
-        Run run = retortOnTheArchive("heads");
+        ScriptRun run = retortOnTheArchive("heads");
 
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(Files.getLastModifiedTime(ARCHIVE)).isEqualTo(jarTime);
@@ -99,7 +94,7 @@ class LauncherIT {
             Files.write(ARCHIVE, "not a class-data archive".getBytes(StandardCharsets.UTF_8));
             Files.setLastModifiedTime(ARCHIVE, jarTime);
 
-            Run run = retort("heads");
+            ScriptRun run = retort("heads");
 
             assertThat(run.out()).isEqualTo("006 (head)\n");
             assertThat(run.err()).isEmpty();
@@ -115,8 +110,8 @@ class LauncherIT {
 
         Process one = start(Map.of(), "heads");
         Process two = start(Map.of(), "heads");
-        Run first = finish(one);
-        Run second = finish(two);
+        ScriptRun first = finish(one);
+        ScriptRun second = finish(two);
 
         assertThat(List.of(first, second)).allSatisfy(run -> {
             assertThat(run.out()).isEqualTo("006 (head)\n");
@@ -131,7 +126,7 @@ class LauncherIT {
 
     @Test
     void runsTheFreshJarWithoutRebuildingIt() throws Exception {
-        Run heads = retort("heads");
+        ScriptRun heads = retort("heads");
 
         assertThat(heads.out()).isEqualTo("006 (head)\n");
         assertThat(heads.err()).as("the jar is fresh: no build").isEmpty();
@@ -140,8 +135,8 @@ class LauncherIT {
 
     @Test
     void upgradeHeadThenVerifyOnTheEmbeddedDatabasePrintsTheFourTablesAndAMatch() throws Exception {
-        Run upgrade = retort("upgrade", "head");
-        Run verify = retort("verify");
+        ScriptRun upgrade = retort("upgrade", "head");
+        ScriptRun verify = retort("verify");
 
         assertThat(upgrade.exitCode()).as(upgrade.err()).isZero();
         assertThat(verify.exitCode()).as(verify.err()).isZero();
@@ -151,7 +146,7 @@ class LauncherIT {
 
     @Test
     void errorsReachStderrWithTheirExitCodeAndNoPassword() throws Exception {
-        Run failed = retort("--url", "postgresql://deploy:s3cr3t-Pa55@localhost:1/app", "current");
+        ScriptRun failed = retort("--url", "postgresql://deploy:s3cr3t-Pa55@localhost:1/app", "current");
 
         assertThat(failed.exitCode()).isEqualTo(ExitCodes.CANNOT_CONNECT);
         assertThat(failed.err()).startsWith("retort: error: Cannot connect to postgresql://deploy:***@localhost:1/app: ")
@@ -162,8 +157,8 @@ class LauncherIT {
     @Test
     void theBenchRunsOnTheOptimisingCompilerAndEveryOtherVerbOnTheQuickOne() throws Exception {
         Map<String, String> printFlags = Map.of("RETORT_JAVA_OPTS", "-XX:+PrintCommandLineFlags");
-        Run bench = finish(start(printFlags, "bench", "--help"));
-        Run heads = finish(start(printFlags, "heads"));
+        ScriptRun bench = finish(start(printFlags, "bench", "--help"));
+        ScriptRun heads = finish(start(printFlags, "heads"));
 
         assertThat(bench.exitCode()).as(bench.err()).isZero();
         assertThat(bench.out()).contains("Usage: retort bench").doesNotContain("TieredStopAtLevel", "UseSerialGC",

@@ -4,13 +4,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -25,19 +24,13 @@ class RevisionLauncherIT {
     @TempDir
     Path project;
 
-    record Run(int exitCode, String out, String err) {
-    }
-
-    private Run retort(String... args) throws IOException, InterruptedException {
+    private ScriptRun retort(String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of("bash", "retort"));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).directory(project.toFile());
         builder.environment().remove("RETORT_HOME");
         builder.environment().remove("DATABASE_URL");
-        Process process = builder.start();
-        assertThat(process.waitFor(300, TimeUnit.SECONDS)).isTrue();
-        return new Run(process.exitValue(), new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8),
-                new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
+        return ScriptRun.finish(builder.start(), Duration.ofMinutes(5));
     }
 
     /**
@@ -72,20 +65,20 @@ class RevisionLauncherIT {
     void theNextRunBuildsTheNewRevisionAsTheSingleHeadAndUpgradeHeadAppliesIt() throws Exception {
         copyProject();
 
-        Run revision = retort("revision", "-m", "add orders table");
+        ScriptRun revision = retort("revision", "-m", "add orders table");
 
         assertThat(revision.err()).as("the copied jar is fresh: no build").isEmpty();
         assertThat(revision.out()).startsWith("Wrote src/main/java/dev/retort/migrations/R007AddOrdersTable.java "
                 + "(007, revises 006) and added it to Migrations.java.\n");
         assertThat(project.resolve("src/main/java/dev/retort/migrations/R007AddOrdersTable.java")).exists();
 
-        Run heads = retort("heads");
+        ScriptRun heads = retort("heads");
 
         assertThat(heads.err()).as("src/main changed: the launcher rebuilds").isEqualTo("building Retort…\n");
         assertThat(heads.out()).isEqualTo("007 (head)\n");
         assertThat(heads.exitCode()).isZero();
 
-        Run upgrade = retort("upgrade", "head");
+        ScriptRun upgrade = retort("upgrade", "head");
 
         assertThat(upgrade.exitCode()).as(upgrade.err()).isZero();
         assertThat(upgrade.out()).containsPattern("Running upgrade 006 -> 007, add orders table \\.\\.\\. \\d+ ms\n")
