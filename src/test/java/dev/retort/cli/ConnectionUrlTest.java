@@ -11,6 +11,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -200,5 +201,23 @@ class ConnectionUrlTest {
             assertThat(row.getString(2)).isEqualTo("retort");
             assertThat(row.getString(3)).isEqualTo("retort");
         }
+    }
+
+    /** Its equals is written out (see there): every component counts, the password included. */
+    @Test
+    void twoUrlsAreEqualWhenTheyNameTheSameServerDatabaseUserAndPassword() {
+        ConnectionUrl url = ConnectionUrl.parse("postgresql://app:pw@db.example.com:5433/app?sslmode=require");
+
+        assertThat(url).isEqualTo(ConnectionUrl.parse("postgresql://app:pw@db.example.com:5433/app?sslmode=require"))
+                .hasSameHashCodeAs(ConnectionUrl.parse("postgresql://app:pw@db.example.com:5433/app?sslmode=require"));
+        assertThat(ConnectionUrl.parse("postgresql://app@db.example.com:5433/app").withPasswordIfAbsent("pw"))
+                .isEqualTo(ConnectionUrl.parse("postgresql://app@db.example.com:5433/app").withPasswordIfAbsent("pw"));
+        for (String other : List.of("postgresql://app:other@db.example.com:5433/app?sslmode=require",
+                "postgresql://ops:pw@db.example.com:5433/app?sslmode=require",
+                "postgresql://app:pw@db.example.com:5432/app?sslmode=require",
+                "postgresql://app:pw@db.example.com:5433/app")) {
+            assertThat(ConnectionUrl.parse(other)).as(other).isNotEqualTo(url);
+        }
+        assertThat(url).isNotEqualTo(null).isNotEqualTo(url.masked());
     }
 }
