@@ -260,17 +260,9 @@ public final class Migrator {
         }
     }
 
-    /**
-     * Runs under the lock, in autocommit, so the tables exist before (and whatever happens in) the first step. It
-     * looks before it creates: {@code CREATE TABLE IF NOT EXISTS} on an existing table answers with a notice, and the
-     * JDBC warning that carries it costs a command several milliseconds of start-up.
-     */
+    /** Runs under the lock, in autocommit, so the tables exist before (and whatever happens in) the first step. */
     private static void createTables(Connection work) throws SQLException {
-        if (!VersionTable.exists(work)) {
-            try (Statement statement = work.createStatement()) {
-                statement.execute(VersionTable.CREATE);
-            }
-        }
+        VersionTable.createIfMissing(work);
         HistoryTable.createIfMissing(work);
     }
 
