@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.HdrHistogram.Histogram;
 
 import javax.sql.DataSource;
+import java.io.IOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -80,7 +81,7 @@ final class QueryTimer {
             }
             Latency latency = Latency.of(timings, Machine.loadAverage());
             return new Timing(latency, genericPlanReads(connection, statements.sqlTexts()));
-        } catch (SQLException | java.io.IOException e) {
+        } catch (SQLException | IOException e) {
             throw new BenchException("timing " + query.title() + " failed: " + e.getMessage(), e);
         }
     }
@@ -92,7 +93,7 @@ final class QueryTimer {
      * without looking at the (null) values.
      */
     private static Optional<String> genericPlanReads(Connection connection, Set<String> sqlTexts)
-            throws SQLException, java.io.IOException {
+            throws SQLException, IOException {
         Set<String> reads = new LinkedHashSet<>();
         for (String sql : sqlTexts) {
             String numbered = numberedParameters(sql);
@@ -156,7 +157,7 @@ final class QueryTimer {
                     collect(JSON.readTree(plan.getString(1)).get(0).get("Plan"), reads);
                 }
             }
-        } catch (SQLException | java.io.IOException e) {
+        } catch (SQLException | IOException e) {
             throw new BenchException("explaining " + query.title() + " failed: " + e.getMessage(), e);
         }
         return String.join(", ", reads);
