@@ -14,8 +14,9 @@ final class MigrationOptions {
     @Spec(Spec.Target.MIXEE)
     CommandSpec spec;
 
-    @Option(names = "--lock-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
-            description = "How long one try of a statement may wait for a table lock (PostgreSQL's lock_timeout). "
+    @Option(names = "--lock-timeout", paramLabel = "DURATION", converter = DurationConverter.Timeout.class,
+            description = "How long one try of a statement may wait for a table lock (PostgreSQL's lock_timeout), "
+                    + "with its unit: 500ms, 2s. "
                     + "While it waits, the application's queries on that table queue behind it, so keep it short. "
                     + "Later tries wait up to 4 times as long. Default: 1s.")
     Duration lockTimeout = LockPolicy.DEFAULT.lockTimeout();
@@ -25,13 +26,13 @@ final class MigrationOptions {
                     + "after pauses that grow from half the lock timeout. 0: never. Default: 9.")
     int lockRetries = LockPolicy.DEFAULT.retries();
 
-    @Option(names = "--retry-window", paramLabel = "DURATION", converter = DurationConverter.class,
+    @Option(names = "--retry-window", paramLabel = "DURATION", converter = DurationConverter.Timeout.class,
             description = "No new try starts that could not end within this time from a statement's first try. "
                     + "A statement that does not block the application (CREATE INDEX CONCURRENTLY, VALIDATE "
                     + "CONSTRAINT) waits for its locks this long, in one try. Default: 2m.")
     Duration retryWindow = LockPolicy.DEFAULT.retryWindow();
 
-    @Option(names = "--statement-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
+    @Option(names = "--statement-timeout", paramLabel = "DURATION", converter = DurationConverter.Timeout.class,
             description = "Cancel any statement that runs longer (PostgreSQL's statement_timeout), e.g. 10m. "
                     + "Default: 0, no limit: validating a constraint or building an index on a big table takes time.")
     Duration statementTimeout = LockPolicy.DEFAULT.statementTimeout();

@@ -5,7 +5,10 @@ import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Durations as people write them on a command line: {@code 500ms}, {@code 1s}, {@code 2m}, {@code 60} (seconds). */
+/**
+ * Durations as people write them on a command line: {@code 500ms}, {@code 1s}, {@code 2m}, {@code 60} (seconds); or,
+ * for a PostgreSQL timeout, with the unit required ({@link #parseTimeout}).
+ */
 public final class Durations {
 
     /** Longer than any sensible wait, short enough that deadline arithmetic in nanoseconds cannot overflow. */
@@ -16,13 +19,42 @@ public final class Durations {
     }
 
     public static Duration parse(String text) {
+        Matcher matcher = matched(text, "(a bare number is seconds)");
+        return of(text, Double.parseDouble(matcher.group(1)), matcher.group(2) == null ? "s" : matcher.group(2));
+    }
+
+    /**
+     * As {@link #parse}, for a value that becomes a PostgreSQL timeout ({@code lock_timeout}, {@code
+     * statement_timeout}): any number but 0 must carry its unit, since PostgreSQL reads a bare number there as
+     * milliseconds and {@link #parse} as seconds, and {@code 500} would wait a thousand times longer than meant.
+     * Under a millisecond is refused too: PostgreSQL would round it to 0, which means no limit.
+     */
+    public static Duration parseTimeout(String text) {
+        Matcher matcher = matched(text, "(a unit is required)");
+        double amount = Double.parseDouble(matcher.group(1));
+        if (matcher.group(2) == null && amount != 0) {
+            String number = matcher.group(1);
+            throw new IllegalArgumentException("'" + text + "' has no unit: PostgreSQL would read it as " + number
+                    + " ms, Retort's other waits as " + number + " s; write " + number + "ms or " + number + "s");
+        }
+        Duration duration = of(text, amount, matcher.group(2) == null ? "ms" : matcher.group(2));
+        if (amount != 0 && duration.isZero()) {
+            throw new IllegalArgumentException("'" + text + "' is under a millisecond, which PostgreSQL would round "
+                    + "to 0; give 1ms or more");
+        }
+        return duration;
+    }
+
+    private static Matcher matched(String text, String bareNumber) {
         Matcher matcher = TEXT.matcher(text == null ? "" : text.strip().toLowerCase(Locale.ROOT));
         if (!matcher.matches()) {
             throw new IllegalArgumentException("'" + text + "' is not a duration: write a number with ms, s, m or h, "
-                    + "e.g. 500ms, 10s or 2m (a bare number is seconds)");
+                    + "e.g. 500ms, 10s or 2m " + bareNumber);
         }
-        double amount = Double.parseDouble(matcher.group(1));
-        String unit = matcher.group(2) == null ? "s" : matcher.group(2);
+        return matcher;
+    }
+
+    private static Duration of(String text, double amount, String unit) {
         double millis = switch (unit) {
             case "ms" -> amount;
             case "s" -> amount * 1_000;
