@@ -30,7 +30,8 @@ public final class OfflineScript {
         String toText = colon < 0 ? range.strip() : range.substring(colon + 1).strip();
         if (fromText.isEmpty() || toText.isEmpty() || RevisionGraph.isRelativeToCurrent(fromText)) {
             throw new InvalidTargetException("'" + range + "' is not a range for --sql: give FROM:TO with FROM an "
-                    + "id, base or head, e.g. 003:head. " + graph.validChoices());
+                    + "id, base or head (--sql reads no database, so FROM cannot be current, +N or -N), e.g. 003:head "
+                    + "or 003:+2.");
         }
         int from = graph.resolve(fromText, () -> {
             throw new InvalidTargetException("--sql reads no database: '" + fromText + "' needs one.");
@@ -63,6 +64,11 @@ public final class OfflineScript {
                 --   \\set ON_ERROR_STOP on
                 --   SET lock_timeout = '%dms';
                 """.formatted(plan.to() == null ? "base" : plan.to(), policy.lockTimeout().toMillis()));
+        if (!policy.statementTimeout().isZero()) {
+            // Given with --sql, it would otherwise be dropped without a word: the script cannot set it for psql.
+            script.append("--   SET statement_timeout = '").append(policy.statementTimeout().toMillis())
+                    .append("ms';\n");
+        }
         if (plan.from() == null) {
             script.append("\n-- ").append(VersionTable.CREATE.replace("\n", "\n-- ")).append(";\n");
         }

@@ -173,6 +173,10 @@ public final class RevisionGraph {
             throw new InvalidTargetException("'" + word + "' is ambiguous: it starts "
                     + matches.stream().map(Revision::id).collect(Collectors.joining(", ")) + ". Give more of the id.");
         }
+        if (word.contains(":")) {
+            throw new InvalidTargetException("'" + word + "' is a range FROM:TO, which only upgrade --sql, downgrade "
+                    + "--sql and history -r take: to migrate, give one target. " + validChoices());
+        }
         throw new InvalidTargetException("No revision '" + word + "'. " + validChoices());
     }
 

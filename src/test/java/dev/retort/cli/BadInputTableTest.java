@@ -177,6 +177,8 @@ class BadInputTableTest {
                         "--url", "{db}", "upgrade", "head", "--lock-timeout", "-1s"),
                 bad("zero --lock-timeout", ExitCodes.USAGE, "--lock-timeout must be more than 0", "give e.g. 30s",
                         "--url", "{db}", "upgrade", "head", "--lock-timeout", "0"),
+                bad("a range without --sql", ExitCodes.USAGE, "'003:head' is a range FROM:TO, which only upgrade "
+                        + "--sql", "to migrate, give one target", "--url", "{db}", "upgrade", "003:head"),
                 bad("--lock-timeout without a unit", ExitCodes.USAGE, "'500' has no unit: PostgreSQL would read it "
                         + "as 500 ms", "write 500ms or 500s", "--url", "{db}", "upgrade", "head", "--lock-timeout", "500"),
                 bad("--lock-timeout under a millisecond", ExitCodes.USAGE, "'0.0001s' is under a millisecond",

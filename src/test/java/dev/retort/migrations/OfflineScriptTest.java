@@ -6,6 +6,7 @@ import dev.retort.engine.LockPolicy;
 import dev.retort.engine.MigrationListener;
 import dev.retort.engine.Migrator;
 import dev.retort.engine.OfflineScript;
+import dev.retort.engine.Plan;
 import dev.retort.engine.RevisionGraph;
 import dev.retort.testing.TestPostgres;
 import dev.retort.testing.TestPostgres.TestDatabase;
@@ -76,6 +77,18 @@ class OfflineScriptTest {
                 .endsWith("CREATE INDEX CONCURRENTLY IF NOT EXISTS ix_customers_updated_by ON customers (updated_by);"
                         + "\n\n-- UPDATE alembic_version SET version_num = '004' WHERE version_num = '003';\n");
         assertThat(script.indexOf("BEGIN;")).isEqualTo(script.lastIndexOf("BEGIN;"));
+    }
+
+    /** psql applies no timeout of Retort's: the header suggests each one that was given, lest --sql drop it. */
+    @Test
+    void theHeaderSuggestsTheLockTimeoutAndAStatementTimeoutWhenOneIsGiven() {
+        Plan plan = OfflineScript.plan(graph, Direction.UPGRADE, "003:head");
+        LockPolicy withLimit = new LockPolicy(Duration.ofMillis(500), 9, Duration.ofMinutes(2), Duration.ofMinutes(10));
+
+        assertThat(OfflineScript.render(graph, plan, withLimit)).contains("--   SET lock_timeout = '500ms';\n"
+                + "--   SET statement_timeout = '600000ms';\n");
+        assertThat(OfflineScript.render(graph, plan, LockPolicy.DEFAULT)).contains("--   SET lock_timeout = '1000ms';\n")
+                .doesNotContain("statement_timeout");
     }
 
     @Test
