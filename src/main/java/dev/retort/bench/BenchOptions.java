@@ -33,7 +33,7 @@ public record BenchOptions(Scale scale, long seed, int streams, int writers, int
 
     public BenchOptions {
         if (streams < 1) {
-            throw new IllegalArgumentException("need at least one stream, not " + streams);
+            throw new IllegalArgumentException("streams must be at least 1, not " + streams);
         }
         new MigrationUnderLoad.Settings(writers, writerRate, baseline, plainTries);
         new QueryTimer.Settings(warmUp, executions, cellTime);

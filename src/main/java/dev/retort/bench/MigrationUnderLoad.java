@@ -59,8 +59,14 @@ final class MigrationUnderLoad {
     record Settings(int writers, int writerRate, Duration baseline, int plainTries) {
 
         Settings {
-            if (writers < 1 || plainTries < 1 || baseline.isNegative()) {
-                throw new IllegalArgumentException("need at least one writer and one try, and a baseline of 0 s or more");
+            if (writers < 1) {
+                throw new IllegalArgumentException("writers must be at least 1, not " + writers);
+            }
+            if (plainTries < 1) {
+                throw new IllegalArgumentException("plain tries must be at least 1, not " + plainTries);
+            }
+            if (baseline.isNegative()) {
+                throw new IllegalArgumentException("the baseline must be 0 s or more");
             }
             if (writerRate < 0 || writerRate > MAX_WRITER_RATE) {
                 throw new IllegalArgumentException("a writer rate is transactions a second, 0 (flat out) to "

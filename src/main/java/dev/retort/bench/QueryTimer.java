@@ -36,9 +36,14 @@ final class QueryTimer {
     record Settings(int warmUp, int executions, Duration cellTime) {
 
         Settings {
-            if (warmUp < 0 || executions < 1 || cellTime.isNegative() || cellTime.isZero()) {
-                throw new IllegalArgumentException("need a warm-up of 0 or more, at least 1 execution and a positive "
-                        + "time per cell");
+            if (warmUp < 0) {
+                throw new IllegalArgumentException("the warm-up must be 0 executions or more, not " + warmUp);
+            }
+            if (executions < 1) {
+                throw new IllegalArgumentException("executions must be at least 1, not " + executions);
+            }
+            if (cellTime.isNegative() || cellTime.isZero()) {
+                throw new IllegalArgumentException("the cell time must be more than 0");
             }
         }
 

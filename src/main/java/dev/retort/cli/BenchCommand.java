@@ -15,6 +15,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.TypeConversionException;
@@ -127,6 +129,32 @@ final class BenchCommand implements Callable<Integer> {
             + CliBench.DEFAULT_WARMUPS + " untimed. Default: " + CliBench.DEFAULT_RUNS + ".")
     int runs = CliBench.DEFAULT_RUNS;
 
+    /** What sets up the query table and the migration under writers, which --cli does not run. */
+    private static final List<String> TABLE_OPTIONS = List.of("--scale", "--seed", "--writers", "--writer-rate",
+            "--baseline", "--plain-tries", "--executions", "--cell-time", "--warm-up", "--streams", "--out");
+
+    /**
+     * An option of the other mode is refused, not ignored: {@code bench --runs 5} would otherwise start a bench of
+     * several minutes, and {@code bench --cli --scale 1m} time the CLI as if no scale had been asked for.
+     */
+    private void refuseOptionsOfTheOtherMode() {
+        ParseResult given = spec.commandLine().getParseResult();
+        if (cli) {
+            for (String option : TABLE_OPTIONS) {
+                if (given.hasMatchedOption(option)) {
+                    throw new ParameterException(spec.commandLine(), option + " sets up the query table and the "
+                            + "migration under writers, which --cli does not run: leave it out, or leave out --cli.");
+                }
+            }
+            if (runs < 1) {
+                throw new ParameterException(spec.commandLine(), "--runs must be at least 1, not " + runs + ".");
+            }
+        } else if (given.hasMatchedOption("--runs")) {
+            throw new ParameterException(spec.commandLine(), "--runs counts the timed runs of --cli: add --cli, or "
+                    + "leave out --runs.");
+        }
+    }
+
     /** {@code --cli}: whole processes of the launcher beside this project, in a scratch database of their own. */
     private int timeWholeProcesses() {
         DatabaseSession session = root.session();
@@ -151,6 +179,7 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        refuseOptionsOfTheOtherMode();
         if (cli) {
             return timeWholeProcesses();
         }

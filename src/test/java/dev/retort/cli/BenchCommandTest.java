@@ -144,4 +144,40 @@ class BenchCommandTest {
                 "retort: error: a writer rate is transactions a second, 0 (flat out) to 100000, not -5.");
     }
 
+
+    /** Without the check, --runs was ignored and a bench of several minutes began: it must be refused before. */
+    @Test
+    void runsWithoutCliIsRefusedBeforeTheBenchStarts() throws SQLException {
+        TestDatabase target = TestPostgres.newDatabase("bench_runs");
+
+        Cli.Result result = Cli.shipped(home).run("--url", target.jdbcUrl(), "bench", "--runs", "5");
+
+        assertThat(result.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(result.err().lines()).containsExactly("retort: error: --runs counts the timed runs of --cli: add "
+                + "--cli, or leave out --runs. See 'retort bench --help'.");
+        assertThat(benchDatabases(target)).isEmpty();
+    }
+
+    @Test
+    void aQueryTableOptionWithCliIsRefusedRatherThanIgnored() throws SQLException {
+        TestDatabase target = TestPostgres.newDatabase("bench_cli_scale");
+
+        Cli.Result result = Cli.shipped(home).run("--url", target.jdbcUrl(), "bench", "--cli", "--scale", "1m");
+
+        assertThat(result.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(result.err().lines()).containsExactly("retort: error: --scale sets up the query table and the "
+                + "migration under writers, which --cli does not run: leave it out, or leave out --cli. See 'retort "
+                + "bench --help'.");
+        assertThat(benchDatabases(target)).isEmpty();
+    }
+
+    @Test
+    void aCountBelowItsMinimumNamesTheOption() {
+        assertThat(Cli.shipped(home).run("bench", "--writers", "0").err().lines())
+                .containsExactly("retort: error: writers must be at least 1, not 0.");
+        assertThat(Cli.shipped(home).run("bench", "--executions", "0").err().lines())
+                .containsExactly("retort: error: executions must be at least 1, not 0.");
+        assertThat(Cli.shipped(home).run("bench", "--cli", "--runs", "0").err().lines())
+                .containsExactly("retort: error: --runs must be at least 1, not 0. See 'retort bench --help'.");
+    }
 }
