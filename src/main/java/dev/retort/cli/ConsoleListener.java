@@ -6,6 +6,7 @@ import dev.retort.engine.Durations;
 import dev.retort.engine.LockPolicy;
 import dev.retort.engine.LockRetry;
 import dev.retort.engine.MigrationListener;
+import dev.retort.engine.RevisionGraph;
 import dev.retort.engine.SqlText;
 import dev.retort.engine.Step;
 import dev.retort.engine.StepProgress;
@@ -43,6 +44,12 @@ final class ConsoleListener implements MigrationListener {
     private String runningLine = "";
     private boolean progressDrawn;
     private Duration nextPlainProgress = Duration.ZERO;
+    /** The step running now, and its statement (numbered from 1; 0 before the first): for {@link #interrupted}. */
+    private Step running;
+    /** The online step being undone after it failed, if one is. */
+    private Step undoing;
+    private int statementNumber;
+    private int statementCount;
 
     /**
      * @param database where the run goes, fit to print (password masked); said once, before the first step
@@ -78,12 +85,20 @@ final class ConsoleListener implements MigrationListener {
     @Override
     public synchronized void stepStarted(Step step) {
         nameDatabase();
+        running = step;
+        statementNumber = 0;
         runningLine = "Running " + step.describe();
         out.print(runningLine);
         out.flush();
         lineOpen = true;
         progressDrawn = false;
         nextPlainProgress = Duration.ZERO;
+    }
+
+    @Override
+    public synchronized void statementStarting(Step step, int number, int count, String sql) {
+        statementNumber = number;
+        statementCount = count;
     }
 
     @Override
@@ -127,7 +142,43 @@ final class ConsoleListener implements MigrationListener {
 
     @Override
     public synchronized void undoing(Step failed, Step undo) {
+        undoing = failed;
         say("  undoing what " + failed.revision().id() + " did so far (" + undo.direction().word() + " statements)");
+    }
+
+    /**
+     * The process is ending in the middle of a step (Ctrl-C, a kill): says what that leaves, since the step cannot
+     * finish or be undone now. PostgreSQL ends the session with the process and rolls back its open transaction.
+     */
+    synchronized void interrupted() {
+        if (running == null && undoing == null) {
+            return;
+        }
+        if (lineOpen) {
+            out.println();
+            out.flush();
+        }
+        if (undoing != null) {
+            err.println("retort: interrupted while undoing " + undoing.describe() + ": part of it stays applied, and "
+                    + "alembic_version still says " + RevisionGraph.labelOf(undoing.from()) + ". Run the same "
+                    + "command again to finish the step: what is done is skipped.");
+            err.flush();
+            return;
+        }
+        String at = RevisionGraph.labelOf(running.from());
+        if (running.revision().online() && statementNumber > 1) {
+            err.println("retort: interrupted during " + running.describe() + ", at statement " + statementNumber
+                    + " of " + statementCount + ": statements 1 to " + (statementNumber - 1) + " stay done, and "
+                    + "alembic_version still says " + at + ". Run the same command again to finish the step: what "
+                    + "is done is skipped.");
+        } else if (running.revision().online()) {
+            err.println("retort: interrupted during " + running.describe() + ", at its first statement, which "
+                    + "PostgreSQL rolls back: alembic_version still says " + at + ".");
+        } else {
+            err.println("retort: interrupted during " + running.describe() + ": PostgreSQL rolls back its "
+                    + "transaction, so the database stays at " + at + ".");
+        }
+        err.flush();
     }
 
     @Override
@@ -138,6 +189,7 @@ final class ConsoleListener implements MigrationListener {
         out.println((lineOpen ? "" : "  done") + " ... " + Durations.format(took) + (progressDrawn ? CLEAR_TO_END : ""));
         out.flush();
         lineOpen = false;
+        running = null;
     }
 
     @Override
@@ -149,6 +201,7 @@ final class ConsoleListener implements MigrationListener {
                 + (progressDrawn ? CLEAR_TO_END : ""));
         out.flush();
         lineOpen = false;
+        running = null;
     }
 
     private void nameDatabase() {

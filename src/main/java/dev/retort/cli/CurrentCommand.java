@@ -18,7 +18,9 @@ import java.util.concurrent.Callable;
 @Command(name = "current", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = {
         "Show the revision the database is at, e.g. \"006 (head)\".",
-        "Prints \"<base>\" when no revision is applied."})
+        "Prints \"<base>\" when no revision is applied. Warns on stderr of applied revisions whose SQL has "
+                + "changed since they ran, and of an online step that stopped partway (a crash, Ctrl-C): run the "
+                + "same upgrade or downgrade again to finish it."})
 final class CurrentCommand implements Callable<Integer> {
 
     @ParentCommand
@@ -43,10 +45,14 @@ final class CurrentCommand implements Callable<Integer> {
             Json.print(out, Json.object("revision", current, "head", current != null && graph.isHead(current),
                     "label", graph.labelWithHead(current),
                     "applied", current == null ? null : Json.applied(status.applied().get(current)),
-                    "edited_revisions", edited.stream().map(Json::edited).toList()));
+                    "edited_revisions", edited.stream().map(Json::edited).toList(),
+                    "unfinished_step", Json.unfinished(status.unfinished())));
             return ExitCodes.OK;
         }
         edited.forEach(revision -> spec.commandLine().getErr().println(RevisionText.edited(revision)));
+        if (status.unfinished() != null) {
+            spec.commandLine().getErr().println(RevisionText.unfinished(status.unfinished()));
+        }
         if (verbose) {
             out.println("Current revision for " + root.session().describe() + ":");
         }

@@ -10,6 +10,7 @@ import dev.retort.engine.MigrationResult;
 import dev.retort.engine.Revision;
 import dev.retort.engine.RevisionGraph;
 import dev.retort.engine.Step;
+import dev.retort.engine.UnfinishedStep;
 
 import java.io.PrintWriter;
 import java.time.Instant;
@@ -89,6 +90,12 @@ final class Json {
     static Map<String, Object> edited(EditedRevision edited) {
         return object("revision", edited.revision(), "applied_at", instant(edited.appliedAt()),
                 "recorded_checksum", edited.recordedChecksum(), "shipped_checksum", edited.shippedChecksum());
+    }
+
+    /** An online step that stopped partway; {@code null} when there is none. */
+    static Map<String, Object> unfinished(UnfinishedStep step) {
+        return step == null ? null : object("revision", step.revision(), "direction", step.direction(), "from",
+                step.from(), "to", step.to(), "last_done", step.lastDone(), "at", instant(step.at()));
     }
 
     static Map<String, Object> session(BlockingSession session) {

@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /** What upgrade and downgrade share: check the target, run it printing each step, say where the database is. */
 final class MigrationRun {
@@ -64,13 +65,33 @@ final class MigrationRun {
             }
             return ExitCodes.OK;
         }
-        MigrationResult result = direction == Direction.UPGRADE ? retort.upgrade(target) : retort.downgrade(target);
+        MigrationResult result = runSayingWhatAnInterruptionLeaves(listener,
+                () -> direction == Direction.UPGRADE ? retort.upgrade(target) : retort.downgrade(target));
         if (root.json()) {
             Json.print(out, Json.result(database, result));
         } else {
             printSummary(out, root.graph(), result);
         }
         return ExitCodes.OK;
+    }
+
+    /**
+     * Runs the migration with a shutdown hook that, should the process be stopped meanwhile (Ctrl-C, a kill), says
+     * which step it stopped in and what that leaves. The hook goes when the run ends, so a normal exit says nothing.
+     */
+    private static MigrationResult runSayingWhatAnInterruptionLeaves(ConsoleListener listener,
+                                                                     Supplier<MigrationResult> run) {
+        Thread sayWhatIsLeft = new Thread(listener::interrupted, "retort-interrupted");
+        Runtime.getRuntime().addShutdownHook(sayWhatIsLeft);
+        try {
+            return run.get();
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(sayWhatIsLeft);
+            } catch (IllegalStateException shuttingDown) {
+                // The hook is running or has run: the process is ending anyway.
+            }
+        }
     }
 
     private static Map<String, Object> dryRunDocument(String database, Migrator migrator, Plan plan) {

@@ -5,6 +5,8 @@ import dev.retort.engine.Durations;
 import dev.retort.engine.EditedRevision;
 import dev.retort.engine.Revision;
 import dev.retort.engine.RevisionGraph;
+import dev.retort.engine.SqlText;
+import dev.retort.engine.UnfinishedStep;
 
 import java.time.Duration;
 import java.time.ZoneOffset;
@@ -56,6 +58,17 @@ final class RevisionText {
                 + WHEN.format(edited.appliedAt()) + "; checksum " + shortened(edited.recordedChecksum())
                 + " then, " + shortened(edited.shippedChecksum()) + " now): the database may not match "
                 + edited.revision() + " as shipped. verify compares the schema with its snapshot.";
+    }
+
+    /**
+     * The warning for an online step that stopped partway: what is applied, where alembic_version is, and that the
+     * same command finishes it (what is done is skipped).
+     */
+    static String unfinished(UnfinishedStep step) {
+        return "retort: warning: " + step.describe() + " stopped partway (" + WHEN.format(step.at())
+                + ", after statement " + SqlText.abbreviated(step.lastDone(), 80) + "): the database is at "
+                + RevisionGraph.labelOf(step.from()) + " with part of that step applied. Run " + step.direction()
+                + " again to finish it: what is done is skipped.";
     }
 
     private static String shortened(String checksum) {

@@ -154,6 +154,23 @@ final class HistoryTable {
         }
     }
 
+    /** The online step the newest row says stopped partway, if it does: see {@link UnfinishedStep}. */
+    static Optional<UnfinishedStep> unfinishedStep(Connection connection) throws SQLException {
+        if (!exists(connection)) {
+            return Optional.empty();
+        }
+        try (PreparedStatement query = connection.prepareStatement("""
+                SELECT revision, direction, from_revision, to_revision, part, finished_at, outcome
+                FROM retort_history ORDER BY finished_at DESC LIMIT 1""");
+             ResultSet rows = query.executeQuery()) {
+            if (!rows.next() || !rows.getString(7).equals("progress")) {
+                return Optional.empty();
+            }
+            return Optional.of(new UnfinishedStep(rows.getString(1), rows.getString(2), rows.getString(3),
+                    rows.getString(4), rows.getString(5), rows.getTimestamp(6).toInstant()));
+        }
+    }
+
     /** For each revision, its latest successful upgrade: when it was applied and by whom. */
     static Map<String, AppliedRevision> latestUpgrades(Connection connection) throws SQLException {
         Map<String, AppliedRevision> applied = new HashMap<>();

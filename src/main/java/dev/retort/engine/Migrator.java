@@ -73,15 +73,16 @@ public final class Migrator {
     }
 
     /**
-     * The current revision, the history of the applied ones and which of them were edited since, on one connection:
-     * a connection costs more than the queries (a server process started, authentication), and {@code current}
-     * needs all three.
+     * The current revision, the history of the applied ones, which of them were edited since and a step left half
+     * done, on one connection: a connection costs more than the queries (a server process started, authentication),
+     * and {@code current} needs them all.
      */
     public DatabaseStatus status() {
         try (Connection connection = open()) {
             String current = knownRevision(readVersion(connection));
             Map<String, AppliedRevision> applied = latestUpgrades(connection);
-            return new DatabaseStatus(current, applied, edited(graph.positionOf(current), applied));
+            return new DatabaseStatus(current, applied, edited(graph.positionOf(current), applied),
+                    HistoryTable.unfinishedStep(connection).orElse(null));
         } catch (SQLException e) {
             throw new DatabaseException("Could not read the current revision: " + SqlErrors.describe(e), e);
         }
