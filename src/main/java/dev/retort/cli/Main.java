@@ -191,6 +191,10 @@ public final class Main {
         if (error.getCause() instanceof LocksUnavailableException locks) {
             message += " " + lockHint(locks);
         }
+        if (causedBy(error, "42501")) {
+            message = sentence(message) + " The role lacks a privilege: run Retort as the owner of the schema and of "
+                    + "its tables (revisions create, alter and drop them), or GRANT what the message names.";
+        }
         if (error instanceof ConnectionFailedException && url != null) {
             message = "Cannot connect to " + url.masked() + ": " + sentence(message) + " " + connectionHint(error);
         }
@@ -237,6 +241,16 @@ public final class Main {
             return "Check the URL's parameters (options, sslmode and the like).";
         }
         return "Check that the server is up and that the host and port in --url or DATABASE_URL are right.";
+    }
+
+    /** Whether an SQLException with {@code sqlState} is among the causes of {@code error}. */
+    private static boolean causedBy(Throwable error, String sqlState) {
+        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SQLException sql && sqlState.equals(sql.getSQLState())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String sentence(String message) {

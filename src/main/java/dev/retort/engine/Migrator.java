@@ -262,9 +262,14 @@ public final class Migrator {
     }
 
     /** Runs under the lock, in autocommit, so the tables exist before (and whatever happens in) the first step. */
-    private static void createTables(Connection work) throws SQLException {
-        VersionTable.createIfMissing(work);
-        HistoryTable.createIfMissing(work);
+    private static void createTables(Connection work) {
+        try {
+            VersionTable.createIfMissing(work);
+            HistoryTable.createIfMissing(work);
+        } catch (SQLException e) {
+            throw new DatabaseException("Could not create Retort's tables alembic_version and retort_history: "
+                    + SqlErrors.describe(e), e);
+        }
     }
 
     @FunctionalInterface

@@ -167,7 +167,8 @@ final class StepRunner implements AutoCloseable {
             return "Undone: the database is still at " + RevisionGraph.labelOf(failed.from()) + ".";
         } catch (SQLException | RuntimeException e) {
             rollbackQuietly();
-            return "Undoing it failed too (" + reason(e) + "): part of " + failed.revision().id() + " is applied while"
+            String partly = failed.direction() == Direction.UPGRADE ? " is applied" : " is reverted";
+            return "Undoing it failed too (" + reason(e) + "): part of " + failed.revision().id() + partly + " while"
                     + " alembic_version still says " + RevisionGraph.labelOf(failed.from()) + ". Once the cause is "
                     + "fixed, run the same command again: it takes up the step where it stopped.";
         }

@@ -111,6 +111,28 @@ class CliErrorsTest {
         assertThat(result.err()).hasLineCount(1).contains("no_such_db");
     }
 
+    /** A role that may not create in the schema: the error says what Retort was doing, and what to do about it. */
+    @Test
+    void aRoleWithoutAPrivilegeItNeedsIsToldWhatToDo() throws SQLException {
+        String role = database.name() + "_weak";
+        database.execute("CREATE ROLE " + role + " LOGIN");
+        try {
+            database.execute("REVOKE CREATE ON SCHEMA public FROM PUBLIC");
+            Cli.Result result = cli.run("--url", "postgresql://" + role + "@localhost:" + database.port() + "/"
+                    + database.name(), "upgrade", "head");
+
+            assertThat(result.exitCode()).isEqualTo(ExitCodes.FAILED);
+            assertThat(result.err().lines()).containsExactly("retort: error: Could not create Retort's tables "
+                    + "alembic_version and retort_history: permission denied for schema public (SQLSTATE 42501). The "
+                    + "role lacks a privilege: run Retort as the owner of the schema and of its tables (revisions "
+                    + "create, alter and drop them), or GRANT what the message names.");
+            assertThat(database.tables()).isEmpty();
+        } finally {
+            database.execute("DROP OWNED BY " + role);
+            database.execute("DROP ROLE " + role);
+        }
+    }
+
     @Test
     void aFailingRevisionExitsOneAndLeavesThePreviousRevision() throws SQLException {
         List<Revision> revisions = new ArrayList<>(Migrations.all().subList(0, 2));

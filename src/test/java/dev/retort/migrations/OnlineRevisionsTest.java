@@ -4,9 +4,11 @@ import dev.retort.engine.BlockingSession;
 import dev.retort.engine.LockPolicy;
 import dev.retort.engine.LockRetry;
 import dev.retort.engine.LocksUnavailableException;
+import dev.retort.engine.MigrationContext;
 import dev.retort.engine.MigrationFailedException;
 import dev.retort.engine.MigrationListener;
 import dev.retort.engine.Migrator;
+import dev.retort.engine.Revision;
 import dev.retort.engine.RevisionGraph;
 import dev.retort.engine.Step;
 import dev.retort.engine.StepProgress;
@@ -138,6 +140,34 @@ class OnlineRevisionsTest {
         new Migrator(clean.dataSource(), new RevisionGraph(Migrations.all()), MigrationListener.SILENT,
                 Duration.ofSeconds(5)).upgrade("head");
         assertThat(database.schema()).isEqualTo(clean.schema());
+    }
+
+    /** A downgrade that fails, and whose undoing fails too, leaves part of its revision reverted, not applied. */
+    @Test
+    void aFailedDowngradeWhoseUndoingFailsTooSaysPartOfTheRevisionIsReverted() {
+        Revision flaky = new Revision() {
+            public String id() { return "001"; }
+            public String revises() { return null; }
+            public String message() { return "flaky"; }
+            public boolean online() { return true; }
+            public void upgrade(MigrationContext context) {
+                context.execute("CREATE TABLE IF NOT EXISTS flaky (id int)");
+                // Divides by zero only once alembic_version says 001: when it runs to undo the failed downgrade.
+                context.execute("SELECT 1 / (1 - (SELECT count(*) FROM alembic_version WHERE version_num = '001'))");
+            }
+            public void downgrade(MigrationContext context) {
+                context.execute("DROP TABLE IF EXISTS flaky");
+                context.execute("SELECT 1 / 0");
+            }
+        };
+        Migrator migrator = new Migrator(database.dataSource(), new RevisionGraph(List.of(flaky)),
+                MigrationListener.SILENT, Duration.ofSeconds(5));
+        migrator.upgrade("head");
+
+        assertThatThrownBy(() -> migrator.downgrade("base"))
+                .isInstanceOf(MigrationFailedException.class)
+                .hasMessageContaining("Undoing it failed too (division by zero")
+                .hasMessageContaining("): part of 001 is reverted while alembic_version still says 001.");
     }
 
     @Test
