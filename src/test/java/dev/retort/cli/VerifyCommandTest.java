@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -81,6 +82,21 @@ class VerifyCommandTest {
         assertThat(result.out()).contains("DRIFT: the schema differs from revision 006 (head) (- expected, + live):\n"
                 + "--- expected at 006 (head)\n+++ live database\n@@ ");
         assertThat(result.out().lines()).anySatisfy(line -> assertThat(line).startsWith(diffLine));
+    }
+
+    /** created_at is a column of all three tables: the hunk's header names the table, as git names a function. */
+    @Test
+    void aHunkOfColumnLinesNamesItsTable() throws SQLException {
+        database.execute("ALTER TABLE users ALTER COLUMN created_at DROP DEFAULT");
+        database.execute("ALTER TABLE customers ADD COLUMN nickname text");
+
+        List<String> lines = retort("verify").out().lines().toList();
+
+        int changed = lines.indexOf("+  column created_at timestamp with time zone not null -- When the account was "
+                + "created.");
+        assertThat(lines.get(changed - 2)).matches("@@ -\\d+,1 \\+\\d+,1 @@ table users");
+        int added = lines.indexOf("+  column nickname text");
+        assertThat(lines.get(added - 1)).matches("@@ -\\d+,0 \\+\\d+,1 @@ table customers");
     }
 
     @Test
