@@ -21,7 +21,7 @@ import java.util.concurrent.Callable;
 
 @Command(name = "history", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = {
-        "List the revisions, newest first: \"002 -> 003 (head), create audit_logs table\".",
+        "List the revisions, newest first: \"005 -> 006 (head), add check constraints\".",
         "Reads the database only for -v, -i, or a range that names current or +N/-N."})
 final class HistoryCommand implements Callable<Integer> {
 

@@ -8,6 +8,8 @@ import dev.retort.engine.Revision;
 import dev.retort.migrations.Migrations;
 import picocli.CommandLine;
 import picocli.CommandLine.HelpCommand;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.UnmatchedArgumentException;
@@ -164,6 +166,18 @@ public final class Main {
             message = "Unknown command '" + unmatched.getUnmatched().get(0) + "'. Commands: "
                     + String.join(", ", failed.getSubcommands().keySet()) + ".";
         }
+        if (error instanceof UnmatchedArgumentException unmatched && !unmatched.isUnknownOption()
+                && failed.getCommandSpec().parent() != null && !unmatched.getUnmatched().isEmpty()) {
+            // Picocli's "Unmatched argument at index 4" counts the root's options too: name the words instead.
+            List<String> words = unmatched.getUnmatched();
+            message = (words.size() == 1 ? "Unexpected argument '" : "Unexpected arguments '")
+                    + String.join("' '", words) + "': " + failed.getCommandSpec().name() + " takes "
+                    + takes(failed.getCommandSpec()) + ".";
+        }
+        if (error.getMessage() != null && error.getMessage().startsWith("Unknown subcommand '")) {
+            // Picocli's help verb says "subcommand" where every other message says "command".
+            message = message.replace("Unknown subcommand '", "Unknown command '");
+        }
         if (error instanceof UnmatchedArgumentException unmatched && !unmatched.getSuggestions().isEmpty()) {
             message += " Did you mean: " + String.join(" or ", unmatched.getSuggestions()) + "?";
         }
@@ -175,6 +189,12 @@ public final class Main {
         failed.getErr().println("retort: error: " + line);
         failed.getErr().flush();
         return ExitCodes.USAGE;
+    }
+
+    /** What a verb takes besides options, for a message about words it does not: {@code one REV}, {@code no argument}. */
+    private static String takes(CommandSpec verb) {
+        List<String> labels = verb.positionalParameters().stream().map(PositionalParamSpec::paramLabel).toList();
+        return labels.isEmpty() ? "no argument" : "one " + String.join(" and one ", labels);
     }
 
     /** Everything else: one line (a stack trace too with --debug), never a password, the exit code for its kind. */
