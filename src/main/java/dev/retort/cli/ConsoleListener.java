@@ -129,6 +129,18 @@ final class ConsoleListener implements MigrationListener {
 
     @Override
     public synchronized void retrying(LockRetry retry) {
+        sayWhyTheTryFailed(retry);
+        say("    trying again in " + Durations.format(retry.pause()));
+    }
+
+    @Override
+    public synchronized void lastTryFailed(LockRetry lastTry) {
+        sayWhyTheTryFailed(lastTry);
+        say(lastTry.attempt() < lastTry.attempts() ? "    no more tries: another could not end within --retry-window"
+                : "    that was the last try");
+    }
+
+    private void sayWhyTheTryFailed(LockRetry retry) {
         String why = retry.deadlock() ? "chosen as a deadlock's victim"
                 : "no lock within " + Durations.format(retry.lockTimeout());
         say("  " + why + " (try " + retry.attempt() + " of " + retry.attempts() + "): "
@@ -137,7 +149,6 @@ final class ConsoleListener implements MigrationListener {
         for (BlockingSession blocker : retry.blockers()) {
             say("    blocked by " + blocker.describe(now));
         }
-        say("    trying again in " + Durations.format(retry.pause()));
     }
 
     @Override

@@ -44,6 +44,13 @@ public interface MigrationListener {
     }
 
     /**
+     * A statement's last try gave up waiting for a lock too (its {@code pause} is zero): no try is left, or none could
+     * end within the retry window. The step fails next.
+     */
+    default void lastTryFailed(LockRetry lastTry) {
+    }
+
+    /**
      * A step that has run for {@link StepProgress#AFTER} is still running: told about every second, from another
      * thread than the one running the step.
      */

@@ -254,12 +254,15 @@ final class StepRunner implements AutoCloseable {
                 blockers = blockerWatch.lastSeen();
             }
             Duration elapsed = since(firstStart);
+            boolean deadlock = DEADLOCK_DETECTED.equals(failure.getSQLState());
             if (!policy.mayRetry(number, elapsed)) {
+                listener.lastTryFailed(new LockRetry(step, statement, number, policy.attempts(), lockTimeout,
+                        deadlock, blockers, Duration.ZERO));
                 throw new LocksUnavailableException(statement, number, elapsed, blockers, failure);
             }
             Duration pause = policy.pauseAfter(number);
-            listener.retrying(new LockRetry(step, statement, number, policy.attempts(), lockTimeout,
-                    DEADLOCK_DETECTED.equals(failure.getSQLState()), blockers, pause));
+            listener.retrying(new LockRetry(step, statement, number, policy.attempts(), lockTimeout, deadlock,
+                    blockers, pause));
             pause(pause);
         }
     }

@@ -73,6 +73,8 @@ class CliLockTimeoutTest {
                 "    blocked by pid " + pid + " (billing-worker), idle in transaction, transaction open ",
                 " ago: \"UPDATE customers SET name = name\"\n",
                 "    trying again in 50 ms\n",
+                "  no lock within 150 ms (try 2 of 2): ALTER TABLE customers ADD CONSTRAINT fk_customers_created_by",
+                "    that was the last try\n",
                 "  undoing what 004 did so far (downgrade statements)");
         assertThat(result.err().lines()).singleElement().asString()
                 .startsWith("retort: error: Running upgrade 003 -> 004, add customer foreign keys failed: "

@@ -1,6 +1,7 @@
 package dev.retort.cli;
 
 import dev.retort.engine.LockPolicy;
+import dev.retort.engine.LockRetry;
 import dev.retort.engine.Step;
 import dev.retort.engine.StepProgress;
 import dev.retort.migrations.Migrations;
@@ -9,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -62,6 +64,27 @@ class ConsoleListenerTest {
                   ... 2.0 s: %1$s (building index: scanning table, 80 of 400 blocks (20%%))
                   ... 7.0 s: %1$s (building index: scanning table, 280 of 400 blocks (70%%))
                   done ... 8.5 s
+                """.formatted(BUILD));
+    }
+
+    /** The last try is narrated like the others, with why none follows: the tries ran out, or the retry window. */
+    @Test
+    void aLastTryThatFailedSaysWhyNoneFollows() {
+        ConsoleListener listener = listener(false);
+
+        listener.stepStarted(STEP);
+        listener.lastTryFailed(new LockRetry(STEP, BUILD, 10, 10, Duration.ofSeconds(4), false, List.of(),
+                Duration.ZERO));
+        listener.lastTryFailed(new LockRetry(STEP, BUILD, 3, 10, Duration.ofSeconds(2), true, List.of(),
+                Duration.ZERO));
+
+        assertThat(out.toString()).isEqualTo("""
+                Database: test database
+                Running upgrade 003 -> 004, add customer foreign keys
+                  no lock within 4.0 s (try 10 of 10): %1$s
+                    that was the last try
+                  chosen as a deadlock's victim (try 3 of 10): %1$s
+                    no more tries: another could not end within --retry-window
                 """.formatted(BUILD));
     }
 }

@@ -118,6 +118,11 @@ public final class PausingRetort {
         }
 
         @Override
+        public void lastTryFailed(LockRetry lastTry) {
+            delegate.lastTryFailed(lastTry);
+        }
+
+        @Override
         public void stepFinished(Step step, Duration took) {
             delegate.stepFinished(step, took);
         }
