@@ -46,6 +46,8 @@ public record ConnectionUrl(String jdbcUrl, String user, String password, String
     private static final Pattern OTHER_SCHEME = Pattern.compile("(?i)(jdbc:)?[a-z][a-z0-9+.-]*://.*");
     private static final Pattern HOST_NAME = Pattern.compile("[A-Za-z0-9._-]+|\\[[0-9A-Fa-f:.]+]");
     private static final Pattern PORT = Pattern.compile("[0-9]{1,5}");
+    /** libpq's way to name a socket directory: {@code postgresql:///db?host=/var/run/postgresql}. */
+    private static final Pattern UNIX_SOCKET_HOST = Pattern.compile("[?&]host=(/|%2F)", Pattern.CASE_INSENSITIVE);
     /** What libpq and pgjdbc accept; anything else would only fail later, at connect time, as exit 4. */
     private static final List<String> SSL_MODES =
             List.of("disable", "allow", "prefer", "require", "verify-ca", "verify-full");
@@ -80,7 +82,12 @@ public record ConnectionUrl(String jdbcUrl, String user, String password, String
         if (given.substring(authorityEnd, queryStart).contains("@")) {
             throw invalid(given, "a / in the user or password must be written %2F");
         }
-        String hosts = hostList(given.substring(hasUserInfo ? at + 1 : restStart, authorityEnd), given);
+        String authority = given.substring(hasUserInfo ? at + 1 : restStart, authorityEnd);
+        if (authority.isEmpty() && UNIX_SOCKET_HOST.matcher(given.substring(queryStart)).find()) {
+            throw invalid(given, "it names a Unix-domain socket (host=/…), and pgjdbc connects over TCP only: give "
+                    + "the server's host name and port, e.g. localhost:5432");
+        }
+        String hosts = hostList(authority, given);
         String database = database(given.substring(authorityEnd, queryStart), jdbc, given);
         Query query = Query.parse(given.substring(Math.min(queryStart + 1, given.length())), jdbc, given);
 

@@ -13,6 +13,8 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -73,6 +75,17 @@ final class EmbeddedDatabase implements AutoCloseable {
         }
     }
 
+    /** What went wrong with a file, in words: the JDK's message for a refused one is only its path. */
+    private static String reason(IOException e) {
+        if (e instanceof AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof FileSystemException failed && failed.getReason() != null) {
+            return failed.getReason();
+        }
+        return e.getMessage();
+    }
+
     /** Where the embedded database keeps its data and its lock: {@code .retort} under {@code home}. */
     static Path folder(Path home) {
         return home.toAbsolutePath().normalize().resolve(".retort");
@@ -120,7 +133,9 @@ final class EmbeddedDatabase implements AutoCloseable {
             return channel;
         } catch (IOException e) {
             closeQuietly(channel);
-            throw new ConnectionFailedException("Could not lock " + folder + ": " + e.getMessage(), e);
+            throw new ConnectionFailedException("Could not lock " + folder + ": " + reason(e) + ". The embedded "
+                    + "PostgreSQL lives in .retort/ under the project folder: run retort where you may write, set "
+                    + "RETORT_HOME to a folder you may write to, or give a server with --url.", e);
         } catch (InterruptedException e) {
             closeQuietly(channel);
             Thread.currentThread().interrupt();

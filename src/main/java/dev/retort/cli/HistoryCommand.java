@@ -59,7 +59,7 @@ final class HistoryCommand implements Callable<Integer> {
         int lowest = Math.max(0, from);
         if (from > highest) {
             throw new InvalidTargetException("Range '" + range + "' is empty: " + bounds[0] + " comes after "
-                    + bounds[1] + ". Write it oldest first, e.g. 002:004.");
+                    + bounds[1] + ". Write it oldest first: " + bounds[1] + ":" + bounds[0] + ".");
         }
         Map<String, AppliedRevision> applied = verbose ? status.applied() : Map.of();
         PrintWriter out = spec.commandLine().getOut();

@@ -35,6 +35,9 @@ public final class Main {
     /** The root's options that take a value, and those that take none and are not help: what may precede a verb. */
     private static final Set<String> OPTIONS_WITH_VALUE = Set.of("--url", "--lock-wait");
     private static final Set<String> FLAGS = Set.of("--json", "--debug");
+    /** What pgjdbc adds to "Connection to host:port refused", which connectionHint says better. */
+    private static final String PGJDBC_REFUSED_ADVICE = ". Check that the hostname and port are correct and that the "
+            + "postmaster is accepting TCP/IP connections";
 
     private Main() {
     }
@@ -216,6 +219,8 @@ public final class Main {
                     + "its tables (revisions create, alter and drop them), or GRANT what the message names.";
         }
         if (error instanceof ConnectionFailedException && url != null) {
+            // pgjdbc's own advice would come before ours, and say less: "postmaster", and no word of DATABASE_URL.
+            message = message.replace(PGJDBC_REFUSED_ADVICE, "");
             message = "Cannot connect to " + url.masked() + ": " + sentence(message) + " " + connectionHint(error);
         }
         // An InvalidUrlException is written never to hold the password; masking it would garble its examples.

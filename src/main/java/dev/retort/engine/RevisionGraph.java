@@ -214,15 +214,16 @@ public final class RevisionGraph {
         if (target > head) {
             int room = head - from;
             throw new InvalidTargetException("'" + word + "' goes past head: " + (room == 0
-                    ? (anchor.equals("head") || anchor.equals("heads") ? "nothing is above head" : fromName
-                    + " is the head") + ". Give head."
+                    ? (anchor.equals("head") || anchor.equals("heads") ? "nothing is above head. Give head." : fromName
+                    + " is the head: nothing is above it.")
                     : fromName + " is " + steps(room) + " below head " + head().id() + ". Give " + anchor + "+"
                     + room + " or head."));
         }
         if (target < BASE) {
             int room = from - BASE;
             throw new InvalidTargetException("'" + word + "' goes past base: " + (from == BASE
-                    ? (anchor.equals("base") ? "nothing is below base" : fromName + " is base itself") + ". Give base."
+                    ? (anchor.equals("base") ? "nothing is below base. Give base."
+                    : fromName + " is base: nothing is below it.")
                     : fromName + " is " + steps(room) + " above base. Give " + anchor + "-" + room + " or base."));
         }
         return (int) target;

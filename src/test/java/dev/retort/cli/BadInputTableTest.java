@@ -168,7 +168,7 @@ class BadInputTableTest {
                 bad("history range without a colon", ExitCodes.USAGE, "Range '003' needs exactly one colon",
                         "e.g. 002:004", "--url", "{db}", "history", "-r", "003"),
                 bad("history range reversed", ExitCodes.USAGE, "Range '004:002' is empty",
-                        "Write it oldest first, e.g. 002:004.", "--url", "{db}", "history", "-r", "004:002"),
+                        "Write it oldest first: 002:004.", "--url", "{db}", "history", "-r", "004:002"),
                 bad("history range past head", ExitCodes.USAGE, "'current+9' goes past head", "Give current+3 or head",
                         "--url", "{db}", "history", "-r", "003:current+9"),
 

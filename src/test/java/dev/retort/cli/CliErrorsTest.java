@@ -10,6 +10,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -98,9 +100,24 @@ class CliErrorsTest {
         assertThat(result.exitCode()).isEqualTo(ExitCodes.CANNOT_CONNECT);
         assertThat(result.err()).hasLineCount(1)
                 .startsWith("retort: error: Cannot connect to postgresql://deploy:***@localhost:1/app: ")
+                .endsWith(" refused (SQLSTATE 08001). Check that the server is up and that the host and port in --url "
+                        + "or DATABASE_URL are right.\n")
                 .doesNotContain("s3cr3t-Pa55");
         Cli.Result debug = cli.run("--debug", "--url", "postgresql://deploy:s3cr3t-Pa55@localhost:1/app", "current");
         assertThat(debug.err()).contains("at dev.retort").doesNotContain("s3cr3t-Pa55");
+    }
+
+    /** The JDK's message for a folder it may not create is its path alone: the error says what is wrong. */
+    @Test
+    void aHomeWhereTheEmbeddedDatabaseCannotLiveExitsFourSayingWhy() throws IOException {
+        Path notAFolder = Files.writeString(home.resolve("a-file"), "");
+
+        Cli.Result result = Cli.shipped(notAFolder).run("current");
+
+        assertThat(result.exitCode()).isEqualTo(ExitCodes.CANNOT_CONNECT);
+        assertThat(result.err()).isEqualTo("retort: error: Could not lock " + notAFolder.resolve(".retort")
+                + ": Not a directory. The embedded PostgreSQL lives in .retort/ under the project folder: run retort "
+                + "where you may write, set RETORT_HOME to a folder you may write to, or give a server with --url.\n");
     }
 
     @Test
@@ -224,7 +241,7 @@ class CliErrorsTest {
 
         assertThat(result.exitCode()).isEqualTo(ExitCodes.USAGE);
         assertThat(result.err()).isEqualTo("retort: error: Range '003:002' is empty: 003 comes after 002. "
-                + "Write it oldest first, e.g. 002:004.\n");
+                + "Write it oldest first: 002:003.\n");
     }
 
     @Test

@@ -107,6 +107,8 @@ class ConnectionUrlTest {
             root:hunter2@db/shop                      | it is not a URL
             postgresql:///shop                        | it names no host
             postgresql://root:hunter2@/shop           | it names no host
+            postgresql:///shop?host=/var/run/pg       | it names a Unix-domain socket (host=/…), and pgjdbc connects
+            postgresql://u:p@/shop?host=%2Ftmp        | over TCP only: give the server's host name and port
             postgresql://root:hunter2@db:99999/shop   | the port is not a number from 1 to 65535
             postgresql://root:hunter2@db:abc/shop     | the port is not a number from 1 to 65535
             postgresql://root:hunter2@db:/shop        | the port is not a number from 1 to 65535

@@ -70,11 +70,11 @@ class RevisionGraphTest {
     @Test
     void saysHowFarTheEndIsAndWhatIsValid() {
         assertThatThrownBy(() -> graph.resolve("+1", 5)).hasMessage(
-                "'+1' goes past head: the current revision 006 is the head. Give head.");
+                "'+1' goes past head: the current revision 006 is the head: nothing is above it.");
         assertThatThrownBy(() -> graph.resolve("+3", 3)).hasMessage(
                 "'+3' goes past head: the current revision 004 is 2 steps below head 006. Give +2 or head.");
         assertThatThrownBy(() -> graph.resolve("-1", RevisionGraph.BASE)).hasMessage(
-                "'-1' goes past base: the current revision <base> is base itself. Give base.");
+                "'-1' goes past base: the current revision <base> is base: nothing is below it.");
         assertThatThrownBy(() -> graph.resolve("001-2", 5)).hasMessage(
                 "'001-2' goes past base: 001 is 1 step above base. Give 001-1 or base.");
         assertThatThrownBy(() -> graph.resolve("7", 5)).hasMessage("No revision '7'. Valid targets: head, base, "
