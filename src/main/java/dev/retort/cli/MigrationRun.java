@@ -70,7 +70,7 @@ final class MigrationRun {
         if (root.json()) {
             Json.print(out, Json.result(database, result));
         } else {
-            printSummary(out, root.graph(), result);
+            printSummary(out, database, root.graph(), result);
         }
         return ExitCodes.OK;
     }
@@ -117,9 +117,14 @@ final class MigrationRun {
                 "steps", steps, "note", plan.note());
     }
 
-    /** The last line: where the database is now, or why nothing was done. */
-    private static void printSummary(PrintWriter out, RevisionGraph graph, MigrationResult result) {
+    /**
+     * The last line: where the database is now, or why nothing was done. Then too it says which database it looked
+     * at (a run that changes something has said so before its first step): "already at head" of the wrong server
+     * would be a dangerous thing to read.
+     */
+    private static void printSummary(PrintWriter out, String database, RevisionGraph graph, MigrationResult result) {
         if (result.changedNothing()) {
+            out.println("Database: " + database);
             out.println(result.note());
             return;
         }
