@@ -90,10 +90,16 @@ public final class RetortCommand implements Callable<Integer> {
         this.early = early;
     }
 
-    /** {@code retort} alone: the usage, on stderr as for any usage error, since no verb was given. */
+    /**
+     * {@code retort} alone: the usage, on stderr as for any usage error, since no verb was given; with {@code --json},
+     * the error document on stdout too, as every other error gives one.
+     */
     @Override
     public Integer call() {
         spec.commandLine().usage(spec.commandLine().getErr());
+        if (json) {
+            Json.printError(spec.commandLine().getOut(), ExitCodes.USAGE, "No command given. See 'retort --help'.");
+        }
         return ExitCodes.USAGE;
     }
 

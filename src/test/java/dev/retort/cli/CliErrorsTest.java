@@ -219,6 +219,10 @@ class CliErrorsTest {
 
         assertThat(result.exitCode()).isEqualTo(ExitCodes.USAGE);
         assertThat(result.err()).startsWith("Usage: retort").contains("Commands:");
+        assertThat(result.out()).isEmpty();
+        Cli.Result json = cli.run("--json");
+        assertThat(json.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(json.out()).contains("\"code\" : 2", "\"message\" : \"No command given. See 'retort --help'.\"");
     }
 
     @Test
