@@ -84,7 +84,10 @@ final class EarlyConnection implements AutoCloseable {
             return Optional.empty();
         }
         try {
-            return Optional.of(ConnectionUrl.parse(given).withPasswordIfAbsent(environment.get("PGPASSWORD")));
+            ConnectionUrl url = ConnectionUrl.parse(given).withPasswordIfAbsent(environment.get("PGPASSWORD"));
+            // pgjdbc would read a password file that psql refuses; the command warns of it and has pgjdbc ignore it.
+            return url.password() == null && PasswordFile.exposed(environment).isPresent()
+                    ? Optional.empty() : Optional.of(url);
         } catch (InvalidUrlException e) {
             return Optional.empty();
         }

@@ -145,7 +145,14 @@ public final class RetortCommand implements Callable<Integer> {
     DatabaseSession session() {
         if (session == null) {
             graph();
-            session = new DatabaseSession(connectionUrl(), home, lockWait(), spec.commandLine().getErr(), early);
+            ConnectionUrl server = connectionUrl();
+            if (server != null && server.password() == null) {
+                PasswordFile.exposed(environment).ifPresent(file -> {
+                    spec.commandLine().getErr().println(PasswordFile.warning(file));
+                    PasswordFile.ignoreFromNowOn();
+                });
+            }
+            session = new DatabaseSession(server, home, lockWait(), spec.commandLine().getErr(), early);
         }
         return session;
     }

@@ -6,7 +6,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import javax.sql.DataSource;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Map;
@@ -45,6 +48,18 @@ class EarlyConnectionTest {
             assertThat(EarlyConnection.urlFor(args, Map.of())).as(String.join(" ", args)).isEmpty();
         }
         assertThat(EarlyConnection.urlFor(new String[] {"current"}, Map.of("DATABASE_URL", " "))).isEmpty();
+    }
+
+    /** The command warns of such a file and has pgjdbc ignore it: an early connection would have used it. */
+    @Test
+    void noneWhenTheUrlHasNoPasswordAndThePasswordFileIsOpenToOthers() throws IOException {
+        Path file = Files.writeString(home.resolve("pgpass"), "*:*:*:*:s3cret\n");
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+        Map<String, String> environment = Map.of("PGPASSFILE", file.toString());
+
+        assertThat(EarlyConnection.urlFor(new String[] {"--url", "postgresql://app@db/app", "current"}, environment))
+                .isEmpty();
+        assertThat(EarlyConnection.urlFor(new String[] {"--url", URL, "current"}, environment)).isPresent();
     }
 
     @Test
