@@ -14,6 +14,7 @@ import dev.retort.bench.Scale;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
@@ -31,6 +32,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 
 @Command(name = "bench", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
@@ -50,6 +52,8 @@ import java.util.concurrent.Callable;
 final class BenchCommand implements Callable<Integer> {
 
     static final String DEFAULT_OUT = "bench-results";
+    /** bench's own options that --cli takes too; any other sets up the query table or the writers. */
+    private static final Set<String> BOTH_MODES = Set.of("--cli", "--runs", "--keep", "--replace");
 
     @ParentCommand
     RetortCommand root;
@@ -129,10 +133,6 @@ final class BenchCommand implements Callable<Integer> {
             + CliBench.DEFAULT_WARMUPS + " untimed. Default: " + CliBench.DEFAULT_RUNS + ".")
     int runs = CliBench.DEFAULT_RUNS;
 
-    /** What sets up the query table and the migration under writers, which --cli does not run. */
-    private static final List<String> TABLE_OPTIONS = List.of("--scale", "--seed", "--writers", "--writer-rate",
-            "--baseline", "--plain-tries", "--executions", "--cell-time", "--warm-up", "--streams", "--out");
-
     /**
      * An option of the other mode is refused, not ignored: {@code bench --runs 5} would otherwise start a bench of
      * several minutes, and {@code bench --cli --scale 1m} time the CLI as if no scale had been asked for.
@@ -140,10 +140,13 @@ final class BenchCommand implements Callable<Integer> {
     private void refuseOptionsOfTheOtherMode() {
         ParseResult given = spec.commandLine().getParseResult();
         if (cli) {
-            for (String option : TABLE_OPTIONS) {
-                if (given.hasMatchedOption(option)) {
-                    throw new ParameterException(spec.commandLine(), option + " sets up the query table and the "
-                            + "migration under writers, which --cli does not run: leave it out, or leave out --cli.");
+            for (OptionSpec option : spec.options()) {
+                boolean shared = option.inherited() || option.usageHelp() || option.versionHelp()
+                        || BOTH_MODES.contains(option.longestName());
+                if (!shared && given.hasMatchedOption(option)) {
+                    throw new ParameterException(spec.commandLine(), option.longestName() + " sets up the query "
+                            + "table and the migration under writers, which --cli does not run: leave it out, or "
+                            + "leave out --cli.");
                 }
             }
             if (runs < 1) {

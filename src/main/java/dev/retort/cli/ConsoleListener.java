@@ -177,14 +177,13 @@ final class ConsoleListener implements MigrationListener {
             return;
         }
         String at = RevisionGraph.labelOf(running.from());
-        if (running.revision().online() && statementNumber > 1) {
+        if (running.revision().online()) {
+            // The statement it stopped at may have committed just before (or been a CONCURRENTLY one that leaves an
+            // INVALID index): the rerun's look at the catalog settles either.
+            String done = statementNumber <= 1 ? "" : "the ones before it are done, ";
             err.println("retort: interrupted during " + running.describe() + ", at statement " + statementNumber
-                    + " of " + statementCount + ": statements 1 to " + (statementNumber - 1) + " stay done, and "
-                    + "alembic_version still says " + at + ". Run the same command again to finish the step: what "
-                    + "is done is skipped.");
-        } else if (running.revision().online()) {
-            err.println("retort: interrupted during " + running.describe() + ", at its first statement, which "
-                    + "PostgreSQL rolls back: alembic_version still says " + at + ".");
+                    + " of " + statementCount + " (" + done + "that one may be): alembic_version still says " + at
+                    + ". Run the same command again to finish the step: what is done is skipped.");
         } else {
             err.println("retort: interrupted during " + running.describe() + ": PostgreSQL rolls back its "
                     + "transaction, so the database stays at " + at + ".");

@@ -133,9 +133,10 @@ final class EmbeddedDatabase implements AutoCloseable {
             return channel;
         } catch (IOException e) {
             closeQuietly(channel);
+            String writable = e instanceof AccessDeniedException ? "make " + folder.getParent() + " writable, " : "";
             throw new ConnectionFailedException("Could not lock " + folder + ": " + reason(e) + ". The embedded "
-                    + "PostgreSQL lives in .retort/ under the project folder: run retort where you may write, set "
-                    + "RETORT_HOME to a folder you may write to, or give a server with --url.", e);
+                    + "PostgreSQL lives there: " + writable + "set RETORT_HOME to a folder you may write to, or give a "
+                    + "server with --url.", e);
         } catch (InterruptedException e) {
             closeQuietly(channel);
             Thread.currentThread().interrupt();

@@ -16,6 +16,7 @@ import java.io.PrintWriter;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -95,7 +96,8 @@ final class Json {
     /** An online step that stopped partway; {@code null} when there is none. */
     static Map<String, Object> unfinished(UnfinishedStep step) {
         return step == null ? null : object("revision", step.revision(), "direction", step.direction(), "from",
-                step.from(), "to", step.to(), "last_done", step.lastDone(), "at", instant(step.at()));
+                step.from(), "to", step.to(), "left", step.left().name().toLowerCase(Locale.ROOT), "last_done",
+                step.lastDone(), "at", instant(step.at()));
     }
 
     static Map<String, Object> session(BlockingSession session) {

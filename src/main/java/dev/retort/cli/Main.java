@@ -214,7 +214,7 @@ public final class Main {
         if (error.getCause() instanceof LocksUnavailableException locks) {
             message += " " + lockHint(locks);
         }
-        if (causedBy(error, "42501")) {
+        if (causedBy(error, "42501") && !(error instanceof ConnectionFailedException)) {
             message = sentence(message) + " The role lacks a privilege: run Retort as the owner of the schema and of "
                     + "its tables (revisions create, alter and drop them), or GRANT what the message names.";
         }
@@ -257,6 +257,10 @@ public final class Main {
         }
         if (state.startsWith("28")) {
             return "Check the user and the password (from the URL, PGPASSWORD or ~/.pgpass).";
+        }
+        if (state.equals("42501")) {
+            return "The role may not connect to this database: GRANT CONNECT ON DATABASE to it, or connect as another "
+                    + "role.";
         }
         if (state.equals("3D000")) {
             return "Check the database name; a new database must be created first (createdb).";

@@ -28,6 +28,8 @@ import java.util.function.Supplier;
 final class MigrationRun {
 
     private static final int STATEMENT_WIDTH = 120;
+    /** How long the process, stopped in a step, waits to say what that leaves before it ends anyway. */
+    private static final Duration HOOK_PATIENCE = Duration.ofSeconds(2);
 
     private MigrationRun() {
     }
@@ -81,7 +83,7 @@ final class MigrationRun {
      */
     private static MigrationResult runSayingWhatAnInterruptionLeaves(ConsoleListener listener,
                                                                      Supplier<MigrationResult> run) {
-        Thread sayWhatIsLeft = new Thread(listener::interrupted, "retort-interrupted");
+        Thread sayWhatIsLeft = new Thread(() -> sayWithin(listener, HOOK_PATIENCE), "retort-interrupted");
         Runtime.getRuntime().addShutdownHook(sayWhatIsLeft);
         try {
             return run.get();
@@ -91,6 +93,21 @@ final class MigrationRun {
             } catch (IllegalStateException shuttingDown) {
                 // The hook is running or has run: the process is ending anyway.
             }
+        }
+    }
+
+    /**
+     * Says it on a daemon thread, waiting at most {@code patience}: the listener's lock may be held by the main thread,
+     * blocked writing to a pipe nobody reads any more, and a shutdown hook that waits for ever keeps the process alive.
+     */
+    private static void sayWithin(ConsoleListener listener, Duration patience) {
+        Thread say = new Thread(listener::interrupted, "retort-interrupted-say");
+        say.setDaemon(true);
+        say.start();
+        try {
+            say.join(patience.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -61,14 +61,26 @@ final class RevisionText {
     }
 
     /**
-     * The warning for an online step that stopped partway: what is applied, where alembic_version is, and that the
-     * same command finishes it (what is done is skipped).
+     * The warning for an online step left half done: how, what is applied, and the command that finishes it (what
+     * is done is skipped).
      */
     static String unfinished(UnfinishedStep step) {
-        return "retort: warning: " + step.describe() + " stopped partway (" + WHEN.format(step.at())
-                + ", after statement " + SqlText.abbreviated(step.lastDone(), 80) + "): the database is at "
-                + RevisionGraph.labelOf(step.from()) + " with part of that step applied. Run " + step.direction()
-                + " again to finish it: what is done is skipped.";
+        String when = WHEN.format(step.at());
+        String how = switch (step.left()) {
+            case STOPPED -> "stopped partway (" + when + ", after statement " + lastDone(step) + ")";
+            case UNDO_STOPPED -> "failed, and stopped partway while it was being undone (" + when + ", after "
+                    + "statement " + lastDone(step) + " of the undoing)";
+            case UNDO_FAILED -> "failed, and undoing it failed too (" + when + ")";
+        };
+        String part = step.direction().equals("upgrade") ? " applied" : " reverted";
+        return "retort: warning: " + step.describe() + " " + how + ": the database is at "
+                + RevisionGraph.labelOf(step.from()) + " with part of " + step.revision() + part + ". "
+                + (step.left() == UnfinishedStep.Left.UNDO_FAILED ? "Once the cause is fixed, run " : "Run ")
+                + step.finishingCommand() + " to finish it: what is done is skipped.";
+    }
+
+    private static String lastDone(UnfinishedStep step) {
+        return SqlText.abbreviated(step.lastDone(), 80);
     }
 
     private static String shortened(String checksum) {

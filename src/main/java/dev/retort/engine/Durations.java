@@ -27,7 +27,7 @@ public final class Durations {
      * As {@link #parse}, for a value that becomes a PostgreSQL timeout ({@code lock_timeout}, {@code
      * statement_timeout}): any number but 0 must carry its unit, since PostgreSQL reads a bare number there as
      * milliseconds and {@link #parse} as seconds, and {@code 500} would wait a thousand times longer than meant.
-     * Under a millisecond is refused too: PostgreSQL would round it to 0, which means no limit.
+     * Anything that rounds to 0 ms is refused too: PostgreSQL would read 0 as no limit.
      */
     public static Duration parseTimeout(String text) {
         Matcher matcher = matched(text, "(a unit is required)");

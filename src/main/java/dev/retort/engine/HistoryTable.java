@@ -144,7 +144,7 @@ final class HistoryTable {
     static Optional<String> interruptedAt(Connection connection, Step step) throws SQLException {
         try (PreparedStatement query = connection.prepareStatement("""
                 SELECT revision, direction, outcome, part FROM retort_history
-                ORDER BY finished_at DESC LIMIT 1""");
+                ORDER BY finished_at DESC, outcome = 'progress' LIMIT 1""");
              ResultSet rows = query.executeQuery()) {
             if (rows.next() && rows.getString(3).equals("progress") && rows.getString(1).equals(step.revision().id())
                     && rows.getString(2).equals(step.direction().word())) {
@@ -154,20 +154,29 @@ final class HistoryTable {
         }
     }
 
-    /** The online step the newest row says stopped partway, if it does: see {@link UnfinishedStep}. */
-    static Optional<UnfinishedStep> unfinishedStep(Connection connection) throws SQLException {
-        if (!exists(connection)) {
+    /** The newest row, the one that tells whether a step was left half done ({@link UnfinishedStep}). */
+    record Row(String revision, String direction, String from, String to, String outcome, String error, String part,
+               Instant finishedAt) {
+    }
+
+    /**
+     * The newest row, if there is one. A table made by Retort 0.1's first cut (no {@code part}, see
+     * {@link #UPGRADES}) has no progress rows, so it tells nothing: none. Among rows written in the same microsecond,
+     * the step's closing row is newer than its progress rows.
+     */
+    static Optional<Row> newest(Connection connection) throws SQLException {
+        if (!hasPartColumn(connection)) {
             return Optional.empty();
         }
         try (PreparedStatement query = connection.prepareStatement("""
-                SELECT revision, direction, from_revision, to_revision, part, finished_at, outcome
-                FROM retort_history ORDER BY finished_at DESC LIMIT 1""");
+                SELECT revision, direction, from_revision, to_revision, outcome, error, part, finished_at
+                FROM retort_history ORDER BY finished_at DESC, outcome = 'progress' LIMIT 1""");
              ResultSet rows = query.executeQuery()) {
-            if (!rows.next() || !rows.getString(7).equals("progress")) {
+            if (!rows.next()) {
                 return Optional.empty();
             }
-            return Optional.of(new UnfinishedStep(rows.getString(1), rows.getString(2), rows.getString(3),
-                    rows.getString(4), rows.getString(5), rows.getTimestamp(6).toInstant()));
+            return Optional.of(new Row(rows.getString(1), rows.getString(2), rows.getString(3), rows.getString(4),
+                    rows.getString(5), rows.getString(6), rows.getString(7), rows.getTimestamp(8).toInstant()));
         }
     }
 

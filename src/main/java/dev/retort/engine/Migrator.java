@@ -82,7 +82,7 @@ public final class Migrator {
             String current = knownRevision(readVersion(connection));
             Map<String, AppliedRevision> applied = latestUpgrades(connection);
             return new DatabaseStatus(current, applied, edited(graph.positionOf(current), applied),
-                    HistoryTable.unfinishedStep(connection).orElse(null));
+                    HistoryTable.newest(connection).flatMap(row -> UnfinishedStep.of(row, current)).orElse(null));
         } catch (SQLException e) {
             throw new DatabaseException("Could not read the current revision: " + SqlErrors.describe(e), e);
         }

@@ -31,6 +31,11 @@ final class StepRunner implements AutoCloseable {
 
     private static final String LOCK_NOT_AVAILABLE = "55P03";
     private static final String DEADLOCK_DETECTED = "40P01";
+    /**
+     * How the error of a failed online step whose undoing failed too goes on, in its history row: what tells
+     * {@link UnfinishedStep} that the step is left half done although the row says failed.
+     */
+    static final String UNDO_FAILED = "Undoing it failed too (";
 
     private final Connection work;
     private final Connection watch;
@@ -168,7 +173,7 @@ final class StepRunner implements AutoCloseable {
         } catch (SQLException | RuntimeException e) {
             rollbackQuietly();
             String partly = failed.direction() == Direction.UPGRADE ? " is applied" : " is reverted";
-            return "Undoing it failed too (" + reason(e) + "): part of " + failed.revision().id() + partly + " while"
+            return UNDO_FAILED + reason(e) + "): part of " + failed.revision().id() + partly + " while"
                     + " alembic_version still says " + RevisionGraph.labelOf(failed.from()) + ". Once the cause is "
                     + "fixed, run the same command again: it takes up the step where it stopped.";
         }
@@ -256,8 +261,10 @@ final class StepRunner implements AutoCloseable {
             Duration elapsed = since(firstStart);
             boolean deadlock = DEADLOCK_DETECTED.equals(failure.getSQLState());
             if (!policy.mayRetry(number, elapsed)) {
-                listener.lastTryFailed(new LockRetry(step, statement, number, policy.attempts(), lockTimeout,
-                        deadlock, blockers, Duration.ZERO));
+                // One that blocks nothing waits as long as the window in one try: it had all the tries it could.
+                int attempts = blocksApplication ? policy.attempts() : number;
+                listener.lastTryFailed(new LockRetry(step, statement, number, attempts, lockTimeout, deadlock,
+                        blockers, Duration.ZERO));
                 throw new LocksUnavailableException(statement, number, elapsed, blockers, failure);
             }
             Duration pause = policy.pauseAfter(number);

@@ -1,23 +1,70 @@
 package dev.retort.engine;
 
 import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
 
 /**
- * An online step that stopped partway (a crash, a kill, Ctrl-C) and has not been run again since: the newest row of
- * {@code retort_history} is one of its {@code progress} rows. Its statements up to {@code lastDone} are committed,
- * while {@code alembic_version} still says {@code from}; running the same command again finishes it.
+ * An online step left half done, as the newest row of {@code retort_history} tells, since {@code alembic_version}
+ * cannot: some of its statements are committed while {@code alembic_version} still says {@code from}. Running the
+ * same command again finishes it (what is done is skipped).
  *
- * @param direction upgrade or downgrade (an undo that stopped is a downgrade of the revision it was undoing)
+ * @param revision  the revision the step applies or reverts
+ * @param direction the step's direction: upgrade or downgrade
  * @param from      where alembic_version still is, {@code null} for base
  * @param to        where the step was going, {@code null} for base
- * @param lastDone  the progress row's part, e.g. {@code 6/22: ALTER TABLE …}
- * @param at        when that statement committed
+ * @param lastDone  the last statement recorded as done, e.g. {@code 6/22: ALTER TABLE …}; for {@link Left#UNDO_STOPPED}
+ *                  a statement of the undoing; {@code null} for {@link Left#UNDO_FAILED}
+ * @param at        when that row was written
+ * @param left      how it was left
  */
-public record UnfinishedStep(String revision, String direction, String from, String to, String lastDone,
-                             Instant at) {
+public record UnfinishedStep(String revision, String direction, String from, String to, String lastDone, Instant at,
+                             Left left) {
+
+    /** How a step came to be left half done. */
+    public enum Left {
+        /** It stopped partway: a crash, a kill, Ctrl-C. */
+        STOPPED,
+        /** It failed, and stopped partway while its statements done so far were being reverted. */
+        UNDO_STOPPED,
+        /** It failed, and reverting its statements done so far failed too. */
+        UNDO_FAILED
+    }
+
+    /**
+     * What the newest history row says is left half done, if anything, with the database at {@code current}. An undo
+     * records its rows as the reverse step (from and to swapped, the other direction); this reads them as the step
+     * that failed. A row that fits neither way (alembic_version moved since, by a stamp or by hand) says nothing.
+     */
+    static Optional<UnfinishedStep> of(HistoryTable.Row newest, String current) {
+        boolean fromHere = Objects.equals(newest.from(), current);
+        if (newest.outcome().equals("progress") && fromHere) {
+            return Optional.of(new UnfinishedStep(newest.revision(), newest.direction(), newest.from(), newest.to(),
+                    newest.part(), newest.finishedAt(), Left.STOPPED));
+        }
+        if (newest.outcome().equals("progress") && Objects.equals(newest.to(), current)) {
+            return Optional.of(new UnfinishedStep(newest.revision(), opposite(newest.direction()), newest.to(),
+                    newest.from(), newest.part(), newest.finishedAt(), Left.UNDO_STOPPED));
+        }
+        if (newest.outcome().equals("failed") && fromHere && newest.error() != null
+                && newest.error().contains(StepRunner.UNDO_FAILED)) {
+            return Optional.of(new UnfinishedStep(newest.revision(), newest.direction(), newest.from(), newest.to(),
+                    null, newest.finishedAt(), Left.UNDO_FAILED));
+        }
+        return Optional.empty();
+    }
 
     /** As Alembic names a step: {@code upgrade 005 -> 006}. */
     public String describe() {
         return direction + " " + RevisionGraph.labelOf(from) + " -> " + RevisionGraph.labelOf(to);
+    }
+
+    /** The command that finishes it: {@code upgrade 006}, {@code downgrade base}. */
+    public String finishingCommand() {
+        return direction + " " + (to == null ? "base" : to);
+    }
+
+    private static String opposite(String direction) {
+        return direction.equals(Direction.UPGRADE.word()) ? Direction.DOWNGRADE.word() : Direction.UPGRADE.word();
     }
 }

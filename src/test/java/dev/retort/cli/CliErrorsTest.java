@@ -116,8 +116,8 @@ class CliErrorsTest {
 
         assertThat(result.exitCode()).isEqualTo(ExitCodes.CANNOT_CONNECT);
         assertThat(result.err()).isEqualTo("retort: error: Could not lock " + notAFolder.resolve(".retort")
-                + ": Not a directory. The embedded PostgreSQL lives in .retort/ under the project folder: run retort "
-                + "where you may write, set RETORT_HOME to a folder you may write to, or give a server with --url.\n");
+                + ": Not a directory. The embedded PostgreSQL lives there: set RETORT_HOME to a folder you may write "
+                + "to, or give a server with --url.\n");
     }
 
     @Test
@@ -144,6 +144,15 @@ class CliErrorsTest {
                     + "role lacks a privilege: run Retort as the owner of the schema and of its tables (revisions "
                     + "create, alter and drop them), or GRANT what the message names.");
             assertThat(database.tables()).isEmpty();
+
+            database.execute("REVOKE CONNECT ON DATABASE " + database.name() + " FROM PUBLIC");
+            Cli.Result refused = cli.run("--url", "postgresql://" + role + "@localhost:" + database.port() + "/"
+                    + database.name(), "current");
+            assertThat(refused.exitCode()).isEqualTo(ExitCodes.CANNOT_CONNECT);
+            assertThat(refused.err()).hasLineCount(1).contains("permission denied for database")
+                    .endsWith("The role may not connect to this database: GRANT CONNECT ON DATABASE to it, or "
+                            + "connect as another role.\n")
+                    .doesNotContain("owner of the schema");
         } finally {
             database.execute("DROP OWNED BY " + role);
             database.execute("DROP ROLE " + role);

@@ -2,6 +2,9 @@ package dev.retort.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.retort.engine.RecordingContext;
+import dev.retort.engine.Step;
+import dev.retort.migrations.Migrations;
 import dev.retort.testing.TestPostgres;
 import dev.retort.testing.TestPostgres.TestDatabase;
 import org.junit.jupiter.api.AfterEach;
@@ -14,6 +17,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 
 import static dev.retort.cli.CrashScene.awaitMarker;
 import static dev.retort.cli.CrashScene.currentRevision;
@@ -48,8 +52,8 @@ class InterruptedStepTest {
         assertThat(awaitMarker(runner)).contains("004 3/6");
 
         assertThat(stopped(runner)).contains("retort: interrupted during upgrade 003 -> 004, add customer foreign "
-                + "keys, at statement 3 of 6: statements 1 to 2 stay done, and alembic_version still says 003. Run the "
-                + "same command again to finish the step: what is done is skipped.");
+                + "keys, at statement 3 of 6 (the ones before it are done, that one may be): alembic_version still "
+                + "says 003. Run the same command again to finish the step: what is done is skipped.");
         assertThat(currentRevision(database)).isEqualTo("003");
     }
 
@@ -73,13 +77,14 @@ class InterruptedStepTest {
         assertThat(text.out()).isEqualTo("003\n");
         assertThat(text.err()).startsWith("retort: warning: upgrade 003 -> 004 stopped partway (")
                 .contains(", after statement 2/6: ALTER TABLE customers VALIDATE CONSTRAINT fk_customers_created_by): "
-                        + "the database is at 003 with part of that step applied. Run upgrade again to finish it: "
-                        + "what is done is skipped.");
+                        + "the database is at 003 with part of 004 applied. Run upgrade 004 to finish it: what is "
+                        + "done is skipped.");
         JsonNode unfinished = new ObjectMapper().readTree(
                 Cli.shipped(home).runOn(database.postgresUrl(), "--json", "current").out()).get("unfinished_step");
         assertThat(unfinished.get("revision").asText()).isEqualTo("004");
         assertThat(unfinished.get("direction").asText()).isEqualTo("upgrade");
         assertThat(unfinished.get("from").asText()).isEqualTo("003");
+        assertThat(unfinished.get("left").asText()).isEqualTo("stopped");
         assertThat(unfinished.get("last_done").asText()).startsWith("2/6: ");
 
         CrashScene.rerun(home, database);
@@ -87,6 +92,33 @@ class InterruptedStepTest {
         assertThat(after.err()).isEmpty();
         assertThat(new ObjectMapper().readTree(Cli.shipped(home).runOn(database.postgresUrl(), "--json", "current")
                 .out()).get("unfinished_step").isNull()).isTrue();
+    }
+
+    /**
+     * 006 fails on a row its check refuses, and its undoing is stopped after its first statement: alembic_version
+     * says 005, the newest history row is the undoing's (a downgrade of 006), and current reads it as the upgrade
+     * that failed.
+     */
+    @Test
+    void aFailedStepStoppedWhileBeingUndoneIsToldAsTheStepThatFailed() throws Exception {
+        CrashScene.migrator(database).upgrade("005");
+        database.execute("INSERT INTO customers (name, email, customer_type) VALUES (' ', 'a@example.com', "
+                + "'individual')");
+        List<String> statements = RecordingContext.statementsOf(Step.up(Migrations.all().get(5)));
+        int failing = IntStream.range(0, statements.size())
+                .filter(i -> statements.get(i).contains("VALIDATE CONSTRAINT ck_customers_name_not_empty"))
+                .findFirst().orElseThrow() + 1;
+        Process runner = startPausing(failing + 2); // the undoing's second statement: its first is done
+        assertThat(awaitMarker(runner)).contains(" 006 2/");
+
+        assertThat(stopped(runner)).contains("retort: interrupted while undoing upgrade 005 -> 006, add check "
+                + "constraints: part of it stays applied, and alembic_version still says 005. Run the same command "
+                + "again to finish the step: what is done is skipped.");
+        Cli.Result current = Cli.shipped(home).runOn(database.postgresUrl(), "current");
+        assertThat(current.out()).isEqualTo("005\n");
+        assertThat(current.err()).startsWith("retort: warning: upgrade 005 -> 006 failed, and stopped partway while "
+                + "it was being undone (").contains(", after statement 1/", " of the undoing): the database is at 005 "
+                + "with part of 006 applied. Run upgrade 006 to finish it: what is done is skipped.");
     }
 
     private Process startPausing(int statement) throws Exception {

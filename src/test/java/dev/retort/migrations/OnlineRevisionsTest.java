@@ -11,6 +11,7 @@ import dev.retort.engine.Migrator;
 import dev.retort.engine.Revision;
 import dev.retort.engine.RevisionGraph;
 import dev.retort.engine.Step;
+import dev.retort.engine.UnfinishedStep;
 import dev.retort.engine.StepProgress;
 import dev.retort.bench.PlainRevisions;
 import dev.retort.testing.TestPostgres;
@@ -168,6 +169,11 @@ class OnlineRevisionsTest {
                 .isInstanceOf(MigrationFailedException.class)
                 .hasMessageContaining("Undoing it failed too (division by zero")
                 .hasMessageContaining("): part of 001 is reverted while alembic_version still says 001.");
+        // alembic_version says 001 as if nothing happened: only the history tells that the step is half done.
+        UnfinishedStep unfinished = migrator.status().unfinished();
+        assertThat(unfinished.left()).isEqualTo(UnfinishedStep.Left.UNDO_FAILED);
+        assertThat(unfinished.describe()).isEqualTo("downgrade 001 -> <base>");
+        assertThat(unfinished.finishingCommand()).isEqualTo("downgrade base");
     }
 
     @Test
