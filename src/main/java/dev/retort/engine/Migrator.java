@@ -131,7 +131,7 @@ public final class Migrator {
     private MigrationResult migrate(Direction direction, String target) {
         graph.checkTarget(target);
         return underLock((work, watch) -> {
-            Plan plan = plan(direction, target, knownRevision(VersionTable.read(work)));
+            Plan plan = plan(direction, target, knownRevision(readVersion(work)));
             if (plan.steps().isEmpty()) {
                 return new MigrationResult(plan.from(), plan.to(), List.of(), plan.note());
             }

@@ -145,6 +145,13 @@ class CliErrorsTest {
                     + "create, alter and drop them), or GRANT what the message names.");
             assertThat(database.tables()).isEmpty();
 
+            cli.runOn(database.postgresUrl(), "upgrade", "head"); // as the owner
+            Cli.Result unreadable = cli.run("--url", "postgresql://" + role + "@localhost:" + database.port() + "/"
+                    + database.name(), "downgrade", "-1");
+            assertThat(unreadable.exitCode()).isEqualTo(ExitCodes.FAILED);
+            assertThat(unreadable.err()).hasLineCount(1).startsWith("retort: error: Could not read alembic_version: "
+                    + "permission denied for table alembic_version (SQLSTATE 42501). The role lacks a privilege");
+
             database.execute("REVOKE CONNECT ON DATABASE " + database.name() + " FROM PUBLIC");
             Cli.Result refused = cli.run("--url", "postgresql://" + role + "@localhost:" + database.port() + "/"
                     + database.name(), "current");
