@@ -96,6 +96,6 @@ public record Retort(DataSource dataSource, List<Revision> revisions, MigrationL
         String expected = ExpectedSnapshots.at(current).orElseThrow(() -> new DatabaseException("No snapshot is "
                 + "shipped for revision " + current + ": run ./retort snapshot --write, then verify again.", null));
         return new Verification(current, label, SchemaDrift.between(label, expected, migrator.liveSchema()),
-                status.edited());
+                status.edited(), status.unfinished());
     }
 }

@@ -52,7 +52,8 @@ final class VerifyCommand implements Callable<Integer> {
             }
             Json.print(out, Json.object("revision", verification.revision(), "label", verification.label(),
                     "matches", verification.matches(), "diff", verification.drift().diff(), "queries", queries,
-                    "edited_revisions", verification.edited().stream().map(Json::edited).toList()));
+                    "edited_revisions", verification.edited().stream().map(Json::edited).toList(),
+                    "unfinished_step", Json.unfinished(verification.unfinished())));
             return exitCode;
         }
         for (int i = 0; i < results.size(); i++) {
@@ -60,6 +61,9 @@ final class VerifyCommand implements Callable<Integer> {
             out.println(results.get(i).render());
         }
         verification.edited().forEach(edited -> spec.commandLine().getErr().println(RevisionText.edited(edited)));
+        if (verification.unfinished() != null) {
+            spec.commandLine().getErr().println(RevisionText.unfinished(verification.unfinished()));
+        }
         if (verification.matches()) {
             out.println("OK: the schema matches revision " + verification.label() + ".");
         } else {

@@ -86,6 +86,11 @@ class InterruptedStepTest {
         assertThat(unfinished.get("from").asText()).isEqualTo("003");
         assertThat(unfinished.get("left").asText()).isEqualTo("stopped");
         assertThat(unfinished.get("last_done").asText()).startsWith("2/6: ");
+        // verify finds 004's first constraint as drift from 003's snapshot, and says why.
+        Cli.Result verify = Cli.shipped(home).runOn(database.postgresUrl(), "verify");
+        assertThat(verify.exitCode()).isEqualTo(ExitCodes.DRIFT);
+        assertThat(verify.err()).startsWith("retort: warning: upgrade 003 -> 004 stopped partway (");
+        assertThat(verify.out()).contains("+constraint fk_customers_created_by on customers");
 
         CrashScene.rerun(home, database);
         Cli.Result after = Cli.shipped(home).runOn(database.postgresUrl(), "current");
