@@ -27,9 +27,12 @@ final class PasswordFile {
     /** The password file, when it exists and someone besides its owner may read or write it (POSIX systems only). */
     static Optional<Path> exposed(Map<String, String> environment) {
         Path file = location(environment);
+        if (!file.toFile().isFile()) {
+            // Most often there is none: java.io says so without the exception NIO makes inside, on every command.
+            return Optional.empty();
+        }
         try {
-            return Files.isRegularFile(file) && !OWNER_ONLY.containsAll(Files.getPosixFilePermissions(file))
-                    ? Optional.of(file) : Optional.empty();
+            return OWNER_ONLY.containsAll(Files.getPosixFilePermissions(file)) ? Optional.empty() : Optional.of(file);
         } catch (UnsupportedOperationException | IOException e) {
             return Optional.empty(); // not a POSIX file system, or unreadable: pgjdbc will not read it either
         }

@@ -160,17 +160,17 @@ final class HistoryTable {
     }
 
     /**
-     * The newest row, if there is one. A table made by Retort 0.1's first cut (no {@code part}, see
-     * {@link #UPGRADES}) has no progress rows, so it tells nothing: none. Among rows written in the same microsecond,
-     * the step's closing row is newer than its progress rows.
+     * The newest row of the table, which must exist, if it has one. Among rows written in the same microsecond, the
+     * step's closing row is newer than its progress rows. {@code part} is read through the row's JSON, so that a table
+     * made by Retort 0.1's first cut (no such column, see {@link #UPGRADES}) reads as null there: {@code current}
+     * never brings the table up to date, and a look at the catalog first would cost every {@code current} a round
+     * trip.
      */
     static Optional<Row> newest(Connection connection) throws SQLException {
-        if (!hasPartColumn(connection)) {
-            return Optional.empty();
-        }
         try (PreparedStatement query = connection.prepareStatement("""
-                SELECT revision, direction, from_revision, to_revision, outcome, error, part, finished_at
-                FROM retort_history ORDER BY finished_at DESC, outcome = 'progress' LIMIT 1""");
+                SELECT revision, direction, from_revision, to_revision, outcome, error, to_jsonb(newest) ->> 'part',
+                       finished_at
+                FROM (SELECT * FROM retort_history ORDER BY finished_at DESC, outcome = 'progress' LIMIT 1) newest""");
              ResultSet rows = query.executeQuery()) {
             if (!rows.next()) {
                 return Optional.empty();
@@ -180,12 +180,9 @@ final class HistoryTable {
         }
     }
 
-    /** For each revision, its latest successful upgrade: when it was applied and by whom. */
+    /** For each revision, its latest successful upgrade: when it was applied and by whom. The table must exist. */
     static Map<String, AppliedRevision> latestUpgrades(Connection connection) throws SQLException {
         Map<String, AppliedRevision> applied = new HashMap<>();
-        if (!exists(connection)) {
-            return applied;
-        }
         String sql = """
                 SELECT DISTINCT ON (revision) revision, finished_at, db_user, duration_ms, checksum
                 FROM retort_history

@@ -80,9 +80,12 @@ public final class Migrator {
     public DatabaseStatus status() {
         try (Connection connection = open()) {
             String current = knownRevision(readVersion(connection));
+            if (!HistoryTable.exists(connection)) {
+                return new DatabaseStatus(current, Map.of(), List.of(), null);
+            }
             Map<String, AppliedRevision> applied = latestUpgrades(connection);
             return new DatabaseStatus(current, applied, edited(graph.positionOf(current), applied),
-                    HistoryTable.newest(connection).flatMap(row -> UnfinishedStep.of(row, current)).orElse(null));
+                    unfinishedStep(connection, current));
         } catch (SQLException e) {
             throw new DatabaseException("Could not read the current revision: " + SqlErrors.describe(e), e);
         }
@@ -115,6 +118,14 @@ public final class Migrator {
     private static Map<String, AppliedRevision> latestUpgrades(Connection connection) {
         try {
             return HistoryTable.latestUpgrades(connection);
+        } catch (SQLException e) {
+            throw new DatabaseException("Could not read retort_history: " + SqlErrors.describe(e), e);
+        }
+    }
+
+    private static UnfinishedStep unfinishedStep(Connection connection, String current) {
+        try {
+            return HistoryTable.newest(connection).flatMap(row -> UnfinishedStep.of(row, current)).orElse(null);
         } catch (SQLException e) {
             throw new DatabaseException("Could not read retort_history: " + SqlErrors.describe(e), e);
         }
