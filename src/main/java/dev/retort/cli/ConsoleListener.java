@@ -46,10 +46,10 @@ final class ConsoleListener implements MigrationListener {
     private Duration nextPlainProgress = Duration.ZERO;
     /** The step running now, and its statement (numbered from 1; 0 before the first): for {@link #interrupted}. */
     private Step running;
-    /** The online step being undone after it failed, if one is. */
-    private Step undoing;
     private int statementNumber;
     private int statementCount;
+    /** The online step being undone after it failed, if one is: for {@link #interrupted} too. */
+    private Step undoing;
 
     /**
      * @param database where the run goes, fit to print (password masked); said once, before the first step
