@@ -1,5 +1,6 @@
 package dev.retort.engine;
 
+import dev.retort.migrations.Migrations;
 import dev.retort.testing.TestPostgres;
 import dev.retort.testing.TestPostgres.TestDatabase;
 import org.junit.jupiter.api.Test;
@@ -10,7 +11,10 @@ import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** A retort_history made by Retort's first cut (no {@code part}, no {@code progress}) is brought up to date, rows kept. */
+/**
+ * A retort_history made by Retort's first cut (no {@code part}, no {@code progress}, no index) is brought up to date,
+ * rows kept; a new one has its index from the start.
+ */
 class HistoryTableUpgradeTest {
 
     private final TestDatabase database = TestPostgres.newDatabase("history_upgrade");
@@ -87,5 +91,20 @@ class HistoryTableUpgradeTest {
         assertThat(database.column("SELECT col_description('retort_history'::regclass, attnum) FROM pg_attribute"
                 + " WHERE attrelid = 'retort_history'::regclass AND attname = 'part'")).singleElement()
                 .asString().startsWith("For an online step");
+        assertThat(indexesOfTheHistory()).containsExactly("ix_retort_history_finished_at", "retort_history_pkey");
+    }
+
+    /** current and every online step read the newest row: an index finds it, however long the history grows. */
+    @Test
+    void aNewHistoryTableHasItsIndexOnFinishedAt() throws SQLException {
+        new Migrator(database.dataSource(), new RevisionGraph(List.of(Migrations.all().get(0))),
+                MigrationListener.SILENT, Duration.ofSeconds(5)).upgrade("head");
+
+        assertThat(indexesOfTheHistory()).containsExactly("ix_retort_history_finished_at", "retort_history_pkey");
+    }
+
+    private List<String> indexesOfTheHistory() throws SQLException {
+        return database.column("SELECT indexrelid::regclass::text FROM pg_index"
+                + " WHERE indrelid = 'retort_history'::regclass ORDER BY 1");
     }
 }
