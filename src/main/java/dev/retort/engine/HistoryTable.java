@@ -8,6 +8,7 @@ import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -107,10 +108,11 @@ final class HistoryTable {
      */
     static void createIfMissing(Connection connection) throws SQLException {
         if (!exists(connection)) {
-            executeAll(connection, List.of(CREATE));
-            executeAll(connection, COMMENTS);
-            executeAll(connection, List.of(PART_COMMENT));
-            executeAll(connection, NEWEST_FIRST);
+            List<String> statements = new ArrayList<>(List.of(CREATE));
+            statements.addAll(COMMENTS);
+            statements.add(PART_COMMENT);
+            statements.addAll(NEWEST_FIRST);
+            executeTogether(connection, statements);
             return;
         }
         try (PreparedStatement query = connection.prepareStatement("""
@@ -125,6 +127,16 @@ final class HistoryTable {
             if (!rows.getBoolean(2)) {
                 executeAll(connection, NEWEST_FIRST);
             }
+        }
+    }
+
+    /**
+     * In one round trip, and so in one implicit transaction: pgjdbc sends the statements of one string together. A new
+     * database's first migration runs these 17 statements; one at a time they cost it some milliseconds.
+     */
+    private static void executeTogether(Connection connection, List<String> statements) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute(String.join(";\n", statements));
         }
     }
 
