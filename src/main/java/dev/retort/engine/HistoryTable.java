@@ -171,16 +171,10 @@ final class HistoryTable {
      * interrupted (a crash leaves no closing row) and the next run of it resumes.
      */
     static Optional<String> interruptedAt(Connection connection, Step step) throws SQLException {
-        try (PreparedStatement query = connection.prepareStatement("""
-                SELECT revision, direction, outcome, part FROM retort_history
-                ORDER BY finished_at DESC, outcome = 'progress' LIMIT 1""");
-             ResultSet rows = query.executeQuery()) {
-            if (rows.next() && rows.getString(3).equals("progress") && rows.getString(1).equals(step.revision().id())
-                    && rows.getString(2).equals(step.direction().word())) {
-                return Optional.of(rows.getString(4));
-            }
-            return Optional.empty();
-        }
+        return newest(connection)
+                .filter(row -> row.outcome().equals("progress") && row.revision().equals(step.revision().id())
+                        && row.direction().equals(step.direction().word()))
+                .map(Row::part);
     }
 
     /** The newest row, the one that tells whether a step was left half done ({@link UnfinishedStep}). */

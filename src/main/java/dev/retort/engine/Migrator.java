@@ -80,14 +80,22 @@ public final class Migrator {
     public DatabaseStatus status() {
         try (Connection connection = open()) {
             String current = knownRevision(readVersion(connection));
-            if (!HistoryTable.exists(connection)) {
-                return new DatabaseStatus(current, Map.of(), List.of(), null);
-            }
-            Map<String, AppliedRevision> applied = latestUpgrades(connection);
-            return new DatabaseStatus(current, applied, edited(graph.positionOf(current), applied),
-                    unfinishedStep(connection, current));
+            return HistoryTable.exists(connection) ? statusWithHistory(connection, current)
+                    : new DatabaseStatus(current, Map.of(), List.of(), null);
         } catch (SQLException e) {
             throw new DatabaseException("Could not read the current revision: " + SqlErrors.describe(e), e);
+        }
+    }
+
+    /** {@link #status()} where retort_history exists: what it says of the applied revisions and of the newest step. */
+    private DatabaseStatus statusWithHistory(Connection connection, String current) {
+        try {
+            Map<String, AppliedRevision> applied = HistoryTable.latestUpgrades(connection);
+            UnfinishedStep unfinished = HistoryTable.newest(connection)
+                    .flatMap(row -> UnfinishedStep.of(row, current)).orElse(null);
+            return new DatabaseStatus(current, applied, edited(graph.positionOf(current), applied), unfinished);
+        } catch (SQLException e) {
+            throw new DatabaseException("Could not read retort_history: " + SqlErrors.describe(e), e);
         }
     }
 
@@ -112,22 +120,6 @@ public final class Migrator {
             return VersionTable.read(connection);
         } catch (SQLException e) {
             throw new DatabaseException("Could not read alembic_version: " + SqlErrors.describe(e), e);
-        }
-    }
-
-    private static Map<String, AppliedRevision> latestUpgrades(Connection connection) {
-        try {
-            return HistoryTable.latestUpgrades(connection);
-        } catch (SQLException e) {
-            throw new DatabaseException("Could not read retort_history: " + SqlErrors.describe(e), e);
-        }
-    }
-
-    private static UnfinishedStep unfinishedStep(Connection connection, String current) {
-        try {
-            return HistoryTable.newest(connection).flatMap(row -> UnfinishedStep.of(row, current)).orElse(null);
-        } catch (SQLException e) {
-            throw new DatabaseException("Could not read retort_history: " + SqlErrors.describe(e), e);
         }
     }
 
