@@ -49,10 +49,7 @@ final class CurrentCommand implements Callable<Integer> {
                     "unfinished_step", Json.unfinished(status.unfinished())));
             return ExitCodes.OK;
         }
-        edited.forEach(revision -> spec.commandLine().getErr().println(RevisionText.edited(revision)));
-        if (status.unfinished() != null) {
-            spec.commandLine().getErr().println(RevisionText.unfinished(status.unfinished()));
-        }
+        RevisionText.warnings(edited, status.unfinished()).forEach(spec.commandLine().getErr()::println);
         if (verbose) {
             out.println("Current revision for " + root.session().describe() + ":");
         }

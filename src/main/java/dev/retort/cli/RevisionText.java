@@ -1,6 +1,7 @@
 package dev.retort.cli;
 
 import dev.retort.engine.AppliedRevision;
+import dev.retort.engine.Direction;
 import dev.retort.engine.Durations;
 import dev.retort.engine.EditedRevision;
 import dev.retort.engine.Revision;
@@ -11,6 +12,8 @@ import dev.retort.engine.UnfinishedStep;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
 
 /** How a revision is written out, the way Alembic writes it: the short line and the verbose block. */
 final class RevisionText {
@@ -53,7 +56,7 @@ final class RevisionText {
     }
 
     /** The warning for a revision whose SQL changed after it ran here; the checksums are shortened as git does. */
-    static String edited(EditedRevision edited) {
+    private static String edited(EditedRevision edited) {
         return "retort: warning: revision " + edited.revision() + "'s SQL has changed since it ran here ("
                 + WHEN.format(edited.appliedAt()) + "; checksum " + shortened(edited.recordedChecksum())
                 + " then, " + shortened(edited.shippedChecksum()) + " now): the database may not match "
@@ -61,10 +64,23 @@ final class RevisionText {
     }
 
     /**
+     * What current and verify warn of, a line each: the revisions edited since they ran, then a step left half done
+     * ({@code unfinished} may be null).
+     */
+    static List<String> warnings(List<EditedRevision> edited, UnfinishedStep unfinished) {
+        List<String> lines = new ArrayList<>();
+        edited.forEach(revision -> lines.add(edited(revision)));
+        if (unfinished != null) {
+            lines.add(unfinished(unfinished));
+        }
+        return lines;
+    }
+
+    /**
      * The warning for an online step left half done: how, what is applied, and the command that finishes it (what
      * is done is skipped).
      */
-    static String unfinished(UnfinishedStep step) {
+    private static String unfinished(UnfinishedStep step) {
         String when = WHEN.format(step.at());
         String how = switch (step.left()) {
             case STOPPED -> "stopped partway (" + when + ", after statement " + lastDone(step) + ")";
@@ -72,7 +88,7 @@ final class RevisionText {
                     + "statement " + lastDone(step) + " of the undoing)";
             case UNDO_FAILED -> "failed, and undoing it failed too (" + when + ")";
         };
-        String part = step.direction().equals("upgrade") ? " applied" : " reverted";
+        String part = step.direction().equals(Direction.UPGRADE.word()) ? " applied" : " reverted";
         return "retort: warning: " + step.describe() + " " + how + ": the database is at "
                 + RevisionGraph.labelOf(step.from()) + " with part of " + step.revision() + part + ". "
                 + (step.left() == UnfinishedStep.Left.UNDO_FAILED ? "Once the cause is fixed, run " : "Run ")

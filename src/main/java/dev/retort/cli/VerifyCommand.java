@@ -60,10 +60,8 @@ final class VerifyCommand implements Callable<Integer> {
             out.println("-- " + SeedVerification.QUERIES.get(i).title());
             out.println(results.get(i).render());
         }
-        verification.edited().forEach(edited -> spec.commandLine().getErr().println(RevisionText.edited(edited)));
-        if (verification.unfinished() != null) {
-            spec.commandLine().getErr().println(RevisionText.unfinished(verification.unfinished()));
-        }
+        RevisionText.warnings(verification.edited(), verification.unfinished())
+                .forEach(spec.commandLine().getErr()::println);
         if (verification.matches()) {
             out.println("OK: the schema matches revision " + verification.label() + ".");
         } else {
