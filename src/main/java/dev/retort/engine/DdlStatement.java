@@ -1,6 +1,7 @@
 package dev.retort.engine;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -82,6 +83,8 @@ public record DdlStatement(String sql, List<TableLock> locks, Work work, String 
     private static final int FLAGS = Pattern.CASE_INSENSITIVE | Pattern.DOTALL;
     private static final String NAME = "(\"[^\"]+\"|[\\w.$]+)";
     private static final Pattern CREATE_TABLE = Pattern.compile("CREATE TABLE (?:IF NOT EXISTS )?" + NAME + "(.*)", FLAGS);
+    /** A {@code CREATE TABLE} that fails if the table exists: the table is new when the statement succeeds. */
+    private static final Pattern NEW_TABLE = Pattern.compile("CREATE TABLE (?!IF NOT EXISTS )" + NAME, FLAGS);
     private static final Pattern DROP_TABLE = Pattern.compile("DROP TABLE (?:IF EXISTS )?" + NAME + ".*", FLAGS);
     private static final Pattern CREATE_INDEX = Pattern.compile(
             "CREATE (?:UNIQUE )?INDEX (CONCURRENTLY )?(?:IF NOT EXISTS )?" + NAME + " ON (?:ONLY )?" + NAME + ".*", FLAGS);
@@ -273,10 +276,21 @@ public record DdlStatement(String sql, List<TableLock> locks, Work work, String 
         return locks.stream().map(TableLock::table).toList();
     }
 
-    /** Every table any of {@code statements} locks, in order of first mention. */
+    /**
+     * Every table any of {@code statements} locks, in order of first mention, except those an earlier one of them
+     * creates: before the statements run no such table exists, so no other session can hold a lock on it (a
+     * {@code CREATE TABLE} fails if it does exist, so only {@code IF NOT EXISTS} keeps its table in the set).
+     */
     public static Set<String> tablesLockedBy(List<DdlStatement> statements) {
+        Set<String> created = new HashSet<>();
         Set<String> tables = new LinkedHashSet<>();
-        statements.forEach(statement -> tables.addAll(statement.tables()));
+        for (DdlStatement statement : statements) {
+            statement.tables().stream().filter(table -> !created.contains(table)).forEach(tables::add);
+            Matcher newTable = NEW_TABLE.matcher(SqlText.oneLine(statement.sql()));
+            if (newTable.lookingAt()) {
+                created.add(unquote(newTable.group(1)));
+            }
+        }
         return tables;
     }
 

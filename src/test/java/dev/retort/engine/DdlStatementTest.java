@@ -93,4 +93,17 @@ class DdlStatementTest {
         assertThat(statement.known()).isFalse();
         assertThat(statement.describeLocks()).isEqualTo("unknown statement: assume ACCESS EXCLUSIVE on what it touches");
     }
+
+    @Test
+    void noSessionCanHoldALockOnATableTheStepsOwnEarlierStatementCreates() {
+        List<DdlStatement> step = DdlStatement.analyzeAll(List.of(
+                "CREATE TABLE audit_logs (id int, user_id int REFERENCES users (id))",
+                "CREATE INDEX ix_audit_logs_user_id ON audit_logs (user_id)"), FACTS);
+        List<DdlStatement> mayExist = DdlStatement.analyzeAll(List.of(
+                "CREATE TABLE IF NOT EXISTS audit_logs (id int)",
+                "CREATE INDEX ix_audit_logs_id ON audit_logs (id)"), FACTS);
+
+        assertThat(DdlStatement.tablesLockedBy(step)).containsExactly("users");
+        assertThat(DdlStatement.tablesLockedBy(mayExist)).containsExactly("audit_logs");
+    }
 }
