@@ -7,6 +7,7 @@ import dev.retort.engine.MigrationListener;
 import dev.retort.engine.Migrator;
 import dev.retort.engine.Revision;
 import dev.retort.engine.RevisionGraph;
+import dev.retort.engine.UnfinishedStep;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -32,7 +33,8 @@ final class HistoryCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(names = {"-v", "--verbose"},
-            description = "Show each revision's parent, source, message, and when and by whom it was applied.")
+            description = "Show each revision's parent, source, message, when and by whom it was applied, and a "
+                    + "step left half done.")
     boolean verbose;
 
     @Option(names = {"-i", "--indicate-current"}, description = "Mark the revision the database is at with (current).")
@@ -62,6 +64,8 @@ final class HistoryCommand implements Callable<Integer> {
                     + bounds[1] + ". Write it oldest first: " + bounds[1] + ":" + bounds[0] + ".");
         }
         Map<String, AppliedRevision> applied = verbose ? status.applied() : Map.of();
+        // A step left half done is marked on its revision: history -v is where an operator looks for what happened.
+        UnfinishedStep unfinished = verbose ? status.unfinished() : null;
         PrintWriter out = spec.commandLine().getOut();
         List<Object> listed = new ArrayList<>();
         for (Revision revision : graph.newestFirst()) {
@@ -74,12 +78,15 @@ final class HistoryCommand implements Callable<Integer> {
                 entry.put("current", indicateCurrent ? (Object) revision.id().equals(current) : null);
                 entry.put("applied", verbose ? Json.applied(position <= currentPosition
                         ? applied.get(revision.id()) : null) : null);
+                entry.put("unfinished_step", unfinished != null && unfinished.revision().equals(revision.id())
+                        ? Json.unfinished(unfinished) : null);
                 listed.add(entry);
                 continue;
             }
             out.print(verbose
                     ? RevisionText.block(graph, revision, indicateCurrent ? current : null,
-                            RevisionText.applied(applied.get(revision.id()), position <= currentPosition)) + "\n"
+                            RevisionText.applied(applied.get(revision.id()), position <= currentPosition),
+                            unfinished) + "\n"
                     : RevisionText.line(graph, revision, indicateCurrent ? current : null) + "\n");
         }
         if (root.json()) {

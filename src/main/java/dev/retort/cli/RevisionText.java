@@ -45,12 +45,22 @@ final class RevisionText {
      * an {@code Applied:} line (see {@link #applied}).
      */
     static String block(RevisionGraph graph, Revision revision, String current, String applied) {
+        return block(graph, revision, current, applied, null);
+    }
+
+    /** {@link #block}, with a {@code Left half done:} line when {@code unfinished} is a step of this revision. */
+    static String block(RevisionGraph graph, Revision revision, String current, String applied,
+                        UnfinishedStep unfinished) {
         StringBuilder text = new StringBuilder()
                 .append("Rev: ").append(label(graph, revision, current)).append('\n')
                 .append("Parent: ").append(RevisionGraph.labelOf(revision.revises())).append('\n')
                 .append("Path: ").append(revision.path()).append('\n');
         if (applied != null) {
             text.append("Applied: ").append(applied).append('\n');
+        }
+        if (unfinished != null && unfinished.revision().equals(revision.id())) {
+            text.append("Left half done: ").append(unfinished.describe()).append(' ').append(how(unfinished))
+                    .append(". ").append(finishing(unfinished)).append('\n');
         }
         return text.append('\n').append("    ").append(revision.message()).append('\n').toString();
     }
@@ -81,17 +91,26 @@ final class RevisionText {
      * is done is skipped).
      */
     private static String unfinished(UnfinishedStep step) {
+        String part = step.direction().equals(Direction.UPGRADE.word()) ? " applied" : " reverted";
+        return "retort: warning: " + step.describe() + " " + how(step) + ": the database is at "
+                + RevisionGraph.labelOf(step.from()) + " with part of " + step.revision() + part + ". "
+                + finishing(step);
+    }
+
+    /** How the step was left, and when: {@code stopped partway (2026-…, after statement 2/6: ALTER TABLE …)}. */
+    private static String how(UnfinishedStep step) {
         String when = WHEN.format(step.at());
-        String how = switch (step.left()) {
+        return switch (step.left()) {
             case STOPPED -> "stopped partway (" + when + ", after statement " + lastDone(step) + ")";
             case UNDO_STOPPED -> "failed, and stopped partway while it was being undone (" + when + ", after "
                     + "statement " + lastDone(step) + " of the undoing)";
             case UNDO_FAILED -> "failed, and undoing it failed too (" + when + ")";
         };
-        String part = step.direction().equals(Direction.UPGRADE.word()) ? " applied" : " reverted";
-        return "retort: warning: " + step.describe() + " " + how + ": the database is at "
-                + RevisionGraph.labelOf(step.from()) + " with part of " + step.revision() + part + ". "
-                + (step.left() == UnfinishedStep.Left.UNDO_FAILED ? "Once the cause is fixed, run " : "Run ")
+    }
+
+    /** The command that finishes the step: {@code Run upgrade 004 to finish it: what is done is skipped.} */
+    private static String finishing(UnfinishedStep step) {
+        return (step.left() == UnfinishedStep.Left.UNDO_FAILED ? "Once the cause is fixed, run " : "Run ")
                 + step.finishingCommand() + " to finish it: what is done is skipped.";
     }
 

@@ -91,10 +91,23 @@ class InterruptedStepTest {
         assertThat(verify.exitCode()).isEqualTo(ExitCodes.DRIFT);
         assertThat(verify.err()).startsWith("retort: warning: upgrade 003 -> 004 stopped partway (");
         assertThat(verify.out()).contains("+constraint fk_customers_created_by on customers");
+        // history -v marks the revision itself, in text and in JSON.
+        String history = Cli.shipped(home).runOn(database.postgresUrl(), "history", "-v", "-r", "003:004").out();
+        assertThat(history).containsPattern("Rev: 004\nParent: 003\nPath: .*\nApplied: not applied\n"
+                + "Left half done: upgrade 003 -> 004 stopped partway \\(\\d{4}-\\d\\d-\\d\\d [0-9:]+ UTC, after "
+                + "statement 2/6: ALTER TABLE customers VALIDATE CONSTRAINT fk_customers_created_by\\)\\. Run "
+                + "upgrade 004 to finish it: what is done is skipped\\.\n\n    add customer foreign keys\n");
+        assertThat(history).containsOnlyOnce("Left half done:");
+        JsonNode revisions = new ObjectMapper().readTree(Cli.shipped(home).runOn(database.postgresUrl(), "--json",
+                "history", "-v", "-r", "003:004").out()).get("revisions");
+        assertThat(revisions.get(0).get("unfinished_step").get("last_done").asText()).startsWith("2/6: ");
+        assertThat(revisions.get(1).get("unfinished_step").isNull()).isTrue();
 
         CrashScene.rerun(home, database);
         Cli.Result after = Cli.shipped(home).runOn(database.postgresUrl(), "current");
         assertThat(after.err()).isEmpty();
+        assertThat(Cli.shipped(home).runOn(database.postgresUrl(), "history", "-v").out())
+                .doesNotContain("Left half done");
         assertThat(new ObjectMapper().readTree(Cli.shipped(home).runOn(database.postgresUrl(), "--json", "current")
                 .out()).get("unfinished_step").isNull()).isTrue();
     }
