@@ -12,7 +12,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.regex.Pattern;
 
 /**
  * Runs one step on the work connection, under the {@link LockPolicy}: every try waits for locks at most
@@ -37,12 +36,6 @@ final class StepRunner implements AutoCloseable {
      * {@link UnfinishedStep} that the step is left half done although the row says failed.
      */
     static final String UNDO_FAILED = "Undoing it failed too (";
-    /**
-     * A statement that may change the session's lock_timeout or statement_timeout: one that names either (SET,
-     * RESET, set_config) or resets every setting. Read generously: a false alarm costs one round trip.
-     */
-    private static final Pattern SETS_TIMEOUTS = Pattern.compile(
-            "lock_timeout|statement_timeout|\\bRESET\\s+ALL\\b|\\bDISCARD\\b", Pattern.CASE_INSENSITIVE);
 
     private final Connection work;
     private final Connection watch;
@@ -61,11 +54,6 @@ final class StepRunner implements AutoCloseable {
     private volatile String runningStatement = "";
     /** When the step began (System.nanoTime), for its duration and for the watch's elapsed time. */
     private long stepStartNanos;
-    /**
-     * The timeouts the work session has, as {@link #setTimeouts} last set them; null when not known. A try with the
-     * same ones sends nothing: most of an online step's statements would otherwise cost a round trip more each.
-     */
-    private String sessionTimeouts;
 
     /**
      * @param work  where the steps run
@@ -89,7 +77,6 @@ final class StepRunner implements AutoCloseable {
         String checksum = RecordingContext.checksumOf(sql);
         Instant started = Instant.now();
         stepStartNanos = System.nanoTime();
-        sessionTimeouts = null; // each step sets them afresh, whatever ran between two steps
         try {
             List<DdlStatement> statements = DdlStatement.analyzeAll(sql, facts);
             warnAboutSessionsInTheWay(step, statements);
@@ -120,7 +107,6 @@ final class StepRunner implements AutoCloseable {
         withRetries(step, true, () -> inTransaction(() -> {
             step.applyTo(new JdbcContext(work, (number, sql) -> {
                 runningStatement = sql;
-                forgetTimeoutsIfSetBy(sql);
                 listener.statementStarting(step, number, count, sql);
             }));
             VersionTable.move(work, step.from(), step.to());
@@ -150,7 +136,7 @@ final class StepRunner implements AutoCloseable {
     }
 
     private void runOnlineStatement(Step step, DdlStatement statement, EntrySupplier progress) throws SQLException {
-        JdbcContext context = new JdbcContext(work, (number, sql) -> forgetTimeoutsIfSetBy(sql));
+        JdbcContext context = new JdbcContext(work, (number, sql) -> { });
         Optional<String> index = statement.createdIndex();
         if (index.isPresent() && AlreadyDone.indexInvalid(work, index.get())) {
             listener.statementSkipped(step, statement.sql(), "index " + index.get()
@@ -292,29 +278,13 @@ final class StepRunner implements AutoCloseable {
         return LOCK_NOT_AVAILABLE.equals(e.getSQLState()) || DEADLOCK_DETECTED.equals(e.getSQLState());
     }
 
-    /**
-     * Session settings, so they also cover statements outside a transaction; each try has its own. Called in
-     * autocommit, so no rollback can undo them.
-     */
+    /** Session settings, so they also cover statements outside a transaction; each try sets its own. */
     private void setTimeouts(Duration lockTimeout) throws SQLException {
-        String lock = lockTimeout.toMillis() + "ms";
-        String statement = policy.statementTimeout().toMillis() + "ms";
-        if ((lock + " " + statement).equals(sessionTimeouts)) {
-            return;
-        }
         try (PreparedStatement set = work.prepareStatement(
                 "SELECT set_config('lock_timeout', ?, false), set_config('statement_timeout', ?, false)")) {
-            set.setString(1, lock);
-            set.setString(2, statement);
+            set.setString(1, lockTimeout.toMillis() + "ms");
+            set.setString(2, policy.statementTimeout().toMillis() + "ms");
             set.execute();
-        }
-        sessionTimeouts = lock + " " + statement;
-    }
-
-    /** A revision's own SET lock_timeout would otherwise outlast its statement, into tries that count on ours. */
-    private void forgetTimeoutsIfSetBy(String sql) {
-        if (SETS_TIMEOUTS.matcher(sql).find()) {
-            sessionTimeouts = null;
         }
     }
 
