@@ -209,9 +209,21 @@ final class StepRunner implements AutoCloseable {
             work.commit();
         } catch (SQLException | RuntimeException e) {
             rollbackQuietly();
+            restoreAutoCommit(e);
             throw e;
-        } finally {
+        }
+        work.setAutoCommit(true);
+    }
+
+    /**
+     * After a failure: a session that died (terminated, the server restarted) fails this too, with "This connection
+     * has been closed", which must not take the place of the error that says why it died.
+     */
+    private void restoreAutoCommit(Exception failure) {
+        try {
             work.setAutoCommit(true);
+        } catch (SQLException e) {
+            failure.addSuppressed(e);
         }
     }
 

@@ -35,6 +35,22 @@ class MigratorTest {
                 Duration.ofSeconds(5));
     }
 
+    /** A session ended mid-step (pg_terminate_backend, a restart): the error says so, not "connection closed". */
+    @Test
+    void aSessionEndedInAStepIsReportedByWhatEndedIt() {
+        Revision terminated = new FakeRevision("002", "001", "terminated",
+                List.of("CREATE TABLE t002 (id int)", "SELECT pg_terminate_backend(pg_backend_pid())"),
+                List.of("DROP TABLE t002"));
+        Migrator migrator = migrator(List.of(THREE_TABLES.get(0), terminated));
+
+        assertThatThrownBy(() -> migrator.upgrade("head"))
+                .isInstanceOf(MigrationFailedException.class)
+                .hasMessageContaining("Running upgrade 001 -> 002, terminated failed")
+                .hasMessageContaining("terminating connection due to administrator command (SQLSTATE 57P01)")
+                .hasMessageNotContaining("has been closed");
+        assertThat(migrator.current()).isEqualTo("001");
+    }
+
     @Test
     void upgradeToHeadRunsEveryRevisionInOrderAndRecordsEachStep() throws SQLException {
         MigrationResult result = migrator(THREE_TABLES).upgrade("head");
