@@ -121,29 +121,29 @@ public record DdlStatement(String sql, List<TableLock> locks, Work work, String 
             references(m.group(2)).stream().filter(referenced -> !referenced.equals(created))
                     .forEach(referenced -> reading.lock(referenced, LockMode.SHARE_ROW_EXCLUSIVE));
         } else if ((m = DROP_TABLE.matcher(text)).matches()) {
-            reading.lock(m.group(1), LockMode.ACCESS_EXCLUSIVE);
+            reading.lock(unquote(m.group(1)), LockMode.ACCESS_EXCLUSIVE);
             facts.referencedBy(m.group(1)).forEach(referenced -> reading.lock(referenced, LockMode.ACCESS_EXCLUSIVE));
         } else if ((m = CREATE_INDEX.matcher(text)).matches()) {
             boolean concurrently = m.group(1) != null;
-            reading.lock(m.group(3), concurrently ? LockMode.SHARE_UPDATE_EXCLUSIVE : LockMode.SHARE);
-            reading.work(Work.BUILD_INDEX, m.group(3));
+            reading.lock(unquote(m.group(3)), concurrently ? LockMode.SHARE_UPDATE_EXCLUSIVE : LockMode.SHARE);
+            reading.work(Work.BUILD_INDEX, unquote(m.group(3)));
             reading.outsideTransaction = concurrently;
-            reading.creates(CatalogObject.Kind.INDEX, null, m.group(2));
+            reading.creates(CatalogObject.Kind.INDEX, null, unquote(m.group(2)));
         } else if ((m = DROP_INDEX.matcher(text)).matches()) {
             boolean concurrently = m.group(1) != null;
             String table = facts.tableOfIndex(m.group(2)).orElse("the index's table");
             reading.lock(table, concurrently ? LockMode.SHARE_UPDATE_EXCLUSIVE : LockMode.ACCESS_EXCLUSIVE);
             reading.outsideTransaction = concurrently;
-            reading.drops(CatalogObject.Kind.INDEX, null, m.group(2));
+            reading.drops(CatalogObject.Kind.INDEX, null, unquote(m.group(2)));
         } else if ((m = ALTER_TABLE.matcher(text)).matches()) {
             alterTable(reading, unquote(m.group(1)), m.group(2), facts);
         } else if ((m = COMMENT_ON_TABLE.matcher(text)).matches() || (m = COMMENT_ON_COLUMN.matcher(text)).matches()) {
-            reading.lock(m.group(1), LockMode.SHARE_UPDATE_EXCLUSIVE);
+            reading.lock(unquote(m.group(1)), LockMode.SHARE_UPDATE_EXCLUSIVE);
         } else if ((m = COMMENT_ON_CONSTRAINT.matcher(text)).matches()) {
-            reading.lock(m.group(2), LockMode.ACCESS_SHARE);
+            reading.lock(unquote(m.group(2)), LockMode.ACCESS_SHARE);
         } else if ((m = DML.matcher(text)).matches()) {
-            reading.lock(m.group(1), LockMode.ROW_EXCLUSIVE);
-            reading.work(Work.SCAN, m.group(1));
+            reading.lock(unquote(m.group(1)), LockMode.ROW_EXCLUSIVE);
+            reading.work(Work.SCAN, unquote(m.group(1)));
         } else if (!NO_TABLE_LOCK.matcher(text).matches()) {
             reading.known = false;
         }
@@ -165,18 +165,18 @@ public record DdlStatement(String sql, List<TableLock> locks, Work work, String 
                 reading.work(Work.SCAN, table);
             } else if (upper.startsWith("DROP CONSTRAINT") && named.find()) {
                 reading.lock(table, LockMode.ACCESS_EXCLUSIVE);
-                reading.drops(CatalogObject.Kind.CONSTRAINT, table, named.group(1));
+                reading.drops(CatalogObject.Kind.CONSTRAINT, table, unquote(named.group(1)));
                 // Dropping a foreign key removes its triggers from the referenced table too.
                 facts.referencedByConstraint(named.group(1)).ifPresent(ref -> reading.lock(ref, LockMode.ACCESS_EXCLUSIVE));
             } else if (upper.startsWith("ADD COLUMN") && column.find()) {
                 reading.lock(table, LockMode.ACCESS_EXCLUSIVE);
-                reading.creates(CatalogObject.Kind.COLUMN, table, column.group(1));
+                reading.creates(CatalogObject.Kind.COLUMN, table, unquote(column.group(1)));
                 if (VOLATILE_DEFAULT.matcher(action).find()) {
                     reading.work(Work.REWRITE, table);
                 }
             } else if (upper.startsWith("DROP COLUMN") && column.find()) {
                 reading.lock(table, LockMode.ACCESS_EXCLUSIVE);
-                reading.drops(CatalogObject.Kind.COLUMN, table, column.group(1));
+                reading.drops(CatalogObject.Kind.COLUMN, table, unquote(column.group(1)));
             } else if (upper.matches("ALTER COLUMN \\S+ (SET|DROP) DEFAULT.*")
                     || upper.startsWith("RENAME") || upper.matches("ALTER COLUMN \\S+ DROP NOT NULL.*")) {
                 reading.lock(table, LockMode.ACCESS_EXCLUSIVE);
@@ -210,7 +210,7 @@ public record DdlStatement(String sql, List<TableLock> locks, Work work, String 
         } else if (!notValid) {
             reading.work(Work.SCAN, table);
         }
-        reading.creates(CatalogObject.Kind.CONSTRAINT, table, name);
+        reading.creates(CatalogObject.Kind.CONSTRAINT, table, unquote(name));
     }
 
     private static List<String> references(String text) {
@@ -247,8 +247,21 @@ public record DdlStatement(String sql, List<TableLock> locks, Work work, String 
         return parts;
     }
 
+    /**
+     * A name as the catalog holds it: a quoted one as written, an unquoted one folded to lower case. Once only: a
+     * second pass would fold a quoted name's capitals ({@code "Cust"} is {@code Cust}, then {@code cust}).
+     */
     static String unquote(String name) {
         return name.startsWith("\"") ? name.substring(1, name.length() - 1) : name.toLowerCase(Locale.ROOT);
+    }
+
+    /**
+     * A name as the catalog holds it ({@link #unquote}), written as SQL that reads back as that name, e.g. for
+     * {@code to_regclass}. A name with a dot was written schema-qualified and unquoted, so it is lower case already
+     * and is left as it is.
+     */
+    static String quote(String name) {
+        return name.contains(".") ? name : "\"" + name.replace("\"", "\"\"") + "\"";
     }
 
     /** The strongest lock the statement takes, or empty when it takes none on a table. */
@@ -294,7 +307,10 @@ public record DdlStatement(String sql, List<TableLock> locks, Work work, String 
         return tables;
     }
 
-    /** Collects what the analysis finds, merging several locks on one table into the strongest. */
+    /**
+     * Collects what the analysis finds, merging several locks on one table into the strongest. It is given names as
+     * the catalog holds them: its callers {@link #unquote} what they match.
+     */
     private static final class Reading {
         private final String sql;
         private final Map<String, LockMode> locks = new LinkedHashMap<>();
@@ -311,11 +327,11 @@ public record DdlStatement(String sql, List<TableLock> locks, Work work, String 
         }
 
         void creates(CatalogObject.Kind kind, String table, String name) {
-            creates.add(new CatalogObject(kind, table == null ? null : unquote(table), unquote(name)));
+            creates.add(new CatalogObject(kind, table, name));
         }
 
         void drops(CatalogObject.Kind kind, String table, String name) {
-            drops.add(new CatalogObject(kind, table == null ? null : unquote(table), unquote(name)));
+            drops.add(new CatalogObject(kind, table, name));
         }
 
         /** An action that neither only creates nor only drops a named object: the statement is never skipped. */
@@ -324,13 +340,13 @@ public record DdlStatement(String sql, List<TableLock> locks, Work work, String 
         }
 
         void lock(String table, LockMode mode) {
-            locks.merge(unquote(table), mode, LockMode::strongest);
+            locks.merge(table, mode, LockMode::strongest);
         }
 
         void work(Work candidate, String table) {
             if (candidate.compareTo(work) > 0) {
                 work = candidate;
-                workTable = unquote(table);
+                workTable = table;
             }
         }
 

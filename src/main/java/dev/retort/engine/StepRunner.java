@@ -141,7 +141,7 @@ final class StepRunner implements AutoCloseable {
         if (index.isPresent() && AlreadyDone.indexInvalid(work, index.get())) {
             listener.statementSkipped(step, statement.sql(), "index " + index.get()
                     + " was left INVALID by an interrupted build: dropping it to build it again");
-            context.execute("DROP INDEX CONCURRENTLY IF EXISTS " + quoted(index.get()));
+            context.execute("DROP INDEX CONCURRENTLY IF EXISTS " + DdlStatement.quote(index.get()));
         }
         if (statement.outsideTransaction()) {
             context.execute(statement.sql());
@@ -352,10 +352,6 @@ final class StepRunner implements AutoCloseable {
             rows.next();
             return rows.getInt(1);
         }
-    }
-
-    private static String quoted(String identifier) {
-        return "\"" + identifier.replace("\"", "\"\"") + "\"";
     }
 
     private static Duration since(long startNanos) {

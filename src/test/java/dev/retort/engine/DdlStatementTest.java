@@ -106,4 +106,18 @@ class DdlStatementTest {
         assertThat(DdlStatement.tablesLockedBy(step)).containsExactly("users");
         assertThat(DdlStatement.tablesLockedBy(mayExist)).containsExactly("audit_logs");
     }
+
+    @Test
+    void aQuotedNameKeepsItsCapitalsAndAnUnquotedOneIsFolded() {
+        DdlStatement dropped = analyze("ALTER TABLE \"Cust\" DROP COLUMN IF EXISTS \"Note\", DROP COLUMN Other");
+        DdlStatement index = analyze("CREATE INDEX CONCURRENTLY \"IxA\" ON \"Cust\" (x)");
+
+        assertThat(dropped.drops()).containsExactly(new CatalogObject(Kind.COLUMN, "Cust", "Note"),
+                new CatalogObject(Kind.COLUMN, "Cust", "other"));
+        assertThat(dropped.tables()).containsExactly("Cust");
+        assertThat(index.creates()).containsExactly(new CatalogObject(Kind.INDEX, null, "IxA"));
+        assertThat(index.tables()).containsExactly("Cust");
+        assertThat(DdlStatement.quote("IxA")).isEqualTo("\"IxA\"");
+        assertThat(DdlStatement.quote("public.customers")).isEqualTo("public.customers");
+    }
 }

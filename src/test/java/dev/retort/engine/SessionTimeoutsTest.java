@@ -20,28 +20,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class SessionTimeoutsTest {
 
-    private record OnlineRevision(String id, String revises, List<String> up) implements Revision {
-
-        @Override
-        public String message() {
-            return "online " + id;
-        }
-
-        @Override
-        public boolean online() {
-            return true;
-        }
-
-        @Override
-        public void upgrade(MigrationContext context) {
-            up.forEach(context::execute);
-        }
-
-        @Override
-        public void downgrade(MigrationContext context) {
-        }
-    }
-
     private TestDatabase database;
 
     @BeforeEach
@@ -52,10 +30,10 @@ class SessionTimeoutsTest {
     @Test
     void aRevisionsOwnLockTimeoutEndsWithItsStatement() throws SQLException {
         // DO blocks are statements the engine cannot read, so each gets the first try's lock_timeout, like the SET.
-        List<Revision> revisions = List.of(FakeRevision.table("001", null), new OnlineRevision("002", "001", List.of(
+        List<Revision> revisions = List.of(FakeRevision.table("001", null), FakeRevision.online("002", "001", List.of(
                 "DO $$ BEGIN INSERT INTO t001 SELECT 1 WHERE current_setting('lock_timeout') = '1s'; END $$",
                 "SET lock_timeout = '42s'",
-                "DO $$ BEGIN INSERT INTO t001 SELECT 3 WHERE current_setting('lock_timeout') = '1s'; END $$")));
+                "DO $$ BEGIN INSERT INTO t001 SELECT 3 WHERE current_setting('lock_timeout') = '1s'; END $$"), List.of()));
 
         migrator(database.dataSource(), revisions).upgrade("head");
 
@@ -67,9 +45,9 @@ class SessionTimeoutsTest {
     void aTimeoutThatAFunctionSetsEndsWithTheStatementThatCalledIt() throws SQLException {
         database.execute("CREATE FUNCTION relax() RETURNS void LANGUAGE sql "
                 + "AS $$ SELECT set_config('lock_' || 'timeout', '0', false) $$");
-        List<Revision> revisions = List.of(FakeRevision.table("001", null), new OnlineRevision("002", "001", List.of(
+        List<Revision> revisions = List.of(FakeRevision.table("001", null), FakeRevision.online("002", "001", List.of(
                 "SELECT relax()",
-                "DO $$ BEGIN INSERT INTO t001 SELECT 2 WHERE current_setting('lock_timeout') = '1s'; END $$")));
+                "DO $$ BEGIN INSERT INTO t001 SELECT 2 WHERE current_setting('lock_timeout') = '1s'; END $$"), List.of()));
 
         migrator(database.dataSource(), revisions).upgrade("head");
 
