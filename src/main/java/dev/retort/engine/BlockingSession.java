@@ -54,7 +54,8 @@ public record BlockingSession(int pid, String applicationName, String state, Ins
                   AND (a.state LIKE 'idle in transaction%' OR a.xact_start < clock_timestamp() - ?::interval)
                 ORDER BY a.pid, c.relname""";
         try (PreparedStatement query = connection.prepareStatement(sql)) {
-            query.setArray(1, connection.createArrayOf("text", tables.stream().map(DdlStatement::quote).toArray()));
+            Object[] names = tables.stream().map(DdlStatement::quote).toArray();
+            query.setArray(1, connection.createArrayOf("text", names));
             query.setArray(2, connection.createArrayOf("int4", ours.toArray()));
             query.setString(3, olderThan.toMillis() + " milliseconds");
             return read(query);

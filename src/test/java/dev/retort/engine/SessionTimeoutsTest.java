@@ -33,7 +33,8 @@ class SessionTimeoutsTest {
         List<Revision> revisions = List.of(FakeRevision.table("001", null), FakeRevision.online("002", "001", List.of(
                 "DO $$ BEGIN INSERT INTO t001 SELECT 1 WHERE current_setting('lock_timeout') = '1s'; END $$",
                 "SET lock_timeout = '42s'",
-                "DO $$ BEGIN INSERT INTO t001 SELECT 3 WHERE current_setting('lock_timeout') = '1s'; END $$"), List.of()));
+                "DO $$ BEGIN INSERT INTO t001 SELECT 3 WHERE current_setting('lock_timeout') = '1s'; END $$"),
+                List.of()));
 
         migrator(database.dataSource(), revisions).upgrade("head");
 
@@ -47,7 +48,8 @@ class SessionTimeoutsTest {
                 + "AS $$ SELECT set_config('lock_' || 'timeout', '0', false) $$");
         List<Revision> revisions = List.of(FakeRevision.table("001", null), FakeRevision.online("002", "001", List.of(
                 "SELECT relax()",
-                "DO $$ BEGIN INSERT INTO t001 SELECT 2 WHERE current_setting('lock_timeout') = '1s'; END $$"), List.of()));
+                "DO $$ BEGIN INSERT INTO t001 SELECT 2 WHERE current_setting('lock_timeout') = '1s'; END $$"),
+                List.of()));
 
         migrator(database.dataSource(), revisions).upgrade("head");
 
