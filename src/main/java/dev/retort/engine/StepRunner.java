@@ -54,6 +54,13 @@ final class StepRunner implements AutoCloseable {
     private volatile String runningStatement = "";
     /** When the step began (System.nanoTime), for its duration and for the watch's elapsed time. */
     private long stepStartNanos;
+    /**
+     * Whether the online step now running may have changed the database: a statement of it done or skipped in this
+     * run, one run outside a transaction (a failed index build leaves an INVALID index), or an earlier run stopped
+     * in it. If not, a failure has nothing to undo, and undoing would run the revision's other direction on a
+     * schema it was never applied to.
+     */
+    private boolean mayHaveChanged;
 
     /**
      * @param work  where the steps run
@@ -77,12 +84,16 @@ final class StepRunner implements AutoCloseable {
         String checksum = RecordingContext.checksumOf(sql);
         Instant started = Instant.now();
         stepStartNanos = System.nanoTime();
+        mayHaveChanged = false;
         try {
             List<DdlStatement> statements = DdlStatement.analyzeAll(sql, facts);
             warnAboutSessionsInTheWay(step, statements);
             listener.stepStarted(step);
             if (step.revision().online()) {
-                HistoryTable.interruptedAt(work, step).ifPresent(part -> listener.resuming(step, part));
+                HistoryTable.interruptedAt(work, step).ifPresent(part -> {
+                    mayHaveChanged = true;
+                    listener.resuming(step, part);
+                });
                 runOnline(step, checksum, statements);
                 finish(step, checksum, started);
             } else {
@@ -92,8 +103,10 @@ final class StepRunner implements AutoCloseable {
             listener.stepFailed(step, since(stepStartNanos));
             rollbackQuietly();
             String reason = reason(e);
-            String aftermath = step.revision().online() ? undo(step)
-                    : "Rolled back: the database is still at " + RevisionGraph.labelOf(step.from()) + ".";
+            String aftermath = !step.revision().online()
+                    ? "Rolled back: the database is still at " + RevisionGraph.labelOf(step.from()) + "."
+                    : mayHaveChanged ? undo(step)
+                    : "None of it was applied: the database is still at " + RevisionGraph.labelOf(step.from()) + ".";
             recordQuietly(entry(step, checksum, started, "failed", reason + ". " + aftermath, null));
             throw new MigrationFailedException(step, "Running " + step.describe() + " failed: " + reason + ". "
                     + aftermath, e);
@@ -125,6 +138,7 @@ final class StepRunner implements AutoCloseable {
             listener.statementStarting(step, i + 1, statements.size(), sql);
             Optional<String> done = AlreadyDone.check(work, statement);
             if (done.isPresent()) {
+                mayHaveChanged = true; // what is there may be an earlier run's work, which undoing removes
                 listener.statementSkipped(step, sql, done.get());
                 HistoryTable.record(work, entry(step, checksum, started, "progress", null,
                         part + " (skipped: " + done.get() + ")"));
@@ -132,12 +146,16 @@ final class StepRunner implements AutoCloseable {
             }
             withRetries(step, blocksApplication(statement), () -> runOnlineStatement(step, statement, () ->
                     entry(step, checksum, started, "progress", null, part)));
+            mayHaveChanged = true;
         }
     }
 
     private void runOnlineStatement(Step step, DdlStatement statement, EntrySupplier progress) throws SQLException {
         JdbcContext context = new JdbcContext(work, (number, sql) -> { });
         Optional<String> index = statement.createdIndex();
+        if (statement.outsideTransaction()) {
+            mayHaveChanged = true;
+        }
         if (index.isPresent() && AlreadyDone.indexInvalid(work, index.get())) {
             listener.statementSkipped(step, statement.sql(), "index " + index.get()
                     + " was left INVALID by an interrupted build: dropping it to build it again");

@@ -74,12 +74,12 @@ class CliLockTimeoutTest {
                 " ago: \"UPDATE customers SET name = name\"\n",
                 "    trying again in 50 ms\n",
                 "  no lock within 150 ms (try 2 of 2): ALTER TABLE customers ADD CONSTRAINT fk_customers_created_by",
-                "    that was the last try\n",
-                "  undoing what 004 did so far (downgrade statements)");
+                "    that was the last try\n");
+        assertThat(result.out()).doesNotContain("undoing");
         assertThat(result.err().lines()).singleElement().asString()
                 .startsWith("retort: error: Running upgrade 003 -> 004, add customer foreign keys failed: "
                         + "could not get its locks in 2 tries")
-                .contains("Undone: the database is still at 003.")
+                .contains("None of it was applied: the database is still at 003.")
                 .endsWith("Let the blocking session finish or end it (SELECT pg_terminate_backend(" + pid
                         + ") ends it), then run the command again; --lock-timeout and --lock-retries set how long "
                         + "Retort waits.");

@@ -35,6 +35,26 @@ class MigratorTest {
                 Duration.ofSeconds(5));
     }
 
+    /**
+     * An online step that fails before any of its statements did anything has nothing to undo: its downgrade, which
+     * here would write a row, must not run on a schema it was never applied to.
+     */
+    @Test
+    void anOnlineStepThatFailsBeforeDoingAnythingIsNotUndone() throws SQLException {
+        Revision failsAtOnce = FakeRevision.online("002", "001",
+                List.of("ALTER TABLE t001 ADD COLUMN x int REFERENCES no_such_table (id)"),
+                List.of("INSERT INTO t001 VALUES (99)", "ALTER TABLE t001 DROP COLUMN IF EXISTS x"));
+        Migrator migrator = migrator(List.of(THREE_TABLES.get(0), failsAtOnce));
+
+        assertThatThrownBy(() -> migrator.upgrade("head"))
+                .isInstanceOf(MigrationFailedException.class)
+                .hasMessageContaining("relation \"no_such_table\" does not exist")
+                .hasMessageEndingWith("None of it was applied: the database is still at 001.");
+        assertThat(database.column("SELECT count(*) FROM t001")).containsExactly("0");
+        assertThat(database.column("SELECT direction || ' ' || outcome FROM retort_history WHERE revision = '002'"))
+                .containsExactly("upgrade failed");
+    }
+
     /** A session ended mid-step (pg_terminate_backend, a restart): the error says so, not "connection closed". */
     @Test
     void aSessionEndedInAStepIsReportedByWhatEndedIt() {

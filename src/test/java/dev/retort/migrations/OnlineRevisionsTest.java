@@ -205,7 +205,7 @@ class OnlineRevisionsTest {
     }
 
     @Test
-    void whenTheTriesRunOutTheStepIsUndoneAndTheErrorNamesTheBlocker() throws SQLException {
+    void whenTheTriesRunOutAtTheFirstStatementNothingIsLeftAndTheErrorNamesTheBlocker() throws SQLException {
         migrator().upgrade("003");
         String before = database.schema();
         Connection blocker = holdLock("customers", "ROW EXCLUSIVE", "the-blocker");
@@ -215,7 +215,7 @@ class OnlineRevisionsTest {
                 .isInstanceOf(MigrationFailedException.class)
                 .hasMessageContaining("could not get its locks in 3 tries")
                 .hasMessageContaining("blocked by pid " + blockerPid + " (the-blocker), idle in transaction")
-                .hasMessageEndingWith("Undone: the database is still at 003.")
+                .hasMessageEndingWith("None of it was applied: the database is still at 003.")
                 .cause().isInstanceOf(LocksUnavailableException.class);
 
         assertThat(migrator().current()).isEqualTo("003");
