@@ -288,8 +288,8 @@ public final class Migrator {
             // outside any step's transaction, or a failed first step would roll them back with itself.
             workConnection.setAutoCommit(true);
             lockConnection.setAutoCommit(true);
-            noticeDeadClient(lockConnection);
-            noticeDeadClient(workConnection);
+            prepareSession(lockConnection);
+            prepareSession(workConnection);
             try (AdvisoryLock ignored = AdvisoryLock.acquire(lockConnection, lockWait, listener::waitingForLock)) {
                 return work.on(workConnection, lockConnection);
             }
@@ -299,16 +299,31 @@ public final class Migrator {
     }
 
     /**
-     * If this process dies (kill -9) while its session runs a long statement, PostgreSQL would only notice when the
+     * Settings for a run's two sessions, in one round trip.
+     *
+     * <p>No idle timeout ends them: the lock's session sits idle for the whole run, and the work session between
+     * tries and while waiting for the lock, so a server's or role's {@code idle_session_timeout} (or
+     * {@code idle_in_transaction_session_timeout}) would end a run halfway and free its lock for another runner.
+     *
+     * <p>If this process dies (kill -9) while its session runs a long statement, PostgreSQL would only notice when the
      * statement ends; checking every second makes it stop the statement, release its locks and free the migration
-     * lock for the next runner promptly. The setting exists from PostgreSQL 14; older servers keep their default.
+     * lock for the next runner promptly. The last two settings exist from PostgreSQL 14; older servers go without.
      */
-    private static void noticeDeadClient(Connection connection) {
+    private static void prepareSession(Connection connection) {
+        String noIdleTimeout = "SELECT set_config('idle_in_transaction_session_timeout', '0', false), CASE WHEN "
+                + "current_setting('server_version_num')::int >= 140000 THEN set_config('idle_session_timeout', '0', "
+                + "false)";
+        String checkClient = " || set_config('client_connection_check_interval', '1s', false)";
         try (Statement statement = connection.createStatement()) {
-            statement.execute("SELECT set_config('client_connection_check_interval', '1s', false) "
-                    + "WHERE current_setting('server_version_num')::int >= 140000");
+            try {
+                statement.execute(noIdleTimeout + checkClient + " END");
+            } catch (SQLException e) {
+                // A platform without the check (it needs Linux's POLLRDHUP) refuses its value: the run goes on
+                // without it, but not without the others.
+                statement.execute(noIdleTimeout + " END");
+            }
         } catch (SQLException ignored) {
-            // A platform without the check (it needs Linux's POLLRDHUP) refuses the value; the run goes on without it.
+            // A server that refuses even these (not PostgreSQL, or before 9.6): the run goes on with its defaults.
         }
     }
 

@@ -55,6 +55,35 @@ class MigratorTest {
                 .containsExactly("upgrade failed");
     }
 
+    /**
+     * A server's idle timeouts must not end the run's sessions: between two tries both sit idle (here 0.5 s against
+     * 0.2 s), and the second try must run, and fail on its lock, rather than find its session gone.
+     */
+    @Test
+    void idleTimeoutsDoNotEndTheRunsSessionsBetweenTries() throws SQLException {
+        database.execute("ALTER DATABASE " + database.name() + " SET idle_session_timeout = '200ms'");
+        database.execute("ALTER DATABASE " + database.name() + " SET idle_in_transaction_session_timeout = '200ms'");
+        List<Revision> revisions = List.of(FakeRevision.table("001", null), new FakeRevision("002", "001", "add x",
+                List.of("ALTER TABLE t001 ADD COLUMN x int"), List.of("ALTER TABLE t001 DROP COLUMN x")));
+        migrator(revisions).upgrade("001");
+        Migrator twoTries = new Migrator(database.dataSource(), new RevisionGraph(revisions), MigrationListener.SILENT,
+                Duration.ofSeconds(5), new LockPolicy(Duration.ofSeconds(1), 1, Duration.ofSeconds(10), Duration.ZERO));
+
+        try (Connection blocker = database.connect(); Statement statement = blocker.createStatement()) {
+            statement.execute("SET idle_session_timeout = 0");
+            statement.execute("SET idle_in_transaction_session_timeout = 0");
+            blocker.setAutoCommit(false);
+            statement.execute("LOCK TABLE t001 IN ACCESS SHARE MODE");
+
+            assertThatThrownBy(() -> twoTries.upgrade("head"))
+                    .isInstanceOf(MigrationFailedException.class)
+                    .hasMessageContaining("could not get its locks in 2 tries")
+                    .hasMessageContaining("(SQLSTATE 55P03)")
+                    .hasMessageNotContaining("idle-session timeout");
+        }
+        assertThat(migrator(revisions).current()).isEqualTo("001");
+    }
+
     /** A session ended mid-step (pg_terminate_backend, a restart): the error says so, not "connection closed". */
     @Test
     void aSessionEndedInAStepIsReportedByWhatEndedIt() {
