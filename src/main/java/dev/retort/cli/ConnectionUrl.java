@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.StringJoiner;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -24,7 +25,8 @@ import java.util.regex.Pattern;
  * {@code postgresql://user:password@host:port/db?…} (also {@code postgres://}, as Heroku writes
  * {@code DATABASE_URL}), with a percent-encoded user and password, 5432 as the default port, IPv6 hosts in
  * brackets and several hosts separated by commas. Query parameters go through to pgjdbc; the two libpq names that
- * pgjdbc spells differently are renamed.
+ * pgjdbc spells differently are renamed. libpq's keyword spelling, {@code host=… dbname=… user=…}, is read as the
+ * URL it stands for ({@link KeywordConninfo}).
  *
  * <p>The password is kept apart: {@link #jdbcUrl()} never holds the user or password, {@link #toString()} is the
  * masked URL, and an {@link InvalidUrlException} never repeats it, so printing any of them is safe.
@@ -71,6 +73,10 @@ public record ConnectionUrl(String jdbcUrl, String user, String password, String
         String given = text == null ? "" : text.strip();
         Matcher prefix = PREFIX.matcher(given);
         if (!prefix.matches()) {
+            Optional<String> url = KeywordConninfo.asUrl(given);
+            if (url.isPresent()) {
+                return parse(url.get());
+            }
             throw invalid(given, schemeProblem(given));
         }
         boolean jdbc = prefix.group(1).equalsIgnoreCase("jdbc:postgresql");
@@ -297,7 +303,7 @@ public record ConnectionUrl(String jdbcUrl, String user, String password, String
      * the problem never quotes a piece of the URL: a "port" may be half of a password.
      */
     private static InvalidUrlException invalid(String given, String problem) {
-        String shown = PasswordMask.queryPasswords(given);
+        String shown = PasswordMask.keywordPasswords(PasswordMask.queryPasswords(given));
         int start = shown.indexOf("//") < 0 ? 0 : shown.indexOf("//") + 2;
         int at = shown.lastIndexOf('@');
         if (at >= start) {

@@ -19,7 +19,16 @@ final class PasswordMask {
     /** {@code ://user:password@} in free text; the password runs to the last {@code @} before a path or a space. */
     private static final Pattern USERINFO_PASSWORD = Pattern.compile("(://[^\\s/?#@:]*:)[^\\s/?#]*@");
 
+    /** {@code password=…} in libpq's keyword spelling: a quoted value (escapes and all), or up to the next space. */
+    private static final Pattern KEYWORD_PASSWORD =
+            Pattern.compile("(?i)(?<![\\w?&])((?:ssl)?password\\s*=\\s*)(?!\\*\\*\\*)('(?:[^'\\\\]|\\\\.)*'?|\\S*)");
+
     private PasswordMask() {
+    }
+
+    /** Text that may hold libpq's {@code password=…} keyword, with its value replaced by {@code ***}. */
+    static String keywordPasswords(String text) {
+        return KEYWORD_PASSWORD.matcher(text).replaceAll("$1***");
     }
 
     /** A URL, or what was meant as one, with every {@code password=} value replaced by {@code ***}. */
@@ -48,6 +57,6 @@ final class PasswordMask {
             }
         }
         masked = USERINFO_PASSWORD.matcher(masked).replaceAll("$1***@");
-        return UNMASKED_QUERY_PASSWORD.matcher(masked).replaceAll("$1***");
+        return keywordPasswords(UNMASKED_QUERY_PASSWORD.matcher(masked).replaceAll("$1***"));
     }
 }

@@ -55,8 +55,8 @@ public final class RetortCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(names = "--url", scope = ScopeType.INHERIT, paramLabel = "URL",
-            description = "The database: postgresql://user:password@host:5432/db or jdbc:postgresql://host:5432/db. "
-                    + "Default: $DATABASE_URL, else the embedded PostgreSQL in .retort/.")
+            description = "The database: postgresql://user:password@host:5432/db, jdbc:postgresql://host:5432/db "
+                    + "or 'host=… dbname=… user=…'. Default: $DATABASE_URL, else the embedded PostgreSQL in .retort/.")
     String url;
 
     @Option(names = "--lock-wait", scope = ScopeType.INHERIT, paramLabel = "DURATION",

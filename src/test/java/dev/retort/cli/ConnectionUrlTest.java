@@ -134,6 +134,36 @@ class ConnectionUrlTest {
     }
 
     @Test
+    void libpqsKeywordSpellingIsReadAsTheUrlItStandsFor() {
+        ConnectionUrl url = ConnectionUrl.parse("host=db.example.com port = 6432 dbname=shop user=alice "
+                + "password='p w\\'d@x' sslmode=require application_name=nightly");
+
+        assertThat(url.jdbcUrl()).isEqualTo(
+                "jdbc:postgresql://db.example.com:6432/shop?sslmode=require&ApplicationName=nightly");
+        assertThat(url.user()).isEqualTo("alice");
+        assertThat(url.password()).isEqualTo("p w'd@x");
+        assertThat(url.masked()).isEqualTo(
+                "postgresql://alice:***@db.example.com:6432/shop?sslmode=require&application_name=nightly");
+        assertThat(ConnectionUrl.parse("host=a,b port=5433 user=app").jdbcUrl())
+                .isEqualTo("jdbc:postgresql://a:5433,b:5433/app");
+        assertThat(ConnectionUrl.parse("dbname=app hostaddr=::1").jdbcUrl()).isEqualTo("jdbc:postgresql://[::1]:5432/app");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', textBlock = """
+            host=db user=app password='hunter2 dbname=app  | the value of 'password' has no closing quote
+            host=db user=app password                      | 'password' has no value
+            db.example.com password=hunter2                | it is not a URL
+            host=/var/run/postgresql password=hunter2 x=y  | it names a Unix-domain socket
+            """)
+    void anUnreadableKeywordStringNeverShowsThePassword(String text, String problem) {
+        assertThatThrownBy(() -> ConnectionUrl.parse(text))
+                .isInstanceOf(InvalidUrlException.class)
+                .hasMessageContaining(problem)
+                .hasMessageNotContaining("hunter2");
+    }
+
+    @Test
     void anSslModeNeitherLibpqNorPgjdbcKnowsIsRefusedAtOnce() {
         assertThatThrownBy(() -> ConnectionUrl.parse("postgresql://app:hunter2@db/app?sslmode=bogus"))
                 .isInstanceOf(InvalidUrlException.class)

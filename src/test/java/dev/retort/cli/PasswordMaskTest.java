@@ -34,4 +34,11 @@ class PasswordMaskTest {
         assertThat(PasswordMask.mask("at jdbc:postgresql://h/db?password=s3cret&ssl=true or postgres://u:s3cret@h/db",
                 null)).isEqualTo("at jdbc:postgresql://h/db?password=***&ssl=true or postgres://u:***@h/db");
     }
+
+    @Test
+    void maskHidesKeywordPasswordsQuotedOrNot() {
+        assertThat(PasswordMask.mask("given host=db password='a \\' b' user=x, or sslpassword = s3cret or "
+                + "?password=q&x=1", null))
+                .isEqualTo("given host=db password=*** user=x, or sslpassword = *** or ?password=***&x=1");
+    }
 }
