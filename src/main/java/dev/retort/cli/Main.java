@@ -214,6 +214,10 @@ public final class Main {
         if (error.getCause() instanceof LocksUnavailableException locks) {
             message += " " + lockHint(locks);
         }
+        if (causedBy(error, "25006")) {
+            message = sentence(message) + " The session is read-only: this is a standby, or default_transaction_"
+                    + "read_only is on for the role or the database. Migrate the primary, as a role that may write.";
+        }
         if (causedBy(error, "42501") && !(error instanceof ConnectionFailedException)) {
             message = sentence(message) + " The role lacks a privilege: run Retort as the owner of the schema and of "
                     + "its tables (revisions create, alter and drop them), or GRANT what the message names.";
@@ -244,7 +248,8 @@ public final class Main {
         String terminate = locks.blockers().isEmpty() ? ""
                 : " (SELECT pg_terminate_backend(" + locks.blockers().get(0).pid() + ") ends it)";
         return "Let the blocking session finish or end it" + terminate + ", then run the command again; "
-                + "--lock-timeout and --lock-retries set how long Retort waits.";
+                + (locks.windowRanOut() ? "--retry-window sets how long Retort keeps trying."
+                : "--lock-timeout and --lock-retries set how long Retort waits.");
     }
 
     /** What to check, by what the server or driver said (SQLSTATE class 28 is authentication, 3D000 no database). */

@@ -12,14 +12,25 @@ public final class LocksUnavailableException extends RuntimeException {
     private final Duration elapsed;
     private final List<BlockingSession> blockers;
     private final String statement;
+    private final boolean windowRanOut;
 
+    /**
+     * @param windowRanOut true when the retry window ended the tries (or was the one try's lock_timeout), false when
+     *                     the number of retries did
+     */
     LocksUnavailableException(String statement, int attempts, Duration elapsed, List<BlockingSession> blockers,
-                              SQLException last) {
+                              SQLException last, boolean windowRanOut) {
         super(last.getMessage(), last);
         this.statement = statement;
         this.attempts = attempts;
         this.elapsed = elapsed;
         this.blockers = List.copyOf(blockers);
+        this.windowRanOut = windowRanOut;
+    }
+
+    /** Whether {@code --retry-window} ended the tries, rather than {@code --lock-retries}: the option to change. */
+    public boolean windowRanOut() {
+        return windowRanOut;
     }
 
     public List<BlockingSession> blockers() {

@@ -295,7 +295,8 @@ final class StepRunner implements AutoCloseable {
                 int attempts = blocksApplication ? policy.attempts() : number;
                 listener.lastTryFailed(new LockRetry(step, statement, number, attempts, lockTimeout, deadlock,
                         blockers, Duration.ZERO));
-                throw new LocksUnavailableException(statement, number, elapsed, blockers, failure);
+                throw new LocksUnavailableException(statement, number, elapsed, blockers, failure,
+                        attempts > number || !blocksApplication);
             }
             Duration pause = policy.pauseAfter(number);
             listener.retrying(new LockRetry(step, statement, number, policy.attempts(), lockTimeout, deadlock,

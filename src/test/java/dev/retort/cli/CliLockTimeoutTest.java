@@ -87,6 +87,31 @@ class CliLockTimeoutTest {
     }
 
     @Test
+    void whenTheRetryWindowEndsTheTriesTheHintNamesIt() throws SQLException {
+        holdCustomers();
+
+        Cli.Result result = retort("upgrade", "head", "--lock-timeout", "100ms", "--retry-window", "300ms");
+
+        assertThat(result.exitCode()).isEqualTo(ExitCodes.FAILED);
+        // Try 2 (150 ms, after a 50 ms pause) would end past the window: the window, not the retries, ran out.
+        assertThat(result.err()).contains("could not get its locks in 1 try")
+                .endsWith("then run the command again; --retry-window sets how long Retort keeps trying.\n");
+    }
+
+    /** A role or database set read-only (or a standby): the error says so, and what to do. */
+    @Test
+    void aReadOnlySessionIsNamedAsTheCause() throws SQLException {
+        database.execute("ALTER DATABASE " + database.name() + " SET default_transaction_read_only = on");
+
+        Cli.Result result = retort("upgrade", "head");
+
+        assertThat(result.exitCode()).isEqualTo(ExitCodes.FAILED);
+        assertThat(result.err()).contains("(SQLSTATE 25006)", "None of it was applied: the database is still at 003.")
+                .endsWith("The session is read-only: this is a standby, or default_transaction_read_only is on for "
+                        + "the role or the database. Migrate the primary, as a role that may write.\n");
+    }
+
+    @Test
     void dryRunListsEachStatementsLocksAndTheSessionsInTheWayAndChangesNothing() throws SQLException {
         int pid = holdCustomers();
 
