@@ -1,5 +1,6 @@
 package dev.retort.cli;
 
+import dev.retort.engine.Durations;
 import dev.retort.engine.LockPolicy;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -60,6 +61,12 @@ final class MigrationOptions {
             throw new ParameterException(spec.commandLine(), "--retry-window must be more than 0 (a statement that "
                     + "does not block the application waits for its locks this long, and PostgreSQL's 0 would wait "
                     + "forever); give e.g. 2m.");
+        }
+        if (retryWindow.compareTo(lockTimeout) < 0) {
+            // The first try would run its whole lock timeout all the same; no retry could ever fit in the window.
+            throw new ParameterException(spec.commandLine(), "--retry-window (" + Durations.format(retryWindow)
+                    + ") is shorter than --lock-timeout (" + Durations.format(lockTimeout) + "): no try after the "
+                    + "first could fit in it. Give a longer --retry-window or a shorter --lock-timeout.");
         }
         if (lockRetries < 0) {
             throw new ParameterException(spec.commandLine(), "--lock-retries must be 0 or more, not " + lockRetries
