@@ -14,6 +14,9 @@ import java.util.Set;
  * {@value #PGJDBC_PROPERTY} names, else {@code PGPASSFILE}, else {@code ~/.pgpass}. psql refuses a file that its
  * group or others may read or write, with a warning, and uses no password file then; pgjdbc would use it all the
  * same, so Retort refuses it as psql does.
+ *
+ * <p>{@code ~} is {@code $HOME}, as for psql: pgjdbc would take Java's {@code user.home}, the account's home in the
+ * password database, which differs under {@code sudo -u}, in containers and in CI ({@link #followHome}).
  */
 final class PasswordFile {
 
@@ -26,6 +29,7 @@ final class PasswordFile {
 
     /** The password file, when it exists and someone besides its owner may read or write it (POSIX systems only). */
     static Optional<Path> exposed(Map<String, String> environment) {
+        followHome(environment);
         Path file = location(environment);
         if (!file.toFile().isFile()) {
             // Most often there is none: java.io says so without the exception NIO makes inside, on every command.
@@ -36,6 +40,22 @@ final class PasswordFile {
         } catch (UnsupportedOperationException | IOException e) {
             return Optional.empty(); // not a POSIX file system, or unreadable: pgjdbc will not read it either
         }
+    }
+
+    /**
+     * Has pgjdbc read {@code $HOME/.pgpass}, where psql looks, when neither {@code PGPASSFILE} nor the system property
+     * names a file and {@code $HOME} is not Java's {@code user.home}.
+     */
+    static void followHome(Map<String, String> environment) {
+        String home = environment.get("HOME");
+        if (isBlank(System.getProperty(PGJDBC_PROPERTY)) && isBlank(environment.get("PGPASSFILE")) && !isBlank(home)
+                && !Path.of(home).equals(Path.of(System.getProperty("user.home")))) {
+            System.setProperty(PGJDBC_PROPERTY, Path.of(home, ".pgpass").toString());
+        }
+    }
+
+    private static boolean isBlank(String text) {
+        return text == null || text.isBlank();
     }
 
     /** psql's warning, in psql's words. */

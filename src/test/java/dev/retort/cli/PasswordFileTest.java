@@ -79,6 +79,26 @@ class PasswordFileTest {
         assertThat(result.err()).isEmpty();
     }
 
+    /** psql looks for ~/.pgpass under $HOME, not under the account's home (which is Java's user.home). */
+    @Test
+    void thePasswordFileIsLookedForUnderHomeAsPsqlLooksForIt() throws IOException {
+        Path dotPgpass = Files.move(passwordFile("rw-r--r--"), home.resolve(".pgpass"));
+        assertThat(home).isNotEqualTo(Path.of(System.getProperty("user.home")));
+
+        Cli.Result exposed = Cli.shipped(home).withEnvironment(Map.of("HOME", home.toString()))
+                .runOn(database.postgresUrl(), "current");
+
+        assertThat(exposed.err()).startsWith("retort: warning: password file \"" + dotPgpass + "\" has group");
+        System.clearProperty(PGJDBC_PROPERTY);
+        Files.setPosixFilePermissions(dotPgpass, PosixFilePermissions.fromString("rw-------"));
+
+        Cli.Result used = Cli.shipped(home).withEnvironment(Map.of("HOME", home.toString()))
+                .runOn(database.postgresUrl(), "current");
+
+        assertThat(used.err()).isEmpty();
+        assertThat(passwordPgjdbcWouldSend()).isEqualTo("s3cret");
+    }
+
     private Path passwordFile(String permissions) throws IOException {
         Path file = Files.writeString(home.resolve("pgpass-" + permissions), "*:*:*:*:s3cret\n");
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString(permissions));
