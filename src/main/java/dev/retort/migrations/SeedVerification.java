@@ -5,7 +5,9 @@ import java.util.List;
 /**
  * The seed's four verification queries (its section "Verification Queries"), which {@code retort verify} runs
  * and prints as psql would. Copied as they are, except for an ORDER BY added where the seed has none (foreign
- * keys) or orders by table only (constraints), so that two runs print the same rows in the same order.
+ * keys) or orders by table only (constraints), so that two runs print the same rows in the same order; and the
+ * schema: the seed's {@code 'public'} is the current schema, where the revisions create their tables, so that a
+ * database migrated into another schema (its search_path) is checked there and not found empty.
  */
 public final class SeedVerification {
 
@@ -16,7 +18,7 @@ public final class SeedVerification {
     public static final List<Query> QUERIES = List.of(
             new Query("Check all tables exist", """
                     SELECT tablename FROM pg_tables
-                    WHERE schemaname = 'public'
+                    WHERE schemaname = current_schema()
                     ORDER BY tablename"""),
             new Query("Check foreign keys", """
                     SELECT
@@ -26,20 +28,20 @@ public final class SeedVerification {
                         ccu.column_name AS foreign_column_name
                     FROM information_schema.table_constraints AS tc
                     JOIN information_schema.key_column_usage AS kcu
-                      ON tc.constraint_name = kcu.constraint_name
+                      ON tc.constraint_name = kcu.constraint_name AND tc.constraint_schema = kcu.constraint_schema
                     JOIN information_schema.constraint_column_usage AS ccu
-                      ON ccu.constraint_name = tc.constraint_name
-                    WHERE tc.constraint_type = 'FOREIGN KEY'
+                      ON ccu.constraint_name = tc.constraint_name AND ccu.constraint_schema = tc.constraint_schema
+                    WHERE tc.constraint_type = 'FOREIGN KEY' AND tc.table_schema = current_schema()
                     ORDER BY tc.table_name, kcu.column_name"""),
             new Query("Check indexes", """
                     SELECT indexname, tablename
                     FROM pg_indexes
-                    WHERE schemaname = 'public'
+                    WHERE schemaname = current_schema()
                     ORDER BY tablename, indexname"""),
             new Query("Check constraints", """
                     SELECT conname, contype, conrelid::regclass AS table_name
                     FROM pg_constraint
-                    WHERE connamespace = 'public'::regnamespace
+                    WHERE connamespace = (SELECT oid FROM pg_namespace WHERE nspname = current_schema())
                     ORDER BY conrelid::regclass::text, conname"""));
 
     private SeedVerification() {

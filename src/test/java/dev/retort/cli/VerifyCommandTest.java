@@ -85,6 +85,22 @@ class VerifyCommandTest {
     }
 
     /** created_at is a column of all three tables: the hunk's header names the table, as git names a function. */
+    /** Migrated into another schema (the database's search_path), the seed's queries look there, not in public. */
+    @Test
+    void theSeedQueriesLookInTheSchemaTheRevisionsUsed() throws SQLException {
+        TestDatabase elsewhere = TestPostgres.newDatabase("verify_schema");
+        elsewhere.execute("CREATE SCHEMA \"MyApp\"");
+        elsewhere.execute("ALTER DATABASE " + elsewhere.name() + " SET search_path = \"MyApp\"");
+        Cli cli = Cli.shipped(home);
+        assertThat(cli.runOn(elsewhere.postgresUrl(), "upgrade", "head").exitCode()).isEqualTo(ExitCodes.OK);
+
+        Cli.Result result = cli.runOn(elsewhere.postgresUrl(), "verify");
+
+        assertThat(result.exitCode()).isEqualTo(ExitCodes.OK);
+        assertThat(result.out()).contains(" audit_logs\n", "(5 rows)", " fk_customers_created_by ")
+                .isEqualTo(retort("verify").out());
+    }
+
     @Test
     void aHunkOfColumnLinesNamesItsTable() throws SQLException {
         database.execute("ALTER TABLE users ALTER COLUMN created_at DROP DEFAULT");
