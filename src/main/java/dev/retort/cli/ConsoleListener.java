@@ -122,6 +122,14 @@ final class ConsoleListener implements MigrationListener {
                 + "; what it did is skipped");
     }
 
+    /** While a failed step is undone, each statement is told, run or skipped: what the undoing did is on screen. */
+    @Override
+    public synchronized void statementDone(Step step, String sql) {
+        if (undoing != null) {
+            say("  ran: " + SqlText.abbreviated(sql, STATEMENT_WIDTH));
+        }
+    }
+
     @Override
     public synchronized void statementSkipped(Step step, String sql, String reason) {
         say("  " + reason + ": " + SqlText.abbreviated(sql, STATEMENT_WIDTH));

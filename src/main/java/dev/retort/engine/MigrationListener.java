@@ -35,6 +35,10 @@ public interface MigrationListener {
     default void statementStarting(Step step, int number, int count, String sql) {
     }
 
+    /** An online step's statement ran and was recorded (undoing a failed step is an online step too). */
+    default void statementDone(Step step, String sql) {
+    }
+
     /** An online step's statement was found already done (a rerun after a crash) and was not run again. */
     default void statementSkipped(Step step, String sql, String reason) {
     }

@@ -147,6 +147,7 @@ final class StepRunner implements AutoCloseable {
             withRetries(step, blocksApplication(statement), () -> runOnlineStatement(step, statement, () ->
                     entry(step, checksum, started, "progress", null, part)));
             mayHaveChanged = true;
+            listener.statementDone(step, sql);
         }
     }
 

@@ -37,6 +37,23 @@ class CliErrorsTest {
         cli = Cli.shipped(home);
     }
 
+    /** Undoing a failed online step shows each of its statements: the ones it ran, and the ones it skipped. */
+    @Test
+    void undoingAFailedStepShowsWhatItRanAndWhatItSkipped() throws SQLException {
+        assertThat(cli.runOn(database.postgresUrl(), "upgrade", "005").exitCode()).isEqualTo(ExitCodes.OK);
+        database.execute("INSERT INTO customers (name, email, customer_type) VALUES (' ', 'a@example.com', "
+                + "'individual')");
+
+        Cli.Result result = cli.runOn(database.postgresUrl(), "upgrade", "head");
+
+        assertThat(result.exitCode()).isEqualTo(ExitCodes.FAILED);
+        assertThat(result.out()).contains("  undoing what 006 did so far (downgrade statements)\n",
+                "  ran: ALTER TABLE customers DROP CONSTRAINT IF EXISTS ck_customers_name_not_empty\n",
+                "  constraint ck_audit_logs_ip_address_format on audit_logs is already gone: ALTER TABLE audit_logs "
+                        + "DROP CONSTRAINT IF EXISTS ck_audit_logs_ip_address_format\n");
+        assertThat(result.err()).contains("Undone: the database is still at 005.");
+    }
+
     @Test
     void anUnknownVerbIsAUsageErrorWithASuggestion() {
         Cli.Result result = cli.run("upgrad", "head");

@@ -108,6 +108,11 @@ public final class PausingRetort {
         }
 
         @Override
+        public void statementDone(Step step, String sql) {
+            delegate.statementDone(step, sql);
+        }
+
+        @Override
         public void statementSkipped(Step step, String sql, String reason) {
             delegate.statementSkipped(step, sql, reason);
         }
