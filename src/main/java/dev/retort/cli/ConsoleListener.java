@@ -2,11 +2,13 @@ package dev.retort.cli;
 
 import dev.retort.engine.AdvisoryLock;
 import dev.retort.engine.BlockingSession;
+import dev.retort.engine.DdlStatement;
 import dev.retort.engine.Durations;
 import dev.retort.engine.LockPolicy;
 import dev.retort.engine.LockRetry;
 import dev.retort.engine.MigrationListener;
 import dev.retort.engine.RevisionGraph;
+import dev.retort.engine.SchemaFacts;
 import dev.retort.engine.SqlText;
 import dev.retort.engine.Step;
 import dev.retort.engine.StepProgress;
@@ -48,6 +50,8 @@ final class ConsoleListener implements MigrationListener {
     private Step running;
     private int statementNumber;
     private int statementCount;
+    /** The statement running now, for what an interruption leaves. */
+    private String statementSql;
     /** The online step being undone after it failed, if one is: for {@link #interrupted} too. */
     private Step undoing;
 
@@ -99,6 +103,7 @@ final class ConsoleListener implements MigrationListener {
     public synchronized void statementStarting(Step step, int number, int count, String sql) {
         statementNumber = number;
         statementCount = count;
+        statementSql = sql;
     }
 
     @Override
@@ -190,13 +195,25 @@ final class ConsoleListener implements MigrationListener {
             // INVALID index): the rerun's look at the catalog settles either.
             String done = statementNumber <= 1 ? "" : "the ones before it are done, ";
             err.println("retort: interrupted during " + running.describe() + ", at statement " + statementNumber
-                    + " of " + statementCount + " (" + done + "that one may be): alembic_version still says " + at
-                    + ". Run the same command again to finish the step: what is done is skipped.");
+                    + " of " + statementCount + " (" + done + "that one may be" + invalidIndexLeft()
+                    + "): alembic_version still says " + at + ". Run the same command again to finish the step: "
+                    + "what is done is skipped.");
         } else {
             err.println("retort: interrupted during " + running.describe() + ": PostgreSQL rolls back its "
                     + "transaction, so the database stays at " + at + ".");
         }
         err.flush();
+    }
+
+    /** For a {@code CREATE INDEX CONCURRENTLY} stopped midway: the INVALID index it leaves, which writes still pay for. */
+    private String invalidIndexLeft() {
+        if (statementSql == null) {
+            return "";
+        }
+        DdlStatement statement = DdlStatement.analyze(statementSql, SchemaFacts.NONE);
+        return statement.outsideTransaction() ? statement.createdIndex().map(index -> "; a build stopped midway leaves "
+                + "index " + index + " INVALID, still updated by every write, until the rerun drops it and builds it "
+                + "again").orElse("") : "";
     }
 
     @Override

@@ -58,6 +58,16 @@ class InterruptedStepTest {
     }
 
     @Test
+    void aRunStoppedAtAnIndexBuildNamesTheInvalidIndexItMayLeave() throws Exception {
+        Process runner = startPausing(statementNumber("004", 5));
+        assertThat(awaitMarker(runner)).contains("004 5/6");
+
+        assertThat(stopped(runner)).contains("at statement 5 of 6 (the ones before it are done, that one may be; a "
+                + "build stopped midway leaves index ix_customers_created_by INVALID, still updated by every write, "
+                + "until the rerun drops it and builds it again): alembic_version still says 003.");
+    }
+
+    @Test
     void aRunStoppedInATransactionalStepSaysItIsRolledBack() throws Exception {
         Process runner = startPausing(statementNumber("002", 2));
         awaitMarker(runner);
