@@ -205,15 +205,15 @@ final class ConsoleListener implements MigrationListener {
         err.flush();
     }
 
-    /** For a {@code CREATE INDEX CONCURRENTLY} stopped midway: the INVALID index it leaves, which writes still pay for. */
+    /** For a {@code CREATE INDEX CONCURRENTLY} stopped midway: the INVALID index it leaves, which writes pay for. */
     private String invalidIndexLeft() {
         if (statementSql == null) {
             return "";
         }
         DdlStatement statement = DdlStatement.analyze(statementSql, SchemaFacts.NONE);
-        return statement.outsideTransaction() ? statement.createdIndex().map(index -> "; a build stopped midway leaves "
-                + "index " + index + " INVALID, still updated by every write, until the rerun drops it and builds it "
-                + "again").orElse("") : "";
+        Optional<String> index = statement.outsideTransaction() ? statement.createdIndex() : Optional.empty();
+        return index.map(name -> "; a build stopped midway leaves index " + name + " INVALID, still updated by every "
+                + "write, until the rerun drops it and builds it again").orElse("");
     }
 
     @Override
