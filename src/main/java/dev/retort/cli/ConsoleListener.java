@@ -108,9 +108,11 @@ final class ConsoleListener implements MigrationListener {
 
     @Override
     public synchronized void progress(StepProgress progress) {
+        String waiting = progress.describeWaiting();
         String what = Durations.format(progress.elapsed()) + ": "
                 + SqlText.abbreviated(progress.statement(), STATEMENT_WIDTH)
-                + (progress.index() == null ? "" : " (" + progress.index().describe() + ")");
+                + (progress.index() == null ? "" : " (" + progress.index().describe() + ")")
+                + (waiting.isEmpty() ? "" : "; " + waiting);
         if (terminal && lineOpen) {
             out.print("\r" + runningLine + " ... " + what + CLEAR_TO_END);
             out.flush();

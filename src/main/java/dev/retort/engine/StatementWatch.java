@@ -89,7 +89,7 @@ final class StatementWatch implements AutoCloseable {
                 long now = System.nanoTime();
                 if (now >= nextReport && stop.getCount() > 0) {
                     progress.accept(new StepProgress(step, Duration.ofNanos(now - stepStartNanos), statement.get(),
-                            indexBuild()));
+                            indexBuild(), blockers));
                     nextReport = now + PROGRESS_EVERY.toNanos();
                 }
             } catch (SQLException e) {

@@ -1,6 +1,7 @@
 package dev.retort.engine;
 
 import java.time.Duration;
+import java.util.List;
 
 /**
  * How a long step is getting on, told every second or so once it has run for {@link #AFTER}.
@@ -8,8 +9,24 @@ import java.time.Duration;
  * @param elapsed   since the step began
  * @param statement the statement running now
  * @param index     what {@code pg_stat_progress_create_index} says of the index it builds, or null if none
+ * @param waitingFor the sessions it waits for right now ({@code pg_blocking_pids}): a lock, or the old snapshots
+ *                   that {@code CREATE INDEX CONCURRENTLY} waits out; empty when it waits for none
  */
-public record StepProgress(Step step, Duration elapsed, String statement, IndexBuild index) {
+public record StepProgress(Step step, Duration elapsed, String statement, IndexBuild index,
+                           List<BlockingSession> waitingFor) {
+
+    public StepProgress {
+        waitingFor = List.copyOf(waitingFor);
+    }
+
+    /** E.g. {@code waiting for pid 4242 (psql), idle in transaction}, or empty when it waits for no one. */
+    public String describeWaiting() {
+        return waitingFor.isEmpty() ? "" : "waiting for " + String.join(", ", waitingFor.stream()
+                .map(session -> "pid " + session.pid() + (session.applicationName() == null
+                        || session.applicationName().isEmpty() ? "" : " (" + session.applicationName() + ")")
+                        + (session.state() == null ? "" : ", " + session.state()))
+                .toList());
+    }
 
     /** Steps shorter than this are not reported on: most finish in milliseconds. */
     public static final Duration AFTER = Duration.ofSeconds(2);

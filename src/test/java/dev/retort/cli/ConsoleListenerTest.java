@@ -1,5 +1,6 @@
 package dev.retort.cli;
 
+import dev.retort.engine.BlockingSession;
 import dev.retort.engine.LockPolicy;
 import dev.retort.engine.LockRetry;
 import dev.retort.engine.Step;
@@ -29,7 +30,7 @@ class ConsoleListenerTest {
 
     private static StepProgress at(int seconds, long blocksDone) {
         return new StepProgress(STEP, Duration.ofSeconds(seconds), BUILD,
-                new StepProgress.IndexBuild("building index: scanning table", blocksDone, 400, 0, 0));
+                new StepProgress.IndexBuild("building index: scanning table", blocksDone, 400, 0, 0), List.of());
     }
 
     @Test
@@ -86,5 +87,20 @@ class ConsoleListenerTest {
                   chosen as a deadlock's victim (try 3 of 10): %1$s
                     no more tries: another could not end within --retry-window
                 """.formatted(BUILD));
+    }
+
+    /** A build that waits (for a lock, or for old snapshots) says for whom, as pg_blocking_pids names them. */
+    @Test
+    void aWaitingStatementsProgressNamesWhomItWaitsFor() {
+        ConsoleListener listener = listener(false);
+        BlockingSession report = new BlockingSession(4242, "psql", "idle in transaction", null, null, "SELECT 1",
+                null);
+
+        listener.stepStarted(STEP);
+        listener.progress(new StepProgress(STEP, Duration.ofSeconds(2), BUILD,
+                new StepProgress.IndexBuild("waiting for old snapshots", 0, 0, 0, 0), List.of(report)));
+
+        assertThat(out.toString()).contains("  ... 2.0 s: " + BUILD + " (waiting for old snapshots); waiting for pid "
+                + "4242 (psql), idle in transaction\n");
     }
 }
