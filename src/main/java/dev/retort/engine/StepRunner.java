@@ -30,6 +30,8 @@ import java.util.concurrent.Executors;
 final class StepRunner implements AutoCloseable {
 
     private static final String LOCK_NOT_AVAILABLE = "55P03";
+    /** How long the check that the lock's session is alive may take before it counts as gone. */
+    private static final int LOCK_CHECK_SECONDS = 10;
     private static final String DEADLOCK_DETECTED = "40P01";
     /**
      * How the error of a failed online step whose undoing failed too goes on, in its history row: what tells
@@ -78,7 +80,8 @@ final class StepRunner implements AutoCloseable {
     }
 
     /** Runs {@code step}; on failure throws {@link MigrationFailedException} with the database at {@code step.from()}. */
-    Duration run(Step step) {
+    Duration run(Step step) throws SQLException {
+        requireMigrationLock(step.describe());
         // The step's SQL is recorded once: the checksum, the analysis and the count all come from it.
         List<String> sql = RecordingContext.statementsOf(step);
         String checksum = RecordingContext.checksumOf(sql);
@@ -105,6 +108,7 @@ final class StepRunner implements AutoCloseable {
             String reason = reason(e);
             String aftermath = !step.revision().online()
                     ? "Rolled back: the database is still at " + RevisionGraph.labelOf(step.from()) + "."
+                    : e instanceof MigrationLockLostException ? notUndone(step)
                     : mayHaveChanged ? undo(step)
                     : "None of it was applied: the database is still at " + RevisionGraph.labelOf(step.from()) + ".";
             recordQuietly(entry(step, checksum, started, "failed", reason + ". " + aftermath, null));
@@ -136,6 +140,7 @@ final class StepRunner implements AutoCloseable {
             Instant started = Instant.now();
             runningStatement = sql;
             listener.statementStarting(step, i + 1, statements.size(), sql);
+            requireMigrationLock("statement " + part);
             Optional<String> done = AlreadyDone.check(work, statement);
             if (done.isPresent()) {
                 mayHaveChanged = true; // what is there may be an earlier run's work, which undoing removes
@@ -179,6 +184,25 @@ final class StepRunner implements AutoCloseable {
             VersionTable.move(work, step.from(), step.to());
             HistoryTable.record(work, entry(step, checksum, started, "success", null, null));
         }));
+    }
+
+    /**
+     * Between the statements of an online step, and before each step: the lock is the lock session's, and a session
+     * can end under a run (pg_terminate_backend on an idle-looking connection, a dropped network), freeing it for
+     * another runner. A round trip each; a run that had lost its lock could apply a revision twice at once.
+     */
+    private void requireMigrationLock(String before) throws SQLException {
+        if (!watch.isValid(LOCK_CHECK_SECONDS)) {
+            throw new MigrationLockLostException(watchPid, before);
+        }
+    }
+
+    /** A step stopped because the lock is gone is not undone: another runner may be applying it by now. */
+    private static String notUndone(Step step) {
+        return "Not undone, as another runner may be at work: part of " + step.revision().id() + " may be "
+                + (step.direction() == Direction.UPGRADE ? "applied" : "reverted") + " while alembic_version still "
+                + "says " + RevisionGraph.labelOf(step.from()) + ". Run the same command again: it takes up the "
+                + "step where it stopped.";
     }
 
     /** Reverts what an online step did before it failed, by running its revision the other way; says how it went. */

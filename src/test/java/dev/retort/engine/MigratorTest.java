@@ -84,6 +84,50 @@ class MigratorTest {
         assertThat(migrator(revisions).current()).isEqualTo("001");
     }
 
+    /**
+     * The lock is the lock session's: when that session is ended under a run (here by 001 itself), the run stops
+     * before the next step instead of going on unlocked beside any runner that took the lock meanwhile.
+     */
+    @Test
+    void aRunWhoseLockSessionEndedStopsBeforeTheNextStep() {
+        Revision endsTheLockSession = new FakeRevision("001", null, "ends the lock session", List.of(
+                "CREATE TABLE t001 (id int)",
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() "
+                        + "AND pid <> pg_backend_pid() AND backend_type = 'client backend'"),
+                List.of("DROP TABLE t001"));
+        Revision online = FakeRevision.online("003", "002", List.of("CREATE TABLE t003 (id int)"),
+                List.of("DROP TABLE t003"));
+        Migrator migrator = migrator(List.of(endsTheLockSession, THREE_TABLES.get(1), online));
+
+        assertThatThrownBy(() -> migrator.upgrade("head"))
+                .isInstanceOf(MigrationLockLostException.class)
+                .hasMessageStartingWith("The session that held the migration lock (pid ")
+                .hasMessageContaining("has ended, and the lock with it (terminated by someone, or its connection "
+                        + "dropped), before upgrade 001 -> 002, create t002.");
+        assertThat(migrator.current()).isEqualTo("001");
+    }
+
+    /** Inside an online step the lock is checked before each statement; what is done is left for the rerun. */
+    @Test
+    void anOnlineStepWhoseLockSessionEndedStopsAtTheNextStatementAndIsNotUndone() throws SQLException {
+        Revision endsTheLockSession = FakeRevision.online("002", "001", List.of(
+                "CREATE TABLE t002 (id int)",
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() "
+                        + "AND pid <> pg_backend_pid() AND backend_type = 'client backend'",
+                "CREATE TABLE t002b (id int)"),
+                List.of("DROP TABLE IF EXISTS t002b", "DROP TABLE IF EXISTS t002"));
+        Migrator migrator = migrator(List.of(THREE_TABLES.get(0), endsTheLockSession));
+
+        assertThatThrownBy(() -> migrator.upgrade("head"))
+                .isInstanceOf(MigrationFailedException.class)
+                .hasMessageContaining("before statement 3/3: CREATE TABLE t002b (id int)")
+                .hasMessageEndingWith("Not undone, as another runner may be at work: part of 002 may be applied "
+                        + "while alembic_version still says 001. Run the same command again: it takes up the step "
+                        + "where it stopped.");
+        assertThat(migrator.current()).isEqualTo("001");
+        assertThat(database.tables()).contains("t002").doesNotContain("t002b");
+    }
+
     /** A session ended mid-step (pg_terminate_backend, a restart): the error says so, not "connection closed". */
     @Test
     void aSessionEndedInAStepIsReportedByWhatEndedIt() {
