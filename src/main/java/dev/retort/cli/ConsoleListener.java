@@ -52,6 +52,9 @@ final class ConsoleListener implements MigrationListener {
     private int statementCount;
     /** The statement running now, for what an interruption leaves. */
     private String statementSql;
+    /** The last step this run finished, and whether it waited for the migration lock: for an interruption too. */
+    private Step finished;
+    private boolean waitedForLock;
     /** The online step being undone after it failed, if one is: for {@link #interrupted} too. */
     private Step undoing;
 
@@ -69,6 +72,7 @@ final class ConsoleListener implements MigrationListener {
 
     @Override
     public synchronized void waitingForLock(Optional<AdvisoryLock.Holder> holder) {
+        waitedForLock = true;
         err.println("Waiting for the migration lock, held by "
                 + holder.map(AdvisoryLock.Holder::toString).orElse("another session") + "…");
         err.flush();
@@ -178,6 +182,13 @@ final class ConsoleListener implements MigrationListener {
      */
     synchronized void interrupted() {
         if (running == null && undoing == null) {
+            if (finished != null) {
+                err.println("retort: interrupted between steps: the database is at "
+                        + RevisionGraph.labelOf(finished.to()) + ", where the last finished step left it.");
+            } else if (waitedForLock) {
+                err.println("retort: interrupted while waiting for the migration lock: nothing was changed.");
+            }
+            err.flush();
             return;
         }
         if (lineOpen) {
@@ -227,6 +238,7 @@ final class ConsoleListener implements MigrationListener {
         out.flush();
         lineOpen = false;
         running = null;
+        finished = step;
     }
 
     @Override

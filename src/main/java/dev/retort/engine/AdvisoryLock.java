@@ -20,8 +20,11 @@ import java.util.function.Consumer;
  */
 public final class AdvisoryLock implements AutoCloseable {
 
-    /** "retort" in ASCII: the same key for every Retort, so two runners on one database exclude each other. */
-    static final long KEY = 0x72_65_74_6f_72_74L;
+    /**
+     * "retort" in ASCII: the same key for every Retort, so two runners on one database exclude each other
+     * ({@code SELECT pg_advisory_lock(125780070724212)} holds them all off).
+     */
+    public static final long KEY = 0x72_65_74_6f_72_74L;
 
     private static final Duration FIRST_POLL = Duration.ofMillis(50);
     private static final Duration LONGEST_POLL = Duration.ofSeconds(1);

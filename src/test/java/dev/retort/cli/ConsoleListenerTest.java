@@ -103,4 +103,19 @@ class ConsoleListenerTest {
         assertThat(out.toString()).contains("  ... 2.0 s: " + BUILD + " (waiting for old snapshots); waiting for pid "
                 + "4242 (psql), idle in transaction\n");
     }
+
+    /** Stopped after a step finished and before the next began: the finished ones stay, and it says where that is. */
+    @Test
+    void anInterruptionBetweenStepsSaysWhereTheDatabaseIs() {
+        StringWriter err = new StringWriter();
+        ConsoleListener listener = new ConsoleListener(new PrintWriter(out, true), new PrintWriter(err, true),
+                "test database", LockPolicy.DEFAULT, false);
+
+        listener.stepStarted(STEP);
+        listener.stepFinished(STEP, Duration.ofMillis(30));
+        listener.interrupted();
+
+        assertThat(err.toString()).isEqualTo("retort: interrupted between steps: the database is at 004, where the "
+                + "last finished step left it.\n");
+    }
 }

@@ -2,6 +2,7 @@ package dev.retort.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.retort.engine.AdvisoryLock;
 import dev.retort.engine.RecordingContext;
 import dev.retort.engine.Step;
 import dev.retort.migrations.Migrations;
@@ -12,7 +13,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.Statement;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -65,6 +70,27 @@ class InterruptedStepTest {
         assertThat(stopped(runner)).contains("at statement 5 of 6 (the ones before it are done, that one may be; a "
                 + "build stopped midway leaves index ix_customers_created_by INVALID, still updated by every write, "
                 + "until the rerun drops it and builds it again): alembic_version still says 003.");
+    }
+
+    @Test
+    void aRunStoppedWhileWaitingForTheMigrationLockSaysNothingChanged() throws Exception {
+        try (Connection holder = database.connect(); Statement statement = holder.createStatement()) {
+            statement.execute("SELECT pg_advisory_lock(" + AdvisoryLock.KEY + ")");
+            Process runner = JavaProcess.start(home, JavaProcess.QUICK_START, Main.class, "--url",
+                    database.postgresUrl(), "upgrade", "head", "--lock-wait", "2m");
+            runners.add(runner);
+            BufferedReader err = new BufferedReader(new InputStreamReader(runner.getErrorStream(),
+                    StandardCharsets.UTF_8));
+            assertThat(err.readLine()).startsWith("Waiting for the migration lock, held by pid ");
+
+            runner.toHandle().destroy();
+
+            assertThat(runner.waitFor(30, TimeUnit.SECONDS)).as("ended within 30 s").isTrue();
+            assertThat(runner.exitValue()).isEqualTo(SIGTERM_EXIT);
+            assertThat(err.readLine()).isEqualTo("retort: interrupted while waiting for the migration lock: nothing "
+                    + "was changed.");
+        }
+        assertThat(database.tables()).isEmpty();
     }
 
     @Test
