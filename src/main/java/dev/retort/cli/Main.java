@@ -214,6 +214,10 @@ public final class Main {
         if (error.getCause() instanceof LocksUnavailableException locks) {
             message += " " + lockHint(locks);
         }
+        if (causedBy(error, "3F000")) {
+            message = sentence(message) + " No schema on the search_path exists to create the tables in: create it "
+                    + "(CREATE SCHEMA), or name one that exists, e.g. with options=-c%20search_path%3Dapp in the URL.";
+        }
         if (causedBy(error, "25006")) {
             message = sentence(message) + " The session is read-only: this is a standby, or default_transaction_"
                     + "read_only is on for the role or the database. Migrate the primary, as a role that may write.";

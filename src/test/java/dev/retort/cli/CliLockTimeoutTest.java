@@ -98,6 +98,20 @@ class CliLockTimeoutTest {
                 .endsWith("then run the command again; --retry-window sets how long Retort keeps trying.\n");
     }
 
+    /** A search_path that names no existing schema: the error says where the tables could not go, and what to do. */
+    @Test
+    void aSearchPathWithNoSchemaIsNamedAsTheCause() throws SQLException {
+        TestDatabase empty = TestPostgres.newDatabase("cli_no_schema");
+        empty.execute("ALTER DATABASE " + empty.name() + " SET search_path = nowhere");
+
+        Cli.Result result = Cli.shipped(home).runOn(empty.postgresUrl(), "upgrade", "head");
+
+        assertThat(result.exitCode()).isEqualTo(ExitCodes.FAILED);
+        assertThat(result.err()).contains("(SQLSTATE 3F000)").endsWith("No schema on the search_path exists to "
+                + "create the tables in: create it (CREATE SCHEMA), or name one that exists, e.g. with "
+                + "options=-c%20search_path%3Dapp in the URL.\n");
+    }
+
     /** A role or database set read-only (or a standby): the error says so, and what to do. */
     @Test
     void aReadOnlySessionIsNamedAsTheCause() throws SQLException {
