@@ -59,11 +59,15 @@ public final class OfflineScript {
         }
         script.append("""
                 -- The alembic_version statements Retort would run are comments: after applying this script,
-                -- record where it left the database with: retort stamp %s
+                -- record where it left the database with: retort stamp %1$s
+                -- If it stops partway, do not run it again as it is (statements already done may fail, an INVALID
+                -- index would be kept): retort stamp the last revision it finished, then retort %2$s %1$s
+                -- finishes the job, skipping what is done.
                 -- Retort waits at most lock_timeout for each lock and tries again; psql does not. Consider:
                 --   \\set ON_ERROR_STOP on
-                --   SET lock_timeout = '%dms';
-                """.formatted(plan.to() == null ? "base" : plan.to(), policy.lockTimeout().toMillis()));
+                --   SET lock_timeout = '%3$dms';
+                """.formatted(plan.to() == null ? "base" : plan.to(), plan.steps().get(0).direction().word(),
+                policy.lockTimeout().toMillis()));
         if (!policy.statementTimeout().isZero()) {
             // Given with --sql, it would otherwise be dropped without a word: the script cannot set it for psql.
             script.append("--   SET statement_timeout = '").append(policy.statementTimeout().toMillis())

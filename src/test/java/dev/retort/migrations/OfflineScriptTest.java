@@ -79,6 +79,28 @@ class OfflineScriptTest {
         assertThat(script.indexOf("BEGIN;")).isEqualTo(script.lastIndexOf("BEGIN;"));
     }
 
+    /** What the header says to do when the script stops partway: stamp the last finished revision, upgrade. */
+    @Test
+    void aScriptThatStoppedPartwayIsFinishedAsItsHeaderSays() throws SQLException {
+        TestDatabase offline = TestPostgres.newDatabase("offline_stopped");
+        migrator(offline).upgrade("003");
+        offline.execute("INSERT INTO customers (name, email, customer_type) VALUES (' ', 'a@example.com', "
+                + "'individual')");
+        String script = script(Direction.UPGRADE, "003:head");
+        assertThat(script).contains("-- If it stops partway, do not run it again as it is (statements already done "
+                + "may fail, an INVALID\n-- index would be kept): retort stamp the last revision it finished, then "
+                + "retort upgrade 006\n-- finishes the job, skipping what is done.\n");
+
+        assertThatThrownBy(() -> runAsPsqlWould(offline, script)).hasMessageContaining("ck_customers_name_not_empty");
+        offline.execute("UPDATE customers SET name = 'A'");
+        migrator(offline).stamp("005");
+        migrator(offline).upgrade("006");
+
+        TestDatabase online = TestPostgres.newDatabase("online_whole");
+        migrator(online).upgrade("head");
+        assertThat(offline.schema()).isEqualTo(online.schema());
+    }
+
     /** psql applies no timeout of Retort's: the header suggests each one that was given, lest --sql drop it. */
     @Test
     void theHeaderSuggestsTheLockTimeoutAndAStatementTimeoutWhenOneIsGiven() {
