@@ -105,6 +105,8 @@ final class RevisionText {
             case UNDO_STOPPED -> "failed, and stopped partway while it was being undone (" + when + ", after "
                     + "statement " + lastDone(step) + " of the undoing)";
             case UNDO_FAILED -> "failed, and undoing it failed too (" + when + ")";
+            case LOCK_LOST -> "stopped when the session holding the migration lock ended, and was left as it was ("
+                    + when + ")";
         };
     }
 

@@ -166,17 +166,6 @@ final class HistoryTable {
         }
     }
 
-    /**
-     * The statement an online step last recorded as done, when that is the newest row of the table: the step was
-     * interrupted (a crash leaves no closing row) and the next run of it resumes.
-     */
-    static Optional<String> interruptedAt(Connection connection, Step step) throws SQLException {
-        return newest(connection)
-                .filter(row -> row.outcome().equals("progress") && row.revision().equals(step.revision().id())
-                        && row.direction().equals(step.direction().word()))
-                .map(Row::part);
-    }
-
     /** The newest row, the one that tells whether a step was left half done ({@link UnfinishedStep}). */
     record Row(String revision, String direction, String from, String to, String outcome, String error, String part,
                Instant finishedAt) {

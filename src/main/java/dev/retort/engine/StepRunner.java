@@ -38,6 +38,8 @@ final class StepRunner implements AutoCloseable {
      * {@link UnfinishedStep} that the step is left half done although the row says failed.
      */
     static final String UNDO_FAILED = "Undoing it failed too (";
+    /** Likewise for a step stopped, and left as it was, because the migration lock's session ended. */
+    static final String NOT_UNDONE = "Not undone, as another runner may be at work";
 
     private final Connection work;
     private final Connection watch;
@@ -93,11 +95,13 @@ final class StepRunner implements AutoCloseable {
             warnAboutSessionsInTheWay(step, statements);
             listener.stepStarted(step);
             if (step.revision().online()) {
-                HistoryTable.interruptedAt(work, step).ifPresent(part -> {
-                    mayHaveChanged = true;
-                    listener.resuming(step, part);
-                });
+                Optional<UnfinishedStep> earlier = leftHalfDone(step);
+                // What an earlier run left of this step (stopped, or failed and not wholly undone) is there to undo.
+                mayHaveChanged = earlier.isPresent();
+                earlier.filter(left -> left.left() == UnfinishedStep.Left.STOPPED)
+                        .ifPresent(left -> listener.resuming(step, left.lastDone()));
                 runOnline(step, checksum, statements);
+                requireMigrationLock("the version move of " + step.describe());
                 finish(step, checksum, started);
             } else {
                 runInOneTransaction(step, checksum, started, sql.size());
@@ -106,14 +110,9 @@ final class StepRunner implements AutoCloseable {
             listener.stepFailed(step, since(stepStartNanos));
             rollbackQuietly();
             String reason = reason(e);
-            String aftermath = !step.revision().online()
-                    ? "Rolled back: the database is still at " + RevisionGraph.labelOf(step.from()) + "."
-                    : e instanceof MigrationLockLostException ? notUndone(step)
-                    : mayHaveChanged ? undo(step)
-                    : "None of it was applied: the database is still at " + RevisionGraph.labelOf(step.from()) + ".";
-            recordQuietly(entry(step, checksum, started, "failed", reason + ". " + aftermath, null));
-            throw new MigrationFailedException(step, "Running " + step.describe() + " failed: " + reason + ". "
-                    + aftermath, e);
+            String what = (reason.endsWith(".") ? reason : reason + ".") + " " + aftermath(step, e);
+            recordQuietly(entry(step, checksum, started, "failed", what, null));
+            throw new MigrationFailedException(step, "Running " + step.describe() + " failed: " + what, e);
         }
         Duration took = since(stepStartNanos);
         listener.stepFinished(step, took);
@@ -197,9 +196,31 @@ final class StepRunner implements AutoCloseable {
         }
     }
 
+    /**
+     * What a failed step leaves: a transaction rolled back; or the online statements done so far undone, unless the
+     * lock is gone (another runner may be at work) or none of them had run.
+     */
+    private String aftermath(Step step, Exception failure) {
+        if (!step.revision().online()) {
+            return "Rolled back: the database is still at " + RevisionGraph.labelOf(step.from()) + ".";
+        }
+        if (failure instanceof MigrationLockLostException) {
+            return notUndone(step);
+        }
+        return mayHaveChanged ? undo(step)
+                : "None of it was applied: the database is still at " + RevisionGraph.labelOf(step.from()) + ".";
+    }
+
+    /** This online step as an earlier run left it half done, if the newest history row says so. */
+    private Optional<UnfinishedStep> leftHalfDone(Step step) throws SQLException {
+        return HistoryTable.newest(work).flatMap(row -> UnfinishedStep.of(row, step.from()))
+                .filter(left -> left.revision().equals(step.revision().id())
+                        && left.direction().equals(step.direction().word()));
+    }
+
     /** A step stopped because the lock is gone is not undone: another runner may be applying it by now. */
     private static String notUndone(Step step) {
-        return "Not undone, as another runner may be at work: part of " + step.revision().id() + " may be "
+        return NOT_UNDONE + ": part of " + step.revision().id() + " may be "
                 + (step.direction() == Direction.UPGRADE ? "applied" : "reverted") + " while alembic_version still "
                 + "says " + RevisionGraph.labelOf(step.from()) + ". Run the same command again: it takes up the "
                 + "step where it stopped.";

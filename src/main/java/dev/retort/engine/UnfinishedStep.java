@@ -14,7 +14,7 @@ import java.util.Optional;
  * @param from      where alembic_version still is, {@code null} for base
  * @param to        where the step was going, {@code null} for base
  * @param lastDone  the last statement recorded as done, e.g. {@code 6/22: ALTER TABLE …}; for {@link Left#UNDO_STOPPED}
- *                  a statement of the undoing; {@code null} for {@link Left#UNDO_FAILED}
+ *                  a statement of the undoing; {@code null} for {@link Left#UNDO_FAILED} and {@link Left#LOCK_LOST}
  * @param at        when that row was written
  * @param left      how it was left
  */
@@ -28,7 +28,9 @@ public record UnfinishedStep(String revision, String direction, String from, Str
         /** It failed, and stopped partway while its statements done so far were being reverted. */
         UNDO_STOPPED,
         /** It failed, and reverting its statements done so far failed too. */
-        UNDO_FAILED
+        UNDO_FAILED,
+        /** It stopped when the migration lock's session ended, and was left as it was (another runner may be at work). */
+        LOCK_LOST
     }
 
     /**
@@ -46,10 +48,13 @@ public record UnfinishedStep(String revision, String direction, String from, Str
             return Optional.of(new UnfinishedStep(newest.revision(), opposite(newest.direction()), newest.to(),
                     newest.from(), newest.part(), newest.finishedAt(), Left.UNDO_STOPPED));
         }
-        if (newest.outcome().equals("failed") && fromHere && newest.error() != null
-                && newest.error().contains(StepRunner.UNDO_FAILED)) {
-            return Optional.of(new UnfinishedStep(newest.revision(), newest.direction(), newest.from(), newest.to(),
-                    null, newest.finishedAt(), Left.UNDO_FAILED));
+        if (newest.outcome().equals("failed") && fromHere && newest.error() != null) {
+            Left left = newest.error().contains(StepRunner.UNDO_FAILED) ? Left.UNDO_FAILED
+                    : newest.error().contains(StepRunner.NOT_UNDONE) ? Left.LOCK_LOST : null;
+            if (left != null) {
+                return Optional.of(new UnfinishedStep(newest.revision(), newest.direction(), newest.from(),
+                        newest.to(), null, newest.finishedAt(), left));
+            }
         }
         return Optional.empty();
     }

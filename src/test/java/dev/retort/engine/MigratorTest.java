@@ -126,6 +126,35 @@ class MigratorTest {
                         + "where it stopped.");
         assertThat(migrator.current()).isEqualTo("001");
         assertThat(database.tables()).contains("t002").doesNotContain("t002b");
+        assertThat(migrator.status().unfinished().left()).isEqualTo(UnfinishedStep.Left.LOCK_LOST);
+    }
+
+    /**
+     * A failed step whose undoing failed too is half done; a rerun that fails at once must undo it all the same,
+     * not say none of it was applied (and so hide the warning that the earlier run left).
+     */
+    @Test
+    void aRerunOfAStepLeftHalfDoneUndoesItEvenWhenItFailsAtOnce() throws SQLException {
+        Revision halfUndone = FakeRevision.online("002", "001",
+                List.of("ALTER TABLE t001 ALTER COLUMN id SET DEFAULT 1", "ALTER TABLE t001 ADD COLUMN b int "
+                        + "REFERENCES no_such_table (id)"),
+                List.of("ALTER TABLE t001 ALTER COLUMN id DROP DEFAULT", "DROP TABLE no_such_table_either"));
+        List<Revision> revisions = List.of(THREE_TABLES.get(0), halfUndone);
+        assertThatThrownBy(() -> migrator(revisions).upgrade("head")).hasMessageContaining("Undoing it failed too");
+        Migrator impatient = new Migrator(database.dataSource(), new RevisionGraph(revisions),
+                MigrationListener.SILENT, Duration.ofSeconds(5),
+                new LockPolicy(Duration.ofMillis(100), 0, Duration.ofSeconds(1), Duration.ZERO));
+
+        try (Connection blocker = database.connect(); Statement statement = blocker.createStatement()) {
+            blocker.setAutoCommit(false);
+            statement.execute("LOCK TABLE t001 IN ACCESS SHARE MODE");
+
+            assertThatThrownBy(() -> impatient.upgrade("head"))
+                    .hasMessageContaining("could not get its locks in 1 try")
+                    .hasMessageNotContaining("None of it was applied")
+                    .hasMessageContaining("Undoing it failed too");
+        }
+        assertThat(migrator(revisions).status().unfinished().left()).isEqualTo(UnfinishedStep.Left.UNDO_FAILED);
     }
 
     /** A session ended mid-step (pg_terminate_backend, a restart): the error says so, not "connection closed". */
