@@ -75,7 +75,12 @@ public record ConnectionUrl(String jdbcUrl, String user, String password, String
         if (!prefix.matches()) {
             Optional<String> url = KeywordConninfo.asUrl(given);
             if (url.isPresent()) {
-                return parse(url.get());
+                try {
+                    return parse(url.get());
+                } catch (InvalidUrlException e) {
+                    // Told against what the user wrote, not the URL made of it.
+                    throw KeywordConninfo.invalid(given, e.problem());
+                }
             }
             throw invalid(given, schemeProblem(given));
         }
@@ -310,6 +315,7 @@ public record ConnectionUrl(String jdbcUrl, String user, String password, String
             shown = shown.substring(0, start) + "***" + shown.substring(at);
         }
         shown = shown.replaceAll("\\R", " ");
-        return new InvalidUrlException("Invalid database URL '" + shown + "': " + problem + "; " + EXAMPLES + ".");
+        return new InvalidUrlException("Invalid database URL '" + shown + "': " + problem + "; " + EXAMPLES + ".",
+                problem);
     }
 }

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.StringJoiner;
 import java.util.regex.Pattern;
 
@@ -20,6 +21,14 @@ import java.util.regex.Pattern;
 final class KeywordConninfo {
 
     private static final Pattern LOOKS_LIKE_ONE = Pattern.compile("\\s*[A-Za-z_]+\\s*=.*", Pattern.DOTALL);
+    /** libpq's keywords (PostgreSQL 17); any other is refused, as libpq refuses it. */
+    private static final Set<String> KEYWORDS = Set.of("host", "hostaddr", "port", "dbname", "user", "password",
+            "passfile", "require_auth", "channel_binding", "connect_timeout", "client_encoding", "options",
+            "application_name", "fallback_application_name", "keepalives", "keepalives_idle", "keepalives_interval",
+            "keepalives_count", "tcp_user_timeout", "replication", "gssencmode", "sslmode", "sslnegotiation",
+            "sslcompression", "sslcert", "sslkey", "sslpassword", "sslcertmode", "sslrootcert", "sslcrl", "sslcrldir",
+            "sslsni", "requirepeer", "ssl_min_protocol_version", "ssl_max_protocol_version", "krbsrvname", "gsslib",
+            "gssdelegation", "service", "target_session_attrs", "load_balance_hosts");
 
     private KeywordConninfo() {
     }
@@ -30,6 +39,12 @@ final class KeywordConninfo {
             return Optional.empty();
         }
         Map<String, String> pairs = pairs(given);
+        for (String keyword : pairs.keySet()) {
+            if (!KEYWORDS.contains(keyword)) {
+                throw invalid(given, "'" + keyword + "' is not one of libpq's keywords (host, port, dbname, user, "
+                        + "password, sslmode, …)");
+            }
+        }
         String host = pairs.containsKey("host") ? pairs.remove("host") : pairs.remove("hostaddr");
         pairs.remove("hostaddr");
         String user = pairs.remove("user");
@@ -42,7 +57,7 @@ final class KeywordConninfo {
         if (host != null && host.startsWith("/")) {
             pairs.put("host", host); // a socket directory, which ConnectionUrl explains it cannot use
         } else {
-            url.append(hostsWithPorts(host == null ? "localhost" : host, pairs.remove("port")));
+            url.append(hostsWithPorts(host == null ? "localhost" : host, pairs.remove("port"), given));
         }
         // As in libpq, the database is named after the user unless dbname says otherwise.
         String database = pairs.containsKey("dbname") ? pairs.remove("dbname") : user;
@@ -52,18 +67,27 @@ final class KeywordConninfo {
         return Optional.of(url.append(query).toString());
     }
 
-    /** {@code a,b} and {@code 5432,5433} as {@code a:5432,b:5433}; one port serves every host. */
-    private static String hostsWithPorts(String hosts, String ports) {
+    /** {@code a,b} and {@code 5432,5433} as {@code a:5432,b:5433}; one port serves every host, as in libpq. */
+    private static String hostsWithPorts(String hosts, String ports, String given) {
         String[] hostList = hosts.split(",", -1);
         String[] portList = ports == null ? new String[0] : ports.split(",", -1);
+        if (portList.length > 1 && portList.length != hostList.length) {
+            throw invalid(given, portList.length + " ports for " + hostList.length + " hosts: give one port for all, "
+                    + "or one for each host");
+        }
         StringJoiner joined = new StringJoiner(",");
         for (int i = 0; i < hostList.length; i++) {
             String host = hostList[i].contains(":") ? "[" + hostList[i] + "]" : hostList[i];
-            String port = portList.length == 0 ? "" : portList[portList.length == 1 ? 0 : Math.min(i,
-                    portList.length - 1)];
+            String port = portList.length == 0 ? "" : portList[portList.length == 1 ? 0 : i];
             joined.add(port.isEmpty() ? host : host + ":" + port);
         }
         return joined.toString();
+    }
+
+    /** The error for a keyword string that cannot be used: repeated with its passwords masked, then what is wrong. */
+    static InvalidUrlException invalid(String given, String problem) {
+        String shown = PasswordMask.mask(given, null).replaceAll("\\R", " ");
+        return new InvalidUrlException("Invalid connection string '" + shown + "': " + problem + ".", problem);
     }
 
     /** The keyword = value pairs in order; a keyword given twice keeps its last value, as in libpq. */
@@ -87,8 +111,8 @@ final class KeywordConninfo {
                 i++;
             }
             if (i == length || given.charAt(i) != '=') {
-                throw new InvalidUrlException("Invalid connection string: '" + keyword + "' has no value (write "
-                        + "keyword=value pairs, e.g. host=db.example.com dbname=app user=me)");
+                throw invalid(given, "'" + keyword + "' has no value (write keyword=value pairs, e.g. "
+                        + "host=db.example.com dbname=app user=me)");
             }
             i++;
             while (i < length && Character.isWhitespace(given.charAt(i))) {
@@ -101,8 +125,8 @@ final class KeywordConninfo {
                     i = appendEscaped(given, i, value);
                 }
                 if (i == length) {
-                    throw new InvalidUrlException("Invalid connection string: the value of '" + keyword + "' has "
-                            + "no closing quote (write a quote inside one as \\')");
+                    throw invalid(given, "the value of '" + keyword + "' has no closing quote (write a quote "
+                            + "inside one as \\')");
                 }
                 i++;
             } else {

@@ -19,9 +19,12 @@ final class PasswordMask {
     /** {@code ://user:password@} in free text; the password runs to the last {@code @} before a path or a space. */
     private static final Pattern USERINFO_PASSWORD = Pattern.compile("(://[^\\s/?#@:]*:)[^\\s/?#]*@");
 
-    /** {@code password=…} in libpq's keyword spelling: a quoted value (escapes and all), or up to the next space. */
+    /**
+     * {@code password=…} in libpq's keyword spelling: a quoted value, or up to the next space that no backslash
+     * escapes. Masking a masked one again changes nothing.
+     */
     private static final Pattern KEYWORD_PASSWORD =
-            Pattern.compile("(?i)(?<![\\w?&])((?:ssl)?password\\s*=\\s*)(?!\\*\\*\\*)('(?:[^'\\\\]|\\\\.)*'?|\\S*)");
+            Pattern.compile("(?i)(?<![\\w?&])((?:ssl)?password\\s*=\\s*)('(?:[^'\\\\]|\\\\.)*'?|(?:\\\\.|[^\\s\\\\])*)");
 
     private PasswordMask() {
     }

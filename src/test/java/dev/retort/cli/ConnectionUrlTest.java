@@ -154,13 +154,24 @@ class ConnectionUrlTest {
             host=db user=app password='hunter2 dbname=app  | the value of 'password' has no closing quote
             host=db user=app password                      | 'password' has no value
             db.example.com password=hunter2                | it is not a URL
-            host=/var/run/postgresql password=hunter2 x=y  | it names a Unix-domain socket
+            host=/var/run/postgresql password=hunter2      | it names a Unix-domain socket
+            DATABASE_URL=postgresql://app:hunter2@db/app   | 'DATABASE_URL' is not one of libpq's keywords
+            host=a,b port=1,2,3 password=hunter2 dbname=x  | 3 ports for 2 hosts
+            host=db port=99999 password=hunter2 dbname=x   | the port is not a number from 1 to 65535
             """)
     void anUnreadableKeywordStringNeverShowsThePassword(String text, String problem) {
         assertThatThrownBy(() -> ConnectionUrl.parse(text))
                 .isInstanceOf(InvalidUrlException.class)
                 .hasMessageContaining(problem)
-                .hasMessageNotContaining("hunter2");
+                .hasMessageNotContaining("hunter2")
+                .hasMessageNotContaining("hun");
+    }
+
+    @Test
+    void anUnreadableKeywordStringIsRepeatedAsWrittenWithItsPasswordMasked() {
+        assertThatThrownBy(() -> ConnectionUrl.parse("host=db port=99999 password='hunter 2' dbname=x"))
+                .hasMessage("Invalid connection string 'host=db port=99999 password=*** dbname=x': the port is not a "
+                        + "number from 1 to 65535.");
     }
 
     @Test

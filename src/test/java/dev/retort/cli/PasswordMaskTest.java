@@ -40,5 +40,7 @@ class PasswordMaskTest {
         assertThat(PasswordMask.mask("given host=db password='a \\' b' user=x, or sslpassword = s3cret or "
                 + "?password=q&x=1", null))
                 .isEqualTo("given host=db password=*** user=x, or sslpassword = *** or ?password=***&x=1");
+        assertThat(PasswordMask.mask("host=db password=a\\ b\\ c user=x password=***x", null))
+                .isEqualTo("host=db password=*** user=x password=***");
     }
 }
