@@ -185,8 +185,9 @@ final class ConsoleListener implements MigrationListener {
             if (finished != null) {
                 err.println("retort: interrupted between steps: the database is at "
                         + RevisionGraph.labelOf(finished.to()) + ", where the last finished step left it.");
-            } else if (waitedForLock) {
-                err.println("retort: interrupted while waiting for the migration lock: nothing was changed.");
+            } else {
+                err.println("retort: interrupted before any step ran" + (waitedForLock ? " (it had waited for the "
+                        + "migration lock)" : "") + ": nothing was migrated.");
             }
             err.flush();
             return;

@@ -85,6 +85,9 @@ final class EarlyConnection implements AutoCloseable {
         }
         try {
             ConnectionUrl url = ConnectionUrl.parse(given).withPasswordIfAbsent(environment.get("PGPASSWORD"));
+            if (url.password() == null) {
+                PasswordFile.followHome(environment);
+            }
             // pgjdbc would read a password file that psql refuses; the command warns of it and has pgjdbc ignore it.
             return url.password() == null && PasswordFile.exposed(environment).isPresent()
                     ? Optional.empty() : Optional.of(url);

@@ -216,7 +216,8 @@ public final class Main {
         }
         if (causedBy(error, "3F000")) {
             message = sentence(message) + " No schema on the search_path exists to create the tables in: create it "
-                    + "(CREATE SCHEMA), or name one that exists, e.g. with options=-c%20search_path%3Dapp in the URL.";
+                    + "(CREATE SCHEMA), or name one that exists, e.g. with options=-c%20search_path%3Dapp in the URL "
+                    + "(options='-c search_path=app' in a keyword string).";
         }
         if (causedBy(error, "25006")) {
             message = sentence(message) + " The session is read-only: this is a standby, or default_transaction_"

@@ -65,8 +65,9 @@ final class MigrationOptions {
         if (retryWindow.compareTo(lockTimeout) < 0) {
             // The first try would run its whole lock timeout all the same; no retry could ever fit in the window.
             throw new ParameterException(spec.commandLine(), "--retry-window (" + Durations.format(retryWindow)
-                    + ") is shorter than --lock-timeout (" + Durations.format(lockTimeout) + "): no try after the "
-                    + "first could fit in it. Give a longer --retry-window or a shorter --lock-timeout.");
+                    + ") is shorter than --lock-timeout (" + Durations.format(lockTimeout) + "): the first try alone "
+                    + "would outlast it, and no retry could follow. Give a longer --retry-window or a shorter "
+                    + "--lock-timeout.");
         }
         if (lockRetries < 0) {
             throw new ParameterException(spec.commandLine(), "--lock-retries must be 0 or more, not " + lockRetries

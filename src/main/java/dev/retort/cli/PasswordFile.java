@@ -29,7 +29,6 @@ final class PasswordFile {
 
     /** The password file, when it exists and someone besides its owner may read or write it (POSIX systems only). */
     static Optional<Path> exposed(Map<String, String> environment) {
-        followHome(environment);
         Path file = location(environment);
         if (!file.toFile().isFile()) {
             // Most often there is none: java.io says so without the exception NIO makes inside, on every command.
@@ -44,7 +43,8 @@ final class PasswordFile {
 
     /**
      * Has pgjdbc read {@code $HOME/.pgpass}, where psql looks, when neither {@code PGPASSFILE} nor the system property
-     * names a file and {@code $HOME} is not Java's {@code user.home}.
+     * names a file and {@code $HOME} is not Java's {@code user.home}. It sets that property for the whole process:
+     * call it once, before the first connection and before {@link #exposed}.
      */
     static void followHome(Map<String, String> environment) {
         String home = environment.get("HOME");

@@ -147,6 +147,7 @@ public final class RetortCommand implements Callable<Integer> {
             graph();
             ConnectionUrl server = connectionUrl();
             if (server != null && server.password() == null) {
+                PasswordFile.followHome(environment);
                 PasswordFile.exposed(environment).ifPresent(file -> {
                     spec.commandLine().getErr().println(PasswordFile.warning(file));
                     PasswordFile.ignoreFromNowOn();

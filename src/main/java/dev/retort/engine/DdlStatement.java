@@ -83,6 +83,7 @@ public record DdlStatement(String sql, List<TableLock> locks, Work work, String 
     private static final int FLAGS = Pattern.CASE_INSENSITIVE | Pattern.DOTALL;
     private static final String NAME = "(\"[^\"]+\"|[\\w.$]+)";
     private static final Pattern CREATE_TABLE = Pattern.compile("CREATE TABLE (?:IF NOT EXISTS )?" + NAME + "(.*)", FLAGS);
+    private static final Pattern QUALIFIED = Pattern.compile("[a-z_][a-z0-9_$]*(\\.[a-z_][a-z0-9_$]*)+");
     /** A {@code CREATE TABLE} that fails if the table exists: the table is new when the statement succeeds. */
     private static final Pattern NEW_TABLE = Pattern.compile("CREATE TABLE (?!IF NOT EXISTS )" + NAME, FLAGS);
     private static final Pattern DROP_TABLE = Pattern.compile("DROP TABLE (?:IF EXISTS )?" + NAME + ".*", FLAGS);
@@ -257,11 +258,12 @@ public record DdlStatement(String sql, List<TableLock> locks, Work work, String 
 
     /**
      * A name as the catalog holds it ({@link #unquote}), written as SQL that reads back as that name, e.g. for
-     * {@code to_regclass}. A name with a dot was written schema-qualified and unquoted, so it is lower case already
-     * and is left as it is.
+     * {@code to_regclass}. One that reads as an unquoted schema-qualified name, lower case as folding left it, was
+     * written so and is left as it is; any other is quoted whole (a quoted {@code "My.Table"} is one name). Only a
+     * quoted name with a dot and no capitals stays ambiguous: it is taken as qualified.
      */
     static String quote(String name) {
-        return name.contains(".") ? name : "\"" + name.replace("\"", "\"\"") + "\"";
+        return QUALIFIED.matcher(name).matches() ? name : "\"" + name.replace("\"", "\"\"") + "\"";
     }
 
     /** The strongest lock the statement takes, or empty when it takes none on a table. */

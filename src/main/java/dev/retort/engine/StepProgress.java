@@ -19,17 +19,25 @@ public record StepProgress(Step step, Duration elapsed, String statement, IndexB
         waitingFor = List.copyOf(waitingFor);
     }
 
-    /** E.g. {@code waiting for pid 4242 (psql), idle in transaction}, or empty when it waits for no one. */
+    /**
+     * E.g. {@code waiting for pid 4242 (psql), idle in transaction}, or empty when it waits for no one. Three at most
+     * are named, then how many more: the line is redrawn in place on a terminal and must not wrap.
+     */
     public String describeWaiting() {
-        return waitingFor.isEmpty() ? "" : "waiting for " + String.join(", ", waitingFor.stream()
-                .map(session -> "pid " + session.pid() + (session.applicationName() == null
-                        || session.applicationName().isEmpty() ? "" : " (" + session.applicationName() + ")")
-                        + (session.state() == null ? "" : ", " + session.state()))
+        if (waitingFor.isEmpty()) {
+            return "";
+        }
+        String named = String.join("; ", waitingFor.stream().limit(NAMED).map(session -> "pid " + session.pid()
+                + (session.applicationName() == null || session.applicationName().isEmpty() ? ""
+                : " (" + session.applicationName() + ")") + (session.state() == null ? "" : ", " + session.state()))
                 .toList());
+        int more = waitingFor.size() - NAMED;
+        return "waiting for " + named + (more > 0 ? " and " + more + " more" : "");
     }
 
     /** Steps shorter than this are not reported on: most finish in milliseconds. */
     public static final Duration AFTER = Duration.ofSeconds(2);
+    private static final int NAMED = 3;
 
     /** A row of {@code pg_stat_progress_create_index}: the phase, and blocks and tuples done of those to do. */
     public record IndexBuild(String phase, long blocksDone, long blocksTotal, long tuplesDone, long tuplesTotal) {

@@ -208,7 +208,7 @@ class BadInputTableTest {
                 bad("zero --retry-window", ExitCodes.USAGE, "--retry-window must be more than 0", "give e.g. 2m",
                         "--url", "{db}", "upgrade", "head", "--retry-window", "0"),
                 bad("--retry-window shorter than --lock-timeout", ExitCodes.USAGE, "--retry-window (1.0 s) is shorter "
-                        + "than --lock-timeout (5.0 s): no try after the first could fit in it",
+                        + "than --lock-timeout (5.0 s): the first try alone would outlast it, and no retry could follow",
                         "Give a longer --retry-window or a shorter --lock-timeout.",
                         "--url", "{db}", "upgrade", "head", "--lock-timeout", "5s", "--retry-window", "1s"),
 

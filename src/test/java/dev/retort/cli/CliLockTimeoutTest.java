@@ -109,7 +109,7 @@ class CliLockTimeoutTest {
         assertThat(result.exitCode()).isEqualTo(ExitCodes.FAILED);
         assertThat(result.err()).contains("(SQLSTATE 3F000)").endsWith("No schema on the search_path exists to "
                 + "create the tables in: create it (CREATE SCHEMA), or name one that exists, e.g. with "
-                + "options=-c%20search_path%3Dapp in the URL.\n");
+                + "options=-c%20search_path%3Dapp in the URL (options='-c search_path=app' in a keyword string).\n");
     }
 
     /** A role or database set read-only (or a standby): the error says so, and what to do. */

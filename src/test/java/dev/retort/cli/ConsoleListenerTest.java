@@ -12,6 +12,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;
 import java.util.List;
+import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -102,6 +103,10 @@ class ConsoleListenerTest {
 
         assertThat(out.toString()).contains("  ... 2.0 s: " + BUILD + " (waiting for old snapshots); waiting for pid "
                 + "4242 (psql), idle in transaction\n");
+        List<BlockingSession> many = IntStream.rangeClosed(1, 5).mapToObj(pid ->
+                new BlockingSession(pid, "app", "active", null, null, "SELECT 1", null)).toList();
+        assertThat(new StepProgress(STEP, Duration.ofSeconds(3), BUILD, null, many).describeWaiting())
+                .isEqualTo("waiting for pid 1 (app), active; pid 2 (app), active; pid 3 (app), active and 2 more");
     }
 
     /** Stopped after a step finished and before the next began: the finished ones stay, and it says where that is. */

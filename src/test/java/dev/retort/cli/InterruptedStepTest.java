@@ -87,8 +87,8 @@ class InterruptedStepTest {
 
             assertThat(runner.waitFor(30, TimeUnit.SECONDS)).as("ended within 30 s").isTrue();
             assertThat(runner.exitValue()).isEqualTo(SIGTERM_EXIT);
-            assertThat(err.readLine()).isEqualTo("retort: interrupted while waiting for the migration lock: nothing "
-                    + "was changed.");
+            assertThat(err.readLine()).isEqualTo("retort: interrupted before any step ran (it had waited for the "
+                    + "migration lock): nothing was migrated.");
         }
         assertThat(database.tables()).isEmpty();
     }

@@ -84,7 +84,6 @@ class VerifyCommandTest {
         assertThat(result.out().lines()).anySatisfy(line -> assertThat(line).startsWith(diffLine));
     }
 
-    /** created_at is a column of all three tables: the hunk's header names the table, as git names a function. */
     /** Migrated into another schema (the database's search_path), the seed's queries look there, not in public. */
     @Test
     void theSeedQueriesLookInTheSchemaTheRevisionsUsed() throws SQLException {
@@ -101,6 +100,7 @@ class VerifyCommandTest {
                 .isEqualTo(retort("verify").out());
     }
 
+    /** created_at is a column of all three tables: the hunk's header names the table, as git names a function. */
     @Test
     void aHunkOfColumnLinesNamesItsTable() throws SQLException {
         database.execute("ALTER TABLE users ALTER COLUMN created_at DROP DEFAULT");

@@ -119,5 +119,7 @@ class DdlStatementTest {
         assertThat(index.tables()).containsExactly("Cust");
         assertThat(DdlStatement.quote("IxA")).isEqualTo("\"IxA\"");
         assertThat(DdlStatement.quote("public.customers")).isEqualTo("public.customers");
+        assertThat(DdlStatement.quote("My.Table")).isEqualTo("\"My.Table\"");
+        assertThat(DdlStatement.quote("a\"b")).isEqualTo("\"a\"\"b\"");
     }
 }
