@@ -39,12 +39,14 @@ final class StatementWatch implements AutoCloseable {
     private final Supplier<String> statement;
     private final Consumer<StepProgress> progress;
     private final Duration firstLook;
+    private final Runnable connectionFailed;
     private final CountDownLatch stop = new CountDownLatch(1);
     private Future<?> polling;
     private volatile List<BlockingSession> lastSeen = List.of();
 
     private StatementWatch(Connection connection, int watchedPid, Step step, long stepStartNanos,
-                           Supplier<String> statement, Consumer<StepProgress> progress, Duration lockTimeout) {
+                           Supplier<String> statement, Consumer<StepProgress> progress, Duration lockTimeout,
+                           Runnable connectionFailed) {
         // In nanoseconds: Duration.dividedBy goes through BigDecimal, slow in a command's first milliseconds. At
         // least a millisecond, so that the pauses, which grow from it by half each time, never stay at zero.
         this.firstLook = Duration.ofNanos(Math.max(MIN_POLL.toNanos(),
@@ -55,6 +57,7 @@ final class StatementWatch implements AutoCloseable {
         this.stepStartNanos = stepStartNanos;
         this.statement = statement;
         this.progress = progress;
+        this.connectionFailed = connectionFailed;
     }
 
     /**
@@ -62,12 +65,13 @@ final class StatementWatch implements AutoCloseable {
      * @param statement   what is running now, for progress reports
      * @param progress    told of progress; called on the watch's thread
      * @param lockTimeout how long the statement may wait for a lock: the first look comes well within it
+     * @param connectionFailed told, on the watch's thread, when a look fails: the watching connection may be gone
      */
     static StatementWatch start(ExecutorService watcher, Connection connection, int watchedPid, Step step,
                                 long stepStartNanos, Supplier<String> statement, Consumer<StepProgress> progress,
-                                Duration lockTimeout) {
+                                Duration lockTimeout, Runnable connectionFailed) {
         StatementWatch watch = new StatementWatch(connection, watchedPid, step, stepStartNanos, statement, progress,
-                lockTimeout);
+                lockTimeout, connectionFailed);
         watch.polling = watcher.submit(watch::poll);
         return watch;
     }
@@ -93,7 +97,8 @@ final class StatementWatch implements AutoCloseable {
                     nextReport = now + PROGRESS_EVERY.toNanos();
                 }
             } catch (SQLException e) {
-                return; // Only a diagnosis is lost; the statement itself goes on.
+                connectionFailed.run();
+                return; // Only a diagnosis is lost here; the statement itself goes on.
             }
             pause = Math.min(pause * 3 / 2, LONGEST_POLL.toNanos());
         }

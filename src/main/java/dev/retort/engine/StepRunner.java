@@ -65,6 +65,8 @@ final class StepRunner implements AutoCloseable {
      * schema it was never applied to.
      */
     private boolean mayHaveChanged;
+    /** Set by the watch's thread when a look on the lock's connection failed: check that the session still lives. */
+    private volatile boolean watchFailed;
 
     /**
      * @param work  where the steps run
@@ -139,7 +141,11 @@ final class StepRunner implements AutoCloseable {
             Instant started = Instant.now();
             runningStatement = sql;
             listener.statementStarting(step, i + 1, statements.size(), sql);
-            requireMigrationLock("statement " + part);
+            if (watchFailed) {
+                // The watch's connection is the lock's: a look that failed may mean it is gone.
+                requireMigrationLock("statement " + part);
+                watchFailed = false; // it failed for another reason
+            }
             Optional<String> done = AlreadyDone.check(work, statement);
             if (done.isPresent()) {
                 mayHaveChanged = true; // what is there may be an earlier run's work, which undoing removes
@@ -186,9 +192,11 @@ final class StepRunner implements AutoCloseable {
     }
 
     /**
-     * Between the statements of an online step, and before each step: the lock is the lock session's, and a session
-     * can end under a run (pg_terminate_backend on an idle-looking connection, a dropped network), freeing it for
-     * another runner. A round trip each; a run that had lost its lock could apply a revision twice at once.
+     * A round trip to the lock's session, before each step, before an online step moves the version, and between its
+     * statements once the watch found that connection failing (it looks while a statement runs longer than a few
+     * milliseconds): the lock is that session's, and a session can end under a run (pg_terminate_backend on an
+     * idle-looking connection, an idle limit, a dropped network), freeing the lock for another runner, which could
+     * then apply the same revision at the same time as this one.
      */
     private void requireMigrationLock(String before) throws SQLException {
         if (!watch.isValid(LOCK_CHECK_SECONDS)) {
@@ -315,7 +323,7 @@ final class StepRunner implements AutoCloseable {
             String statement;
             List<BlockingSession> blockers;
             try (StatementWatch blockerWatch = StatementWatch.start(watcher, watch, workPid, step, stepStartNanos,
-                    () -> runningStatement, listener::progress, lockTimeout)) {
+                    () -> runningStatement, listener::progress, lockTimeout, () -> watchFailed = true)) {
                 try {
                     attempt.run();
                     return;

@@ -107,26 +107,46 @@ class MigratorTest {
         assertThat(migrator.current()).isEqualTo("001");
     }
 
-    /** Inside an online step the lock is checked before each statement; what is done is left for the rerun. */
+    /**
+     * Inside an online step, the watch that looks at the lock's connection while a statement runs finds it gone, and
+     * the step stops before its next statement; what is done is left for the rerun, and current warns of it.
+     */
     @Test
     void anOnlineStepWhoseLockSessionEndedStopsAtTheNextStatementAndIsNotUndone() throws SQLException {
         Revision endsTheLockSession = FakeRevision.online("002", "001", List.of(
                 "CREATE TABLE t002 (id int)",
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() "
-                        + "AND pid <> pg_backend_pid() AND backend_type = 'client backend'",
+                "SELECT pg_terminate_backend(pid), pg_sleep(0.3) FROM pg_stat_activity WHERE datname = "
+                        + "current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'",
                 "CREATE TABLE t002b (id int)"),
                 List.of("DROP TABLE IF EXISTS t002b", "DROP TABLE IF EXISTS t002"));
         Migrator migrator = migrator(List.of(THREE_TABLES.get(0), endsTheLockSession));
 
         assertThatThrownBy(() -> migrator.upgrade("head"))
                 .isInstanceOf(MigrationFailedException.class)
-                .hasMessageContaining("before statement 3/3: CREATE TABLE t002b (id int)")
+                .hasMessageContaining("has ended, and the lock with it (terminated by someone, or its connection "
+                        + "dropped), before statement 3/3: CREATE TABLE t002b (id int).")
                 .hasMessageEndingWith("Not undone, as another runner may be at work: part of 002 may be applied "
                         + "while alembic_version still says 001. Run the same command again: it takes up the step "
                         + "where it stopped.");
         assertThat(migrator.current()).isEqualTo("001");
         assertThat(database.tables()).contains("t002").doesNotContain("t002b");
         assertThat(migrator.status().unfinished().left()).isEqualTo(UnfinishedStep.Left.LOCK_LOST);
+    }
+
+    /** A lock lost in an online step's last statement, too quick for the watch to look, is found before the move. */
+    @Test
+    void anOnlineStepWhoseLockSessionEndedInItsLastStatementDoesNotMoveTheVersion() throws SQLException {
+        Revision endsTheLockSession = FakeRevision.online("002", "001", List.of(
+                "CREATE TABLE t002 (id int)",
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() "
+                        + "AND pid <> pg_backend_pid() AND backend_type = 'client backend'"),
+                List.of("DROP TABLE IF EXISTS t002"));
+        Migrator migrator = migrator(List.of(THREE_TABLES.get(0), endsTheLockSession));
+
+        assertThatThrownBy(() -> migrator.upgrade("head"))
+                .isInstanceOf(MigrationFailedException.class)
+                .hasMessageContaining("before the version move of upgrade 001 -> 002, online 002.");
+        assertThat(migrator.current()).isEqualTo("001");
     }
 
     /**
