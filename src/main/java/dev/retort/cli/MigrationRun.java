@@ -131,7 +131,8 @@ final class MigrationRun {
             steps.add(document);
         }
         return Json.object("database", database, "dry_run", true, "from", plan.from(), "to", plan.to(),
-                "steps", steps, "note", plan.note());
+                "steps", steps, "would_fail", plan.steps().isEmpty() ? List.of() : migrator.obstacles(plan),
+                "note", plan.note());
     }
 
     /**
@@ -176,6 +177,11 @@ final class MigrationRun {
             for (BlockingSession session : inTheWay) {
                 out.println("  In the way now: " + session.describe(now) + ", holding a lock on " + session.table());
             }
+        }
+        List<String> obstacles = migrator.obstacles(plan);
+        if (!obstacles.isEmpty()) {
+            out.println();
+            obstacles.forEach(obstacle -> out.println("Would fail: " + obstacle + "."));
         }
     }
 

@@ -98,6 +98,38 @@ class CliLockTimeoutTest {
                 .endsWith("then run the command again; --retry-window sets how long Retort keeps trying.\n");
     }
 
+    /** A dry run says beforehand what would make the run fail: a read-only session, tables the role does not own. */
+    @Test
+    void aDryRunSaysWhatWouldMakeTheRunFail() throws SQLException {
+        String role = database.name() + "_app";
+        database.execute("CREATE ROLE " + role + " LOGIN");
+        database.execute("GRANT SELECT ON alembic_version, retort_history TO " + role);
+        database.execute("ALTER ROLE " + role + " SET default_transaction_read_only = on");
+        String asApp = "postgresql://" + role + "@localhost:" + database.port() + "/" + database.name();
+        try {
+            Cli.Result result = Cli.shipped(home).runOn(asApp, "upgrade", "+1", "--dry-run");
+
+            assertThat(result.exitCode()).isEqualTo(ExitCodes.OK);
+            assertThat(result.out()).endsWith("""
+
+                    Would fail: the session is read-only (default_transaction_read_only is on for role %1$s or the \
+                    database): migrate as a role that may write.
+                    Would fail: role %1$s does not own customers (owner postgres), users (owner postgres): altering, \
+                    indexing or dropping a table takes its owner (or a member of the owning role).
+                    """.formatted(role));
+            assertThat(Cli.shipped(home).runOn(database.postgresUrl(), "upgrade", "+1", "--dry-run").out())
+                    .doesNotContain("Would fail");
+            TestDatabase empty = TestPostgres.newDatabase("cli_dry_run_base");
+            String asAppOnEmpty = "postgresql://" + role + "@localhost:" + empty.port() + "/" + empty.name();
+            assertThat(Cli.shipped(home).runOn(asAppOnEmpty, "upgrade", "head", "--dry-run").out())
+                    .contains("Would fail: role " + role + " may not create objects in schema public: GRANT CREATE "
+                            + "ON SCHEMA public TO " + role + ", or run as its owner.\n");
+        } finally {
+            database.execute("DROP OWNED BY " + role);
+            database.execute("DROP ROLE " + role);
+        }
+    }
+
     /** A search_path that names no existing schema: the error says where the tables could not go, and what to do. */
     @Test
     void aSearchPathWithNoSchemaIsNamedAsTheCause() throws SQLException {
