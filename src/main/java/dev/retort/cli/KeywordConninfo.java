@@ -21,14 +21,17 @@ import java.util.regex.Pattern;
 final class KeywordConninfo {
 
     private static final Pattern LOOKS_LIKE_ONE = Pattern.compile("\\s*[A-Za-z_]+\\s*=.*", Pattern.DOTALL);
-    /** libpq's keywords (PostgreSQL 17); any other is refused, as libpq refuses it. */
+    /** libpq's keywords (PostgreSQL 18); any other is refused, as libpq refuses it. */
     private static final Set<String> KEYWORDS = Set.of("host", "hostaddr", "port", "dbname", "user", "password",
             "passfile", "require_auth", "channel_binding", "connect_timeout", "client_encoding", "options",
             "application_name", "fallback_application_name", "keepalives", "keepalives_idle", "keepalives_interval",
             "keepalives_count", "tcp_user_timeout", "replication", "gssencmode", "sslmode", "sslnegotiation",
             "sslcompression", "sslcert", "sslkey", "sslpassword", "sslcertmode", "sslrootcert", "sslcrl", "sslcrldir",
             "sslsni", "requirepeer", "ssl_min_protocol_version", "ssl_max_protocol_version", "krbsrvname", "gsslib",
-            "gssdelegation", "service", "target_session_attrs", "load_balance_hosts");
+            "gssdelegation", "service", "target_session_attrs", "load_balance_hosts",
+            // PostgreSQL 18's
+            "min_protocol_version", "max_protocol_version", "sslkeylogfile", "oauth_issuer", "oauth_client_id",
+            "oauth_client_secret", "oauth_scope");
 
     private KeywordConninfo() {
     }

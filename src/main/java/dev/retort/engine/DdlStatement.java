@@ -83,7 +83,12 @@ public record DdlStatement(String sql, List<TableLock> locks, Work work, String 
     private static final int FLAGS = Pattern.CASE_INSENSITIVE | Pattern.DOTALL;
     private static final String NAME = "(\"[^\"]+\"|[\\w.$]+)";
     private static final Pattern CREATE_TABLE = Pattern.compile("CREATE TABLE (?:IF NOT EXISTS )?" + NAME + "(.*)", FLAGS);
-    private static final Pattern QUALIFIED = Pattern.compile("[a-z_][a-z0-9_$]*(\\.[a-z_][a-z0-9_$]*)+");
+    /** Unquoted and folded: no ASCII capitals (others are not folded), no quote, no space. */
+    private static final Pattern QUALIFIED = Pattern.compile("[^A-Z.\"\\s]+(\\.[^A-Z.\"\\s]+)+");
+    /** What a role creates in a schema, with the right to create there; unqualified, so in the current schema. */
+    private static final Pattern CREATES_IN_CURRENT_SCHEMA = Pattern.compile("CREATE (?:OR REPLACE )?(?:UNLOGGED )?"
+            + "(?:TABLE|VIEW|MATERIALIZED VIEW|SEQUENCE|TYPE|DOMAIN|FUNCTION|PROCEDURE) (?:IF NOT EXISTS )?"
+            + "(\"[^\"]+\"|[\\w$]+)(?:[ (].*)?", FLAGS);
     /** A {@code CREATE TABLE} that fails if the table exists: the table is new when the statement succeeds. */
     private static final Pattern NEW_TABLE = Pattern.compile("CREATE TABLE (?!IF NOT EXISTS )" + NAME, FLAGS);
     private static final Pattern DROP_TABLE = Pattern.compile("DROP TABLE (?:IF EXISTS )?" + NAME + ".*", FLAGS);
@@ -112,8 +117,7 @@ public record DdlStatement(String sql, List<TableLock> locks, Work work, String 
 
     /** Reads {@code sql}, using what the revisions' other statements say about index and constraint names. */
     public static DdlStatement analyze(String sql, SchemaFacts facts) {
-        String line = SqlText.oneLine(sql);
-        String text = line.endsWith(";") ? line.substring(0, line.length() - 1) : line;
+        String text = withoutEndingSemicolon(SqlText.oneLine(sql));
         Reading reading = new Reading(sql);
         Matcher m;
         if ((m = CREATE_TABLE.matcher(text)).matches()) {
@@ -246,6 +250,35 @@ public record DdlStatement(String sql, List<TableLock> locks, Work work, String 
         }
         parts.add(actions.substring(start).strip());
         return parts;
+    }
+
+    /**
+     * The tables whose owner {@code statements} need: those they alter, index, drop or comment on; not those they
+     * only reference, read or write, for which a grant does.
+     */
+    public static Set<String> tablesNeedingTheirOwner(List<DdlStatement> statements) {
+        Set<String> tables = new LinkedHashSet<>();
+        for (DdlStatement statement : statements) {
+            String text = withoutEndingSemicolon(SqlText.oneLine(statement.sql()));
+            Matcher m;
+            if ((m = ALTER_TABLE.matcher(text)).matches() || (m = DROP_TABLE.matcher(text)).matches()
+                    || (m = COMMENT_ON_TABLE.matcher(text)).matches() || (m = COMMENT_ON_COLUMN.matcher(text)).matches()) {
+                tables.add(unquote(m.group(1)));
+            } else if ((m = CREATE_INDEX.matcher(text)).matches()) {
+                tables.add(unquote(m.group(3)));
+            }
+        }
+        return tables;
+    }
+
+    /** Whether any of {@code statements} creates a table, type, function or the like in the current schema. */
+    public static boolean createInCurrentSchema(List<DdlStatement> statements) {
+        return statements.stream().anyMatch(statement ->
+                CREATES_IN_CURRENT_SCHEMA.matcher(withoutEndingSemicolon(SqlText.oneLine(statement.sql()))).matches());
+    }
+
+    private static String withoutEndingSemicolon(String line) {
+        return line.endsWith(";") ? line.substring(0, line.length() - 1) : line;
     }
 
     /**

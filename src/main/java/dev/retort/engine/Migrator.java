@@ -11,7 +11,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * The runner: moves a database along the revision chain, one transaction per revision.
@@ -27,10 +26,6 @@ public final class Migrator {
     public static final Duration DEFAULT_LOCK_WAIT = Duration.ofSeconds(60);
     /** Retort's bookkeeping, left out of schema snapshots: they stay behind when a schema is downgraded to base. */
     public static final Set<String> VERSION_TABLES = Set.of("alembic_version", "retort_history");
-
-    /** A statement that creates something in the schema, which takes the right to create there (an index does not). */
-    private static final Pattern CREATES_IN_SCHEMA = Pattern.compile(
-            "\\s*CREATE\\s+(?!(UNIQUE\\s+)?INDEX\\b)", Pattern.CASE_INSENSITIVE);
 
     private final DataSource dataSource;
     private final RevisionGraph graph;
@@ -201,8 +196,8 @@ public final class Migrator {
         boolean creates = false;
         for (Step step : plan.steps()) {
             List<DdlStatement> statements = analyze(step);
-            tables.addAll(DdlStatement.tablesLockedBy(statements));
-            creates |= statements.stream().anyMatch(statement -> CREATES_IN_SCHEMA.matcher(statement.sql()).lookingAt());
+            tables.addAll(DdlStatement.tablesNeedingTheirOwner(statements));
+            creates |= DdlStatement.createInCurrentSchema(statements);
         }
         try (Connection connection = open()) {
             return RunObstacles.find(connection, tables, creates);

@@ -21,19 +21,19 @@ final class RunObstacles {
     }
 
     /**
-     * @param tables  the tables the run's statements lock, as the catalog names them
-     * @param creates whether the run's statements create a table, a type or the like in the schema (an index is
-     *                created by the table's owner, wherever its schema)
+     * @param tables  the tables whose owner the run's statements need, as the catalog names them
+     * @param creates whether the run's statements create a table, a type or the like in the current schema (an
+     *                index is created by its table's owner, wherever the schema)
      */
     static List<String> find(Connection connection, Collection<String> tables, boolean creates) throws SQLException {
         try (PreparedStatement query = connection.prepareStatement("""
                 SELECT current_setting('transaction_read_only') = 'on', pg_is_in_recovery(), current_user,
                        current_schema(), has_schema_privilege(current_schema(), 'CREATE')
                            OR NOT (? OR to_regclass('alembic_version') IS NULL OR to_regclass('retort_history') IS NULL),
-                       ARRAY(SELECT c.relname || ' (owner ' || pg_get_userbyid(c.relowner) || ')' FROM pg_class c
+                       ARRAY(SELECT c.oid::regclass || ' (owner ' || pg_get_userbyid(c.relowner) || ')' FROM pg_class c
                              WHERE c.oid IN (SELECT to_regclass(t) FROM unnest(?::text[]) t)
                                AND NOT pg_has_role(c.relowner, 'USAGE')
-                             ORDER BY c.relname)""")) {
+                             ORDER BY 1)""")) {
             query.setBoolean(1, creates);
             query.setArray(2, connection.createArrayOf("text", tables.stream().map(DdlStatement::quote).toArray()));
             try (ResultSet row = query.executeQuery()) {
@@ -51,8 +51,9 @@ final class RunObstacles {
         if (standby) {
             obstacles.add("this server is a standby, read-only: migrate the primary");
         } else if (readOnly) {
-            obstacles.add("the session is read-only (default_transaction_read_only is on for role " + role + " or "
-                    + "the database): migrate as a role that may write");
+            obstacles.add("the session is read-only (default_transaction_read_only is on, for the role, the "
+                    + "database, the connection's options or the server): migrate as a role, and with settings, that "
+                    + "may write");
         }
         if (schema == null) {
             obstacles.add("no schema on the search_path exists to create the tables in: create it, or name one "

@@ -112,11 +112,14 @@ class CliLockTimeoutTest {
             assertThat(result.exitCode()).isEqualTo(ExitCodes.OK);
             assertThat(result.out()).endsWith("""
 
-                    Would fail: the session is read-only (default_transaction_read_only is on for role %1$s or the \
-                    database): migrate as a role that may write.
-                    Would fail: role %1$s does not own customers (owner postgres), users (owner postgres): altering, \
-                    indexing or dropping a table takes its owner (or a member of the owning role).
+                    Would fail: the session is read-only (default_transaction_read_only is on, for the role, the \
+                    database, the connection's options or the server): migrate as a role, and with settings, that \
+                    may write.
+                    Would fail: role %1$s does not own customers (owner postgres): altering, indexing or dropping a \
+                    table takes its owner (or a member of the owning role).
                     """.formatted(role));
+            assertThat(Cli.shipped(home).runOn(asApp, "--json", "upgrade", "+1", "--dry-run").out())
+                    .contains("\"would_fail\" : [ \"the session is read-only");
             assertThat(Cli.shipped(home).runOn(database.postgresUrl(), "upgrade", "+1", "--dry-run").out())
                     .doesNotContain("Would fail");
             TestDatabase empty = TestPostgres.newDatabase("cli_dry_run_base");

@@ -122,4 +122,24 @@ class DdlStatementTest {
         assertThat(DdlStatement.quote("My.Table")).isEqualTo("\"My.Table\"");
         assertThat(DdlStatement.quote("a\"b")).isEqualTo("\"a\"\"b\"");
     }
+
+    @Test
+    void theTablesWhoseOwnerAStepNeedsAreThoseItAltersIndexesDropsOrCommentsOn() {
+        List<DdlStatement> step = DdlStatement.analyzeAll(List.of(
+                "CREATE TABLE audit_logs (id int, user_id int REFERENCES users (id))",
+                "ALTER TABLE customers ADD CONSTRAINT fk_a FOREIGN KEY (a) REFERENCES accounts (id) NOT VALID",
+                "CREATE INDEX CONCURRENTLY ix_b ON \"Orders\" (b)",
+                "COMMENT ON COLUMN invoices.total IS 'gross'",
+                "UPDATE settings SET v = 1",
+                "DROP TABLE old_things"), FACTS);
+
+        assertThat(DdlStatement.tablesNeedingTheirOwner(step))
+                .containsExactly("customers", "Orders", "invoices", "old_things");
+        assertThat(DdlStatement.createInCurrentSchema(step)).isTrue();
+        assertThat(DdlStatement.createInCurrentSchema(step.subList(1, step.size()))).isFalse();
+        assertThat(DdlStatement.createInCurrentSchema(DdlStatement.analyzeAll(List.of(
+                "CREATE TABLE app.t (id int)", "CREATE TEMP TABLE t (id int)", "CREATE EXTENSION pgcrypto"), FACTS)))
+                .isFalse();
+        assertThat(DdlStatement.quote("café.t")).isEqualTo("café.t");
+    }
 }
