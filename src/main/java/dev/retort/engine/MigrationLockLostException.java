@@ -8,7 +8,7 @@ public final class MigrationLockLostException extends RetortException {
 
     MigrationLockLostException(int pid, String before) {
         super("The session that held the migration lock (pid " + pid + ") has ended, and the lock with it "
-                + "(terminated by someone, or its connection dropped), before " + before + ". Stopped there, so that "
-                + "no other runner applies the same revision alongside this one.", null);
+                + "(terminated by someone, or its connection dropped), before " + before + ". Stopped there, so as "
+                + "not to go on beside another runner that may have taken the lock since.", null);
     }
 }

@@ -32,6 +32,8 @@ final class StepRunner implements AutoCloseable {
     private static final String LOCK_NOT_AVAILABLE = "55P03";
     /** How long the check that the lock's session is alive may take before it counts as gone. */
     private static final int LOCK_CHECK_SECONDS = 10;
+    /** Between an online step's statements, the lock's session is looked at again once this much time has passed. */
+    private static final long LOCK_RECHECK_NANOS = Duration.ofSeconds(1).toNanos();
     private static final String DEADLOCK_DETECTED = "40P01";
     /**
      * How the error of a failed online step whose undoing failed too goes on, in its history row: what tells
@@ -67,6 +69,8 @@ final class StepRunner implements AutoCloseable {
     private boolean mayHaveChanged;
     /** Set by the watch's thread when a look on the lock's connection failed: check that the session still lives. */
     private volatile boolean watchFailed;
+    /** When the lock's session was last found alive (System.nanoTime). */
+    private long lockConfirmedNanos;
 
     /**
      * @param work  where the steps run
@@ -141,8 +145,9 @@ final class StepRunner implements AutoCloseable {
             Instant started = Instant.now();
             runningStatement = sql;
             listener.statementStarting(step, i + 1, statements.size(), sql);
-            if (watchFailed) {
-                // The watch's connection is the lock's: a look that failed may mean it is gone.
+            // The watch's connection is the lock's: a look that failed may mean it is gone. Else a look a second:
+            // before every statement, it would cost a quick step more than its statements do.
+            if (watchFailed || System.nanoTime() - lockConfirmedNanos > LOCK_RECHECK_NANOS) {
                 requireMigrationLock("statement " + part);
                 watchFailed = false; // it failed for another reason
             }
@@ -192,16 +197,17 @@ final class StepRunner implements AutoCloseable {
     }
 
     /**
-     * A round trip to the lock's session, before each step, before an online step moves the version, and between its
-     * statements once the watch found that connection failing (it looks while a statement runs longer than a few
-     * milliseconds): the lock is that session's, and a session can end under a run (pg_terminate_backend on an
-     * idle-looking connection, an idle limit, a dropped network), freeing the lock for another runner, which could
-     * then apply the same revision at the same time as this one.
+     * A round trip to the lock's session: before each step, before an online step moves the version, and between its
+     * statements once a second has passed since the last or the watch found that connection failing (it looks while a
+     * statement runs longer than a few milliseconds). The lock is that session's, and a session can end under a run
+     * (pg_terminate_backend on an idle-looking connection, an idle limit, a dropped network), freeing the lock for
+     * another runner, which could then apply the same revision at the same time as this one.
      */
     private void requireMigrationLock(String before) throws SQLException {
         if (!watch.isValid(LOCK_CHECK_SECONDS)) {
             throw new MigrationLockLostException(watchPid, before);
         }
+        lockConfirmedNanos = System.nanoTime();
     }
 
     /**

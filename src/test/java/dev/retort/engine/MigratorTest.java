@@ -133,6 +133,25 @@ class MigratorTest {
         assertThat(migrator.status().unfinished().left()).isEqualTo(UnfinishedStep.Left.LOCK_LOST);
     }
 
+    /**
+     * A lock lost while a statement runs for a second or more is found before the next statement, whether the watch
+     * looked at that connection after the loss or not.
+     */
+    @Test
+    void aLockLostDuringALongStatementIsFoundBeforeTheNext() throws SQLException {
+        Revision endsTheLockSession = FakeRevision.online("002", "001", List.of(
+                "SELECT pg_sleep(1.1), pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = "
+                        + "current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'",
+                "CREATE TABLE t002 (id int)"),
+                List.of("DROP TABLE IF EXISTS t002"));
+        Migrator migrator = migrator(List.of(THREE_TABLES.get(0), endsTheLockSession));
+
+        assertThatThrownBy(() -> migrator.upgrade("head"))
+                .isInstanceOf(MigrationFailedException.class)
+                .hasMessageContaining("before statement 2/2: CREATE TABLE t002 (id int).");
+        assertThat(database.tables()).doesNotContain("t002");
+    }
+
     /** A lock lost in an online step's last statement, too quick for the watch to look, is found before the move. */
     @Test
     void anOnlineStepWhoseLockSessionEndedInItsLastStatementDoesNotMoveTheVersion() throws SQLException {
