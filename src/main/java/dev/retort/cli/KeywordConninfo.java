@@ -33,6 +33,11 @@ final class KeywordConninfo {
             "min_protocol_version", "max_protocol_version", "sslkeylogfile", "oauth_issuer", "oauth_client_id",
             "oauth_client_secret", "oauth_scope");
 
+    /** libpq keywords that pgjdbc would ignore without a word, and what to write instead. */
+    private static final Map<String, String> UNSUPPORTED = Map.of(
+            "service", "Retort does not read pg_service.conf: give host, port, dbname and user instead of service",
+            "passfile", "give the password file in PGPASSFILE instead of passfile");
+
     private KeywordConninfo() {
     }
 
@@ -43,6 +48,9 @@ final class KeywordConninfo {
         }
         Map<String, String> pairs = pairs(given);
         for (String keyword : pairs.keySet()) {
+            if (UNSUPPORTED.containsKey(keyword)) {
+                throw invalid(given, UNSUPPORTED.get(keyword));
+            }
             if (!KEYWORDS.contains(keyword)) {
                 throw invalid(given, "'" + keyword + "' is not one of libpq's keywords (host, port, dbname, user, "
                         + "password, sslmode, …)");

@@ -158,6 +158,8 @@ class ConnectionUrlTest {
             DATABASE_URL=postgresql://app:hunter2@db/app   | 'DATABASE_URL' is not one of libpq's keywords
             host=a,b port=1,2,3 password=hunter2 dbname=x  | 3 ports for 2 hosts
             host=db port=99999 password=hunter2 dbname=x   | the port is not a number from 1 to 65535
+            service=prod password=hunter2                  | Retort does not read pg_service.conf
+            host=db passfile=/tmp/pgpass password=hunter2  | give the password file in PGPASSFILE instead
             """)
     void anUnreadableKeywordStringNeverShowsThePassword(String text, String problem) {
         assertThatThrownBy(() -> ConnectionUrl.parse(text))
