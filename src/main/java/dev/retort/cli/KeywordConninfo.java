@@ -21,6 +21,7 @@ import java.util.regex.Pattern;
 final class KeywordConninfo {
 
     private static final Pattern LOOKS_LIKE_ONE = Pattern.compile("\\s*[A-Za-z_]+\\s*=.*", Pattern.DOTALL);
+    private static final Pattern KEYWORD_SHAPE = Pattern.compile("[A-Za-z_]{1,40}");
     /** libpq's keywords (PostgreSQL 18); any other is refused, as libpq refuses it. */
     private static final Set<String> KEYWORDS = Set.of("host", "hostaddr", "port", "dbname", "user", "password",
             "passfile", "require_auth", "channel_binding", "connect_timeout", "client_encoding", "options",
@@ -52,7 +53,7 @@ final class KeywordConninfo {
                 throw invalid(given, UNSUPPORTED.get(keyword));
             }
             if (!KEYWORDS.contains(keyword)) {
-                throw invalid(given, "'" + keyword + "' is not one of libpq's keywords (host, port, dbname, user, "
+                throw invalid(given, named(keyword) + " is not one of libpq's keywords (host, port, dbname, user, "
                         + "password, sslmode, …)");
             }
         }
@@ -95,10 +96,17 @@ final class KeywordConninfo {
         return joined.toString();
     }
 
-    /** The error for a keyword string that cannot be used: repeated with its passwords masked, then what is wrong. */
+    /**
+     * The error for a keyword string that cannot be used: what is wrong, and not the string, as psql does. A password
+     * may stand anywhere in it: under a misspelt keyword ({@code pwd=…}), or cut by a stray quote.
+     */
     static InvalidUrlException invalid(String given, String problem) {
-        String shown = PasswordMask.mask(given, null).replaceAll("\\R", " ");
-        return new InvalidUrlException("Invalid connection string '" + shown + "': " + problem + ".", problem);
+        return new InvalidUrlException("Invalid connection string: " + problem + ".", problem);
+    }
+
+    /** The keyword, quoted, when it reads as one; else a word that may be a piece of a value, not to be shown. */
+    private static String named(String keyword) {
+        return KEYWORD_SHAPE.matcher(keyword).matches() ? "'" + keyword + "'" : "a word";
     }
 
     /** The keyword = value pairs in order; a keyword given twice keeps its last value, as in libpq. */
@@ -122,8 +130,8 @@ final class KeywordConninfo {
                 i++;
             }
             if (i == length || given.charAt(i) != '=') {
-                throw invalid(given, "'" + keyword + "' has no value (write keyword=value pairs, e.g. "
-                        + "host=db.example.com dbname=app user=me)");
+                throw invalid(given, named(keyword) + " has no value (write keyword=value pairs, e.g. "
+                        + "host=db.example.com dbname=app user=me; a quote inside a quoted value is \\')");
             }
             i++;
             while (i < length && Character.isWhitespace(given.charAt(i))) {
@@ -136,8 +144,8 @@ final class KeywordConninfo {
                     i = appendEscaped(given, i, value);
                 }
                 if (i == length) {
-                    throw invalid(given, "the value of '" + keyword + "' has no closing quote (write a quote "
-                            + "inside one as \\')");
+                    throw invalid(given, "the value of " + named(keyword) + " has no closing quote (write a "
+                            + "quote inside one as \\')");
                 }
                 i++;
             } else {
@@ -149,11 +157,16 @@ final class KeywordConninfo {
         }
     }
 
-    /** Appends the character at {@code i}, or the one a backslash there escapes; returns where the next one is. */
+    /**
+     * Appends the character at {@code i}, or the one a backslash there escapes; returns where the next one is. A
+     * backslash that ends the string escapes nothing and is dropped, as libpq drops it.
+     */
     private static int appendEscaped(String given, int i, StringBuilder value) {
-        if (given.charAt(i) == '\\' && i + 1 < given.length()) {
-            value.append(given.charAt(i + 1));
-            return i + 2;
+        if (given.charAt(i) == '\\') {
+            if (i + 1 < given.length()) {
+                value.append(given.charAt(i + 1));
+            }
+            return Math.min(i + 2, given.length());
         }
         value.append(given.charAt(i));
         return i + 1;

@@ -169,11 +169,24 @@ class ConnectionUrlTest {
                 .hasMessageNotContaining("hun");
     }
 
+    /** As psql, the error says what is wrong and not the string: a password may stand anywhere in it. */
     @Test
-    void anUnreadableKeywordStringIsRepeatedAsWrittenWithItsPasswordMasked() {
+    void anUnreadableKeywordStringIsNotRepeated() {
         assertThatThrownBy(() -> ConnectionUrl.parse("host=db port=99999 password='hunter 2' dbname=x"))
-                .hasMessage("Invalid connection string 'host=db port=99999 password=*** dbname=x': the port is not a "
-                        + "number from 1 to 65535.");
+                .hasMessage("Invalid connection string: the port is not a number from 1 to 65535.");
+        assertThatThrownBy(() -> ConnectionUrl.parse("host=db user=app pwd=hunter2"))
+                .hasMessage("Invalid connection string: 'pwd' is not one of libpq's keywords (host, port, dbname, "
+                        + "user, password, sslmode, …).");
+        assertThatThrownBy(() -> ConnectionUrl.parse("host=db password='hun''ter2'"))
+                .hasMessageStartingWith("Invalid connection string: a word has no value")
+                .hasMessageNotContaining("ter2");
+    }
+
+    @Test
+    void aBackslashThatEndsAKeywordStringEscapesNothing() {
+        assertThat(ConnectionUrl.parse("host=db dbname=x password=hunter2\\").password()).isEqualTo("hunter2");
+        assertThatThrownBy(() -> ConnectionUrl.parse("host=db dbname=x password='hunter2\\"))
+                .hasMessageContaining("has no closing quote");
     }
 
     @Test
