@@ -362,6 +362,8 @@ final class StepRunner implements AutoCloseable {
             listener.retrying(new LockRetry(step, statement, number, policy.attempts(), lockTimeout, deadlock,
                     blockers, pause));
             pause(pause);
+            // Tries can go on for minutes: the lock's session may have ended meanwhile.
+            requireMigrationLock("try " + (number + 1) + " of " + SqlText.abbreviated(statement, 60));
         }
     }
 

@@ -92,7 +92,7 @@ class MigratorTest {
     void aRunWhoseLockSessionEndedStopsBeforeTheNextStep() {
         Revision endsTheLockSession = new FakeRevision("001", null, "ends the lock session", List.of(
                 "CREATE TABLE t001 (id int)",
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() "
+                "SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity WHERE datname = current_database() "
                         + "AND pid <> pg_backend_pid() AND backend_type = 'client backend'"),
                 List.of("DROP TABLE t001"));
         Revision online = FakeRevision.online("003", "002", List.of("CREATE TABLE t003 (id int)"),
@@ -115,7 +115,7 @@ class MigratorTest {
     void anOnlineStepWhoseLockSessionEndedStopsAtTheNextStatementAndIsNotUndone() throws SQLException {
         Revision endsTheLockSession = FakeRevision.online("002", "001", List.of(
                 "CREATE TABLE t002 (id int)",
-                "SELECT pg_terminate_backend(pid), pg_sleep(0.3) FROM pg_stat_activity WHERE datname = "
+                "SELECT pg_terminate_backend(pid, 5000), pg_sleep(0.3) FROM pg_stat_activity WHERE datname = "
                         + "current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'",
                 "CREATE TABLE t002b (id int)"),
                 List.of("DROP TABLE IF EXISTS t002b", "DROP TABLE IF EXISTS t002"));
@@ -140,7 +140,7 @@ class MigratorTest {
     @Test
     void aLockLostDuringALongStatementIsFoundBeforeTheNext() throws SQLException {
         Revision endsTheLockSession = FakeRevision.online("002", "001", List.of(
-                "SELECT pg_sleep(1.1), pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = "
+                "SELECT pg_sleep(1.1), pg_terminate_backend(pid, 5000) FROM pg_stat_activity WHERE datname = "
                         + "current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'",
                 "CREATE TABLE t002 (id int)"),
                 List.of("DROP TABLE IF EXISTS t002"));
@@ -152,12 +152,45 @@ class MigratorTest {
         assertThat(database.tables()).doesNotContain("t002");
     }
 
+    /** Tries can go on for minutes: one whose lock's session ended during the pause before it does not start. */
+    @Test
+    void aLockLostWhileRetryingStopsBeforeTheNextTry() throws SQLException {
+        List<Revision> revisions = List.of(FakeRevision.table("001", null), new FakeRevision("002", "001", "add x",
+                List.of("ALTER TABLE t001 ADD COLUMN x int"), List.of("ALTER TABLE t001 DROP COLUMN x")));
+        migrator(revisions).upgrade("001");
+        MigrationListener endsTheLockSessionAtTheFirstRetry = new MigrationListener() {
+            @Override
+            public void retrying(LockRetry retry) {
+                try {
+                    database.execute("SELECT pg_terminate_backend(pid, 5000) FROM pg_locks WHERE locktype = 'advisory' "
+                            + "AND granted AND database = (SELECT oid FROM pg_database WHERE datname = "
+                            + "current_database())");
+                } catch (SQLException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        };
+        Migrator retrying = new Migrator(database.dataSource(), new RevisionGraph(revisions),
+                endsTheLockSessionAtTheFirstRetry, Duration.ofSeconds(5),
+                new LockPolicy(Duration.ofMillis(100), 3, Duration.ofSeconds(10), Duration.ZERO));
+
+        try (Connection blocker = database.connect(); Statement statement = blocker.createStatement()) {
+            blocker.setAutoCommit(false);
+            statement.execute("LOCK TABLE t001 IN ACCESS SHARE MODE");
+
+            assertThatThrownBy(() -> retrying.upgrade("head"))
+                    .isInstanceOf(MigrationFailedException.class)
+                    .hasMessageContaining("before try 2 of ALTER TABLE t001 ADD COLUMN x int.");
+        }
+        assertThat(migrator(revisions).current()).isEqualTo("001");
+    }
+
     /** A lock lost in an online step's last statement, too quick for the watch to look, is found before the move. */
     @Test
     void anOnlineStepWhoseLockSessionEndedInItsLastStatementDoesNotMoveTheVersion() throws SQLException {
         Revision endsTheLockSession = FakeRevision.online("002", "001", List.of(
                 "CREATE TABLE t002 (id int)",
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() "
+                "SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity WHERE datname = current_database() "
                         + "AND pid <> pg_backend_pid() AND backend_type = 'client backend'"),
                 List.of("DROP TABLE IF EXISTS t002"));
         Migrator migrator = migrator(List.of(THREE_TABLES.get(0), endsTheLockSession));
