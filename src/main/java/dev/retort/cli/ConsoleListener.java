@@ -207,9 +207,10 @@ final class ConsoleListener implements MigrationListener {
         if (running.revision().online()) {
             // The statement it stopped at may have committed just before (or been a CONCURRENTLY one that leaves an
             // INVALID index): the rerun's look at the catalog settles either.
-            String done = statementNumber <= 1 ? "" : "the ones before it are done, ";
+            String done = statementNumber <= 1 ? "none before it; that one may be done"
+                    : "the ones before it are done, that one may be";
             err.println("retort: interrupted during " + running.describe() + ", at statement " + statementNumber
-                    + " of " + statementCount + " (" + done + "that one may be" + invalidIndexLeft()
+                    + " of " + statementCount + " (" + done + invalidIndexLeft()
                     + "): alembic_version still says " + at + ". Run the same command again to finish the step: "
                     + "what is done is skipped.");
         } else {

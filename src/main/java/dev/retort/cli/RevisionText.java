@@ -106,7 +106,7 @@ final class RevisionText {
                     + "statement " + lastDone(step) + " of the undoing)";
             case UNDO_FAILED -> "failed, and undoing it failed too (" + when + ")";
             case LOCK_LOST -> "stopped when the session holding the migration lock ended, and was left as it was ("
-                    + when + ")";
+                    + when + (step.lastDone() == null ? "" : ", after statement " + lastDone(step)) + ")";
         };
     }
 

@@ -23,6 +23,8 @@ import java.util.List;
 public record BlockingSession(int pid, String applicationName, String state, Instant transactionStart,
                               Instant queryStart, String query, String table) {
 
+    /** What pg_stat_activity shows of another role's session to a role without pg_read_all_stats. */
+    private static final String HIDDEN = "<insufficient privilege>";
     private static final String COLUMNS = """
             a.pid, a.application_name, a.state, a.xact_start, a.query_start,
             left(regexp_replace(a.query, '\\s+', ' ', 'g'), 80)""";
@@ -88,7 +90,9 @@ public record BlockingSession(int pid, String applicationName, String state, Ins
                 : ", transaction open " + Durations.format(Duration.between(transactionStart, now));
         String began = queryStart == null ? "" : ", query started " + Durations.format(Duration.between(queryStart, now))
                 + " ago";
-        String text = query == null || query.isBlank() ? "" : ": \"" + query.strip() + "\"";
+        String text = query == null || query.isBlank() ? ""
+                : query.equals(HIDDEN) ? ": what it runs is hidden from this role (pg_read_all_stats shows it)"
+                : ": \"" + query.strip() + "\"";
         return "pid " + pid + application + ", " + (state == null ? "state unknown" : state) + open + began + text;
     }
 }

@@ -69,6 +69,8 @@ final class StepRunner implements AutoCloseable {
     private boolean mayHaveChanged;
     /** Set by the watch's thread when a look on the lock's connection failed: check that the session still lives. */
     private volatile boolean watchFailed;
+    /** The online step's last statement recorded as done or skipped in this run, e.g. {@code 5/21: CREATE INDEX …}. */
+    private String lastRecordedPart;
     /** When the lock's session was last found alive (System.nanoTime). */
     private long lockConfirmedNanos;
 
@@ -96,6 +98,7 @@ final class StepRunner implements AutoCloseable {
         Instant started = Instant.now();
         stepStartNanos = System.nanoTime();
         mayHaveChanged = false;
+        lastRecordedPart = null;
         try {
             List<DdlStatement> statements = DdlStatement.analyzeAll(sql, facts);
             warnAboutSessionsInTheWay(step, statements);
@@ -117,7 +120,9 @@ final class StepRunner implements AutoCloseable {
             rollbackQuietly();
             String reason = reason(e);
             String what = (reason.endsWith(".") ? reason : reason + ".") + " " + aftermath(step, e);
-            recordQuietly(entry(step, checksum, started, "failed", what, null));
+            // A step left as it was, lock lost, tells how far it got, as a stopped one's last progress row does.
+            recordQuietly(entry(step, checksum, started, "failed", what,
+                    e instanceof MigrationLockLostException ? lastRecordedPart : null));
             throw new MigrationFailedException(step, "Running " + step.describe() + " failed: " + what, e);
         }
         Duration took = since(stepStartNanos);
@@ -157,11 +162,13 @@ final class StepRunner implements AutoCloseable {
                 listener.statementSkipped(step, sql, done.get());
                 HistoryTable.record(work, entry(step, checksum, started, "progress", null,
                         part + " (skipped: " + done.get() + ")"));
+                lastRecordedPart = part;
                 continue;
             }
             withRetries(step, blocksApplication(statement), () -> runOnlineStatement(step, statement, () ->
                     entry(step, checksum, started, "progress", null, part)));
             mayHaveChanged = true;
+            lastRecordedPart = part;
             listener.statementDone(step, sql);
         }
     }

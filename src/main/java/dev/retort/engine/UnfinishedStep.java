@@ -14,7 +14,8 @@ import java.util.Optional;
  * @param from      where alembic_version still is, {@code null} for base
  * @param to        where the step was going, {@code null} for base
  * @param lastDone  the last statement recorded as done, e.g. {@code 6/22: ALTER TABLE …}; for {@link Left#UNDO_STOPPED}
- *                  a statement of the undoing; {@code null} for {@link Left#UNDO_FAILED} and {@link Left#LOCK_LOST}
+ *                  a statement of the undoing; {@code null} for {@link Left#UNDO_FAILED}, and for
+ *                  {@link Left#LOCK_LOST} when no statement was done
  * @param at        when that row was written
  * @param left      how it was left
  */
@@ -53,7 +54,7 @@ public record UnfinishedStep(String revision, String direction, String from, Str
                     : newest.error().contains(StepRunner.NOT_UNDONE) ? Left.LOCK_LOST : null;
             if (left != null) {
                 return Optional.of(new UnfinishedStep(newest.revision(), newest.direction(), newest.from(),
-                        newest.to(), null, newest.finishedAt(), left));
+                        newest.to(), left == Left.LOCK_LOST ? newest.part() : null, newest.finishedAt(), left));
             }
         }
         return Optional.empty();

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.stream.IntStream;
 
@@ -122,5 +123,30 @@ class ConsoleListenerTest {
 
         assertThat(err.toString()).isEqualTo("retort: interrupted between steps: the database is at 004, where the "
                 + "last finished step left it.\n");
+    }
+
+    /** Stopped at an online step's first statement: nothing before it was done, and it may have been. */
+    @Test
+    void anInterruptionAtTheFirstStatementSaysNoneBeforeItWasDone() {
+        StringWriter err = new StringWriter();
+        ConsoleListener listener = new ConsoleListener(new PrintWriter(out, true), new PrintWriter(err, true),
+                "test database", LockPolicy.DEFAULT, false);
+
+        listener.stepStarted(STEP);
+        listener.statementStarting(STEP, 1, 6, "ALTER TABLE customers ADD CONSTRAINT fk_customers_created_by …");
+        listener.interrupted();
+
+        assertThat(err.toString()).contains("at statement 1 of 6 (none before it; that one may be done): "
+                + "alembic_version still says 003.");
+    }
+
+    /** Another role's session, seen without pg_read_all_stats: PostgreSQL's placeholder is not shown as its query. */
+    @Test
+    void aSessionWhoseQueryIsHiddenSaysSo() {
+        BlockingSession hidden = new BlockingSession(4242, "psql", null, null, null, "<insufficient privilege>",
+                null);
+
+        assertThat(hidden.describe(Instant.now())).isEqualTo("pid 4242 (psql), state unknown: what it "
+                + "runs is hidden from this role (pg_read_all_stats shows it)");
     }
 }

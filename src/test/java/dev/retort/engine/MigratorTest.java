@@ -131,6 +131,7 @@ class MigratorTest {
         assertThat(migrator.current()).isEqualTo("001");
         assertThat(database.tables()).contains("t002").doesNotContain("t002b");
         assertThat(migrator.status().unfinished().left()).isEqualTo(UnfinishedStep.Left.LOCK_LOST);
+        assertThat(migrator.status().unfinished().lastDone()).startsWith("2/3: SELECT pg_terminate_backend");
     }
 
     /**
