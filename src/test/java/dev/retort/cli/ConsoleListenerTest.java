@@ -24,9 +24,10 @@ class ConsoleListenerTest {
     private static final String BUILD = "CREATE INDEX CONCURRENTLY IF NOT EXISTS ix_customers_created_by ON customers (created_by)";
 
     private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
 
     private ConsoleListener listener(boolean terminal) {
-        return new ConsoleListener(new PrintWriter(out, true), new PrintWriter(new StringWriter()), "test database",
+        return new ConsoleListener(new PrintWriter(out, true), new PrintWriter(err, true), "test database",
                 LockPolicy.DEFAULT, terminal);
     }
 
@@ -113,9 +114,7 @@ class ConsoleListenerTest {
     /** Stopped after a step finished and before the next began: the finished ones stay, and it says where that is. */
     @Test
     void anInterruptionBetweenStepsSaysWhereTheDatabaseIs() {
-        StringWriter err = new StringWriter();
-        ConsoleListener listener = new ConsoleListener(new PrintWriter(out, true), new PrintWriter(err, true),
-                "test database", LockPolicy.DEFAULT, false);
+        ConsoleListener listener = listener(false);
 
         listener.stepStarted(STEP);
         listener.stepFinished(STEP, Duration.ofMillis(30));
@@ -128,9 +127,7 @@ class ConsoleListenerTest {
     /** Stopped at an online step's first statement: nothing before it was done, and it may have been. */
     @Test
     void anInterruptionAtTheFirstStatementSaysNoneBeforeItWasDone() {
-        StringWriter err = new StringWriter();
-        ConsoleListener listener = new ConsoleListener(new PrintWriter(out, true), new PrintWriter(err, true),
-                "test database", LockPolicy.DEFAULT, false);
+        ConsoleListener listener = listener(false);
 
         listener.stepStarted(STEP);
         listener.statementStarting(STEP, 1, 6, "ALTER TABLE customers ADD CONSTRAINT fk_customers_created_by …");

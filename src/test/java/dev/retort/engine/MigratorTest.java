@@ -23,6 +23,13 @@ class MigratorTest {
     private static final List<Revision> THREE_TABLES = List.of(
             FakeRevision.table("001", null), FakeRevision.table("002", "001"), FakeRevision.table("003", "002"));
 
+    /**
+     * The other client sessions of the test's database: during a run, the one that holds the migration lock. A
+     * revision that ends them (pg_terminate_backend waits until they are gone) takes its own run's lock away.
+     */
+    private static final String OTHER_SESSIONS = "FROM pg_stat_activity WHERE datname = current_database() "
+            + "AND pid <> pg_backend_pid() AND backend_type = 'client backend'";
+
     private TestDatabase database;
 
     @BeforeEach
@@ -92,8 +99,7 @@ class MigratorTest {
     void aRunWhoseLockSessionEndedStopsBeforeTheNextStep() {
         Revision endsTheLockSession = new FakeRevision("001", null, "ends the lock session", List.of(
                 "CREATE TABLE t001 (id int)",
-                "SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity WHERE datname = current_database() "
-                        + "AND pid <> pg_backend_pid() AND backend_type = 'client backend'"),
+                "SELECT pg_terminate_backend(pid, 5000) " + OTHER_SESSIONS),
                 List.of("DROP TABLE t001"));
         Revision online = FakeRevision.online("003", "002", List.of("CREATE TABLE t003 (id int)"),
                 List.of("DROP TABLE t003"));
@@ -115,8 +121,7 @@ class MigratorTest {
     void anOnlineStepWhoseLockSessionEndedStopsAtTheNextStatementAndIsNotUndone() throws SQLException {
         Revision endsTheLockSession = FakeRevision.online("002", "001", List.of(
                 "CREATE TABLE t002 (id int)",
-                "SELECT pg_terminate_backend(pid, 5000), pg_sleep(0.3) FROM pg_stat_activity WHERE datname = "
-                        + "current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'",
+                "SELECT pg_terminate_backend(pid, 5000), pg_sleep(0.3) " + OTHER_SESSIONS,
                 "CREATE TABLE t002b (id int)"),
                 List.of("DROP TABLE IF EXISTS t002b", "DROP TABLE IF EXISTS t002"));
         Migrator migrator = migrator(List.of(THREE_TABLES.get(0), endsTheLockSession));
@@ -141,8 +146,7 @@ class MigratorTest {
     @Test
     void aLockLostDuringALongStatementIsFoundBeforeTheNext() throws SQLException {
         Revision endsTheLockSession = FakeRevision.online("002", "001", List.of(
-                "SELECT pg_sleep(1.1), pg_terminate_backend(pid, 5000) FROM pg_stat_activity WHERE datname = "
-                        + "current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'",
+                "SELECT pg_sleep(1.1), pg_terminate_backend(pid, 5000) " + OTHER_SESSIONS,
                 "CREATE TABLE t002 (id int)"),
                 List.of("DROP TABLE IF EXISTS t002"));
         Migrator migrator = migrator(List.of(THREE_TABLES.get(0), endsTheLockSession));
@@ -191,8 +195,7 @@ class MigratorTest {
     void anOnlineStepWhoseLockSessionEndedInItsLastStatementDoesNotMoveTheVersion() throws SQLException {
         Revision endsTheLockSession = FakeRevision.online("002", "001", List.of(
                 "CREATE TABLE t002 (id int)",
-                "SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity WHERE datname = current_database() "
-                        + "AND pid <> pg_backend_pid() AND backend_type = 'client backend'"),
+                "SELECT pg_terminate_backend(pid, 5000) " + OTHER_SESSIONS),
                 List.of("DROP TABLE IF EXISTS t002"));
         Migrator migrator = migrator(List.of(THREE_TABLES.get(0), endsTheLockSession));
 
