@@ -7,6 +7,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -29,9 +30,14 @@ import java.util.regex.Pattern;
  *                           (so that it is done once they all exist); else empty
  * @param drops              likewise, what it drops, when that is all it does (done once none exists); else empty
  * @param known              false when the statement's form was not recognised
+ * @param newTable           the table a {@code CREATE TABLE} without {@code IF NOT EXISTS} makes (it fails if the
+ *                           table exists, so the table is new when it succeeds), or null
+ * @param ownedTable         the table whose owner the statement needs (it alters, indexes, drops or comments on it;
+ *                           a table it only references, reads or writes needs a grant), or null
  */
 public record DdlStatement(String sql, List<TableLock> locks, Work work, String workTable, boolean outsideTransaction,
-                           List<CatalogObject> creates, List<CatalogObject> drops, boolean known) {
+                           List<CatalogObject> creates, List<CatalogObject> drops, boolean known, String newTable,
+                           String ownedTable) {
 
     /** An index, constraint or column, by name; {@code table} is null for an index, whose name is its own. */
     public record CatalogObject(Kind kind, String table, String name) {
@@ -82,15 +88,13 @@ public record DdlStatement(String sql, List<TableLock> locks, Work work, String 
 
     private static final int FLAGS = Pattern.CASE_INSENSITIVE | Pattern.DOTALL;
     private static final String NAME = "(\"[^\"]+\"|[\\w.$]+)";
-    private static final Pattern CREATE_TABLE = Pattern.compile("CREATE TABLE (?:IF NOT EXISTS )?" + NAME + "(.*)", FLAGS);
+    private static final Pattern CREATE_TABLE = Pattern.compile("CREATE TABLE (IF NOT EXISTS )?" + NAME + "(.*)", FLAGS);
     /** Unquoted and folded: no ASCII capitals (others are not folded), no quote, no space. */
     private static final Pattern QUALIFIED = Pattern.compile("[^A-Z.\"\\s]+(\\.[^A-Z.\"\\s]+)+");
     /** What a role creates in a schema, with the right to create there; unqualified, so in the current schema. */
     private static final Pattern CREATES_IN_CURRENT_SCHEMA = Pattern.compile("CREATE (?:OR REPLACE )?(?:UNLOGGED )?"
             + "(?:TABLE|VIEW|MATERIALIZED VIEW|SEQUENCE|TYPE|DOMAIN|FUNCTION|PROCEDURE) (?:IF NOT EXISTS )?"
             + "(\"[^\"]+\"|[\\w$]+)(?:[ (].*)?", FLAGS);
-    /** A {@code CREATE TABLE} that fails if the table exists: the table is new when the statement succeeds. */
-    private static final Pattern NEW_TABLE = Pattern.compile("CREATE TABLE (?!IF NOT EXISTS )" + NAME, FLAGS);
     private static final Pattern DROP_TABLE = Pattern.compile("DROP TABLE (?:IF EXISTS )?" + NAME + ".*", FLAGS);
     private static final Pattern CREATE_INDEX = Pattern.compile(
             "CREATE (?:UNIQUE )?INDEX (CONCURRENTLY )?(?:IF NOT EXISTS )?" + NAME + " ON (?:ONLY )?" + NAME + ".*", FLAGS);
@@ -122,15 +126,16 @@ public record DdlStatement(String sql, List<TableLock> locks, Work work, String 
         Matcher m;
         if ((m = CREATE_TABLE.matcher(text)).matches()) {
             // A new table is invisible to others until commit; what others can feel is the lock on what it references.
-            String created = unquote(m.group(1));
-            references(m.group(2)).stream().filter(referenced -> !referenced.equals(created))
+            String created = unquote(m.group(2));
+            reading.newTable = m.group(1) == null ? created : null;
+            references(m.group(3)).stream().filter(referenced -> !referenced.equals(created))
                     .forEach(referenced -> reading.lock(referenced, LockMode.SHARE_ROW_EXCLUSIVE));
         } else if ((m = DROP_TABLE.matcher(text)).matches()) {
-            reading.lock(unquote(m.group(1)), LockMode.ACCESS_EXCLUSIVE);
+            reading.owned(unquote(m.group(1)), LockMode.ACCESS_EXCLUSIVE);
             facts.referencedBy(m.group(1)).forEach(referenced -> reading.lock(referenced, LockMode.ACCESS_EXCLUSIVE));
         } else if ((m = CREATE_INDEX.matcher(text)).matches()) {
             boolean concurrently = m.group(1) != null;
-            reading.lock(unquote(m.group(3)), concurrently ? LockMode.SHARE_UPDATE_EXCLUSIVE : LockMode.SHARE);
+            reading.owned(unquote(m.group(3)), concurrently ? LockMode.SHARE_UPDATE_EXCLUSIVE : LockMode.SHARE);
             reading.work(Work.BUILD_INDEX, unquote(m.group(3)));
             reading.outsideTransaction = concurrently;
             reading.creates(CatalogObject.Kind.INDEX, null, unquote(m.group(2)));
@@ -141,9 +146,10 @@ public record DdlStatement(String sql, List<TableLock> locks, Work work, String 
             reading.outsideTransaction = concurrently;
             reading.drops(CatalogObject.Kind.INDEX, null, unquote(m.group(2)));
         } else if ((m = ALTER_TABLE.matcher(text)).matches()) {
+            reading.ownedTable = unquote(m.group(1));
             alterTable(reading, unquote(m.group(1)), m.group(2), facts);
         } else if ((m = COMMENT_ON_TABLE.matcher(text)).matches() || (m = COMMENT_ON_COLUMN.matcher(text)).matches()) {
-            reading.lock(unquote(m.group(1)), LockMode.SHARE_UPDATE_EXCLUSIVE);
+            reading.owned(unquote(m.group(1)), LockMode.SHARE_UPDATE_EXCLUSIVE);
         } else if ((m = COMMENT_ON_CONSTRAINT.matcher(text)).matches()) {
             reading.lock(unquote(m.group(2)), LockMode.ACCESS_SHARE);
         } else if ((m = DML.matcher(text)).matches()) {
@@ -258,16 +264,7 @@ public record DdlStatement(String sql, List<TableLock> locks, Work work, String 
      */
     public static Set<String> tablesNeedingTheirOwner(List<DdlStatement> statements) {
         Set<String> tables = new LinkedHashSet<>();
-        for (DdlStatement statement : statements) {
-            String text = withoutEndingSemicolon(SqlText.oneLine(statement.sql()));
-            Matcher m;
-            if ((m = ALTER_TABLE.matcher(text)).matches() || (m = DROP_TABLE.matcher(text)).matches()
-                    || (m = COMMENT_ON_TABLE.matcher(text)).matches() || (m = COMMENT_ON_COLUMN.matcher(text)).matches()) {
-                tables.add(unquote(m.group(1)));
-            } else if ((m = CREATE_INDEX.matcher(text)).matches()) {
-                tables.add(unquote(m.group(3)));
-            }
-        }
+        statements.stream().map(DdlStatement::ownedTable).filter(Objects::nonNull).forEach(tables::add);
         return tables;
     }
 
@@ -334,9 +331,8 @@ public record DdlStatement(String sql, List<TableLock> locks, Work work, String 
         Set<String> tables = new LinkedHashSet<>();
         for (DdlStatement statement : statements) {
             statement.tables().stream().filter(table -> !created.contains(table)).forEach(tables::add);
-            Matcher newTable = NEW_TABLE.matcher(SqlText.oneLine(statement.sql()));
-            if (newTable.lookingAt()) {
-                created.add(unquote(newTable.group(1)));
+            if (statement.newTable() != null) {
+                created.add(statement.newTable());
             }
         }
         return tables;
@@ -356,6 +352,8 @@ public record DdlStatement(String sql, List<TableLock> locks, Work work, String 
         private final List<CatalogObject> drops = new ArrayList<>();
         private int otherActions;
         private boolean known = true;
+        private String newTable;
+        private String ownedTable;
 
         Reading(String sql) {
             this.sql = sql;
@@ -378,6 +376,12 @@ public record DdlStatement(String sql, List<TableLock> locks, Work work, String 
             locks.merge(table, mode, LockMode::strongest);
         }
 
+        /** A lock on the table the statement is about, which takes its owner. */
+        void owned(String table, LockMode mode) {
+            ownedTable = table;
+            lock(table, mode);
+        }
+
         void work(Work candidate, String table) {
             if (candidate.compareTo(work) > 0) {
                 work = candidate;
@@ -393,7 +397,7 @@ public record DdlStatement(String sql, List<TableLock> locks, Work work, String 
             boolean pure = known && otherActions == 0;
             return new DdlStatement(sql, sorted, work, workTable, outsideTransaction,
                     pure && drops.isEmpty() ? List.copyOf(creates) : List.of(),
-                    pure && creates.isEmpty() ? List.copyOf(drops) : List.of(), known);
+                    pure && creates.isEmpty() ? List.copyOf(drops) : List.of(), known, newTable, ownedTable);
         }
     }
 }
