@@ -91,9 +91,9 @@ final class RevisionText {
      * is done is skipped).
      */
     private static String unfinished(UnfinishedStep step) {
-        String part = step.direction().equals(Direction.UPGRADE.word()) ? " applied" : " reverted";
         return "retort: warning: " + step.describe() + " " + how(step) + ": the database is at "
-                + RevisionGraph.labelOf(step.from()) + " with part of " + step.revision() + part + ". "
+                + RevisionGraph.labelOf(step.from()) + " with part of " + step.revision() + " "
+                + Direction.ofWord(step.direction()).partDone() + ". "
                 + finishing(step);
     }
 

@@ -10,4 +10,14 @@ public enum Direction {
     public String word() {
         return name().toLowerCase(Locale.ROOT);
     }
+
+    /** What part of a step stopped halfway has done: {@code applied} a revision, or {@code reverted} one. */
+    public String partDone() {
+        return this == UPGRADE ? "applied" : "reverted";
+    }
+
+    /** The direction whose {@link #word} this is. */
+    public static Direction ofWord(String word) {
+        return valueOf(word.toUpperCase(Locale.ROOT));
+    }
 }

@@ -242,7 +242,7 @@ final class StepRunner implements AutoCloseable {
     /** A step stopped because the lock is gone is not undone: another runner may be applying it by now. */
     private static String notUndone(Step step) {
         return NOT_UNDONE + ": part of " + step.revision().id() + " may be "
-                + (step.direction() == Direction.UPGRADE ? "applied" : "reverted") + " while alembic_version still "
+                + step.direction().partDone() + " while alembic_version still "
                 + "says " + RevisionGraph.labelOf(step.from()) + ". Run the same command again: it takes up the "
                 + "step where it stopped.";
     }
@@ -257,8 +257,8 @@ final class StepRunner implements AutoCloseable {
             return "Undone: the database is still at " + RevisionGraph.labelOf(failed.from()) + ".";
         } catch (SQLException | RuntimeException e) {
             rollbackQuietly();
-            String partly = failed.direction() == Direction.UPGRADE ? " is applied" : " is reverted";
-            return UNDO_FAILED + reason(e) + "): part of " + failed.revision().id() + partly + " while"
+            return UNDO_FAILED + reason(e) + "): part of " + failed.revision().id() + " is "
+                    + failed.direction().partDone() + " while"
                     + " alembic_version still says " + RevisionGraph.labelOf(failed.from()) + ". Once the cause is "
                     + "fixed, run the same command again: it takes up the step where it stopped.";
         }
