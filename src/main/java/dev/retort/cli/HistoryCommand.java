@@ -78,7 +78,7 @@ final class HistoryCommand implements Callable<Integer> {
                 entry.put("current", indicateCurrent ? (Object) revision.id().equals(current) : null);
                 entry.put("applied", verbose ? Json.applied(position <= currentPosition
                         ? applied.get(revision.id()) : null) : null);
-                entry.put("unfinished_step", unfinished != null && unfinished.revision().equals(revision.id())
+                entry.put("unfinished_step", unfinished != null && unfinished.isOf(revision.id())
                         ? Json.unfinished(unfinished) : null);
                 listed.add(entry);
                 continue;

@@ -74,11 +74,11 @@ final class PasswordFile {
 
     private static Path location(Map<String, String> environment) {
         String property = System.getProperty(PGJDBC_PROPERTY);
-        if (property != null && !property.isBlank()) {
+        if (!isBlank(property)) {
             return Path.of(property);
         }
         String variable = environment.get("PGPASSFILE");
-        if (variable != null && !variable.isBlank()) {
+        if (!isBlank(variable)) {
             return Path.of(variable);
         }
         return Path.of(System.getProperty("user.home"), ".pgpass");

@@ -58,7 +58,7 @@ final class RevisionText {
         if (applied != null) {
             text.append("Applied: ").append(applied).append('\n');
         }
-        if (unfinished != null && unfinished.revision().equals(revision.id())) {
+        if (unfinished != null && unfinished.isOf(revision.id())) {
             text.append("Left half done: ").append(unfinished.describe()).append(' ').append(how(unfinished))
                     .append(". ").append(finishing(unfinished)).append('\n');
         }

@@ -235,8 +235,7 @@ final class StepRunner implements AutoCloseable {
     /** This online step as an earlier run left it half done, if the newest history row says so. */
     private Optional<UnfinishedStep> leftHalfDone(Step step) throws SQLException {
         return HistoryTable.newest(work).flatMap(row -> UnfinishedStep.of(row, step.from()))
-                .filter(left -> left.revision().equals(step.revision().id())
-                        && left.direction().equals(step.direction().word()));
+                .filter(left -> left.isOf(step.revision().id()) && left.direction().equals(step.direction().word()));
     }
 
     /** A step stopped because the lock is gone is not undone: another runner may be applying it by now. */

@@ -60,6 +60,11 @@ public record UnfinishedStep(String revision, String direction, String from, Str
         return Optional.empty();
     }
 
+    /** Whether this is a step of revision {@code id}. */
+    public boolean isOf(String id) {
+        return revision.equals(id);
+    }
+
     /** As Alembic names a step: {@code upgrade 005 -> 006}. */
     public String describe() {
         return direction + " " + RevisionGraph.labelOf(from) + " -> " + RevisionGraph.labelOf(to);
