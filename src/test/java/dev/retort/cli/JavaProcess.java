@@ -30,7 +30,10 @@ final class JavaProcess {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"),
-                "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"));
+                "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
+                // A process a test kills runs no shutdown hook, so its deleteOnExit files (zonky writes a script to
+                // detect the Linux distribution) would stay in /tmp for good: they go to the test's own folder.
+                "-Djava.io.tmpdir=" + workingDirectory));
         command.addAll(jvmOptions);
         command.add(mainClass.getName());
         command.addAll(List.of(args));
