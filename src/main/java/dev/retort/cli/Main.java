@@ -221,7 +221,8 @@ public final class Main {
         }
         if (causedBy(error, "25006")) {
             message = sentence(message) + " The session is read-only: this is a standby, or default_transaction_"
-                    + "read_only is on for the role or the database. Migrate the primary, as a role that may write.";
+                    + "read_only is on (for the role, the database, the connection's options or the server). Migrate "
+                    + "the primary, as a role and with settings that may write.";
         }
         if (causedBy(error, "42501") && !(error instanceof ConnectionFailedException)) {
             message = sentence(message) + " The role lacks a privilege: run Retort as the owner of the schema and of "

@@ -156,8 +156,9 @@ class CliLockTimeoutTest {
 
         assertThat(result.exitCode()).isEqualTo(ExitCodes.FAILED);
         assertThat(result.err()).contains("(SQLSTATE 25006)", "None of it was applied: the database is still at 003.")
-                .endsWith("The session is read-only: this is a standby, or default_transaction_read_only is on for "
-                        + "the role or the database. Migrate the primary, as a role that may write.\n");
+                .endsWith("The session is read-only: this is a standby, or default_transaction_read_only is on (for "
+                        + "the role, the database, the connection's options or the server). Migrate the primary, as "
+                        + "a role and with settings that may write.\n");
     }
 
     @Test
