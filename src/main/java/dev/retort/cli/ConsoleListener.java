@@ -93,6 +93,7 @@ final class ConsoleListener implements MigrationListener {
     @Override
     public synchronized void stepStarted(Step step) {
         nameDatabase();
+        undoing = null; // a step an earlier run left half done, reverted before this one
         running = step;
         statementNumber = 0;
         runningLine = "Running " + step.describe();
@@ -176,6 +177,14 @@ final class ConsoleListener implements MigrationListener {
         say("  undoing what " + failed.revision().id() + " did so far (" + undo.direction().word() + " statements)");
     }
 
+    @Override
+    public synchronized void undoingHalfDone(Step halfDone, Step undo) {
+        nameDatabase();
+        undoing = halfDone;
+        say(halfDone.describe() + ": an earlier run left it half done, and this run goes elsewhere: reverting what it "
+                + "did first (" + undo.direction().word() + " statements)");
+    }
+
     /**
      * The process is ending in the middle of a step (Ctrl-C, a kill): says what that leaves, since the step cannot
      * finish or be undone now. PostgreSQL ends the session with the process and rolls back its open transaction.
@@ -197,7 +206,8 @@ final class ConsoleListener implements MigrationListener {
             out.flush();
         }
         if (undoing != null) {
-            err.println("retort: interrupted while undoing " + undoing.describe() + ": part of it stays applied, and "
+            err.println("retort: interrupted while undoing " + undoing.describe() + ": part of it stays "
+                    + undoing.direction().partDone() + ", and "
                     + "alembic_version still says " + RevisionGraph.labelOf(undoing.from()) + ". Run the same "
                     + "command again to finish the step: what is done is skipped.");
             err.flush();

@@ -131,7 +131,7 @@ final class MigrationRun {
             steps.add(document);
         }
         return Json.object("database", database, "dry_run", true, "from", plan.from(), "to", plan.to(),
-                "steps", steps, "would_fail", plan.steps().isEmpty() ? List.of() : migrator.obstacles(plan),
+                "undo_first", plan.undoFirst() == null ? null : Json.step(plan.undoFirst()), "steps", steps, "would_fail", plan.steps().isEmpty() ? List.of() : migrator.obstacles(plan),
                 "note", plan.note());
     }
 
@@ -162,6 +162,11 @@ final class MigrationRun {
         out.println("Dry run: nothing is changed. From " + RevisionGraph.labelOf(plan.from()) + ", "
                 + plan.steps().get(0).direction().word() + " " + target + " would run " + plan.steps().size()
                 + (plan.steps().size() == 1 ? " revision:" : " revisions:"));
+        if (plan.undoFirst() != null) {
+            out.println();
+            out.println("First, " + plan.undoFirst().describe() + " (left half done by an earlier run): what it did "
+                    + "would be reverted, by its " + plan.undoFirst().reverse().direction().word() + " statements.");
+        }
         Instant now = Instant.now();
         for (Step step : plan.steps()) {
             out.println();

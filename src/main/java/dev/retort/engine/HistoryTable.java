@@ -192,18 +192,36 @@ final class HistoryTable {
         }
     }
 
-    /** For each revision, its latest successful upgrade: when it was applied and by whom. The table must exist. */
-    static Map<String, AppliedRevision> latestUpgrades(Connection connection) throws SQLException {
+    /**
+     * For each revision applied now, as the table tells it, its latest successful upgrade: when it was applied, by
+     * whom, its SQL's checksum then. The successful steps are replayed in order: a later downgrade of the revision, or
+     * a later stamp to a revision before it, means it is not applied that way any more (a stamp back up says nothing
+     * of how a revision came to be there). The table must exist.
+     */
+    static Map<String, AppliedRevision> appliedRevisions(Connection connection, RevisionGraph graph)
+            throws SQLException {
         Map<String, AppliedRevision> applied = new HashMap<>();
         String sql = """
-                SELECT DISTINCT ON (revision) revision, finished_at, db_user, duration_ms, checksum
+                SELECT revision, direction, to_revision, finished_at, db_user, duration_ms, checksum
                 FROM retort_history
-                WHERE direction = 'upgrade' AND outcome = 'success'
-                ORDER BY revision, finished_at DESC""";
+                WHERE outcome = 'success'
+                ORDER BY finished_at""";
         try (PreparedStatement query = connection.prepareStatement(sql); ResultSet rows = query.executeQuery()) {
             while (rows.next()) {
-                applied.put(rows.getString(1), new AppliedRevision(rows.getString(1),
-                        rows.getTimestamp(2).toInstant(), rows.getString(3), rows.getLong(4), rows.getString(5)));
+                String revision = rows.getString(1);
+                switch (rows.getString(2)) {
+                    case "upgrade" -> applied.put(revision, new AppliedRevision(revision,
+                            rows.getTimestamp(4).toInstant(), rows.getString(5), rows.getLong(6), rows.getString(7)));
+                    case "downgrade" -> applied.remove(revision);
+                    default -> { // a stamp: what comes after its revision in the chain is not applied
+                        String stampedTo = rows.getString(3);
+                        if (stampedTo == null || graph.find(stampedTo).isPresent()) {
+                            int position = graph.positionOf(stampedTo);
+                            applied.keySet().removeIf(id -> graph.find(id).isEmpty()
+                                    || graph.positionOf(id) > position);
+                        }
+                    }
+                }
             }
         }
         return applied;

@@ -71,4 +71,11 @@ public interface MigrationListener {
     /** An online step failed partway; its statements done so far are being reverted, as {@code undo}. */
     default void undoing(Step failed, Step undo) {
     }
+
+    /**
+     * Before the run's first step: an earlier run left {@code halfDone} half done, and this run goes elsewhere, so what
+     * it did is reverted first, as {@code undo}. Its statements are told as an undoing's are.
+     */
+    default void undoingHalfDone(Step halfDone, Step undo) {
+    }
 }

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -91,7 +92,7 @@ public final class Migrator {
     /** {@link #status()} where retort_history exists: what it says of the applied revisions and of the newest step. */
     private DatabaseStatus statusWithHistory(Connection connection, String current) {
         try {
-            Map<String, AppliedRevision> applied = HistoryTable.latestUpgrades(connection);
+            Map<String, AppliedRevision> applied = HistoryTable.appliedRevisions(connection, graph);
             UnfinishedStep unfinished = HistoryTable.newest(connection)
                     .flatMap(row -> UnfinishedStep.of(row, current)).orElse(null);
             return new DatabaseStatus(current, applied, edited(graph.positionOf(current), applied), unfinished);
@@ -135,7 +136,7 @@ public final class Migrator {
     private MigrationResult migrate(Direction direction, String target) {
         graph.checkTarget(target);
         return underLock((work, watch) -> {
-            Plan plan = plan(direction, target, knownRevision(readVersion(work)));
+            Plan plan = plan(work, direction, target);
             if (plan.steps().isEmpty()) {
                 return new MigrationResult(plan.from(), plan.to(), List.of(), plan.note());
             }
@@ -146,7 +147,31 @@ public final class Migrator {
     /** What {@code upgrade} or {@code downgrade} to {@code target} would do now; reads, takes no lock, changes nothing. */
     public Plan plan(Direction direction, String target) {
         graph.checkTarget(target);
-        return plan(direction, target, current());
+        try (Connection connection = open()) {
+            return plan(connection, direction, target);
+        } catch (SQLException e) {
+            throw new DatabaseException("Could not read retort_history: " + SqlErrors.describe(e), e);
+        }
+    }
+
+    private Plan plan(Connection connection, Direction direction, String target) throws SQLException {
+        String current = knownRevision(readVersion(connection));
+        Plan plan = plan(direction, target, current);
+        if (plan.steps().isEmpty() || !HistoryTable.exists(connection)) {
+            return plan;
+        }
+        Step first = plan.steps().get(0);
+        Optional<Step> halfDone = HistoryTable.newest(connection).flatMap(row -> UnfinishedStep.of(row, current))
+                // The first step takes it up itself: what is done is skipped, the rest is done.
+                .filter(left -> !(left.isOf(first.revision().id()) && left.direction().equals(first.direction().word())))
+                .flatMap(this::stepOf);
+        return halfDone.map(step -> new Plan(plan.from(), plan.to(), plan.steps(), plan.note(), step)).orElse(plan);
+    }
+
+    /** The step left half done, as this project's revisions have it (none, if the revision is no longer among them). */
+    private Optional<Step> stepOf(UnfinishedStep left) {
+        return graph.find(left.revision())
+                .map(revision -> new Step(revision, Direction.ofWord(left.direction()), left.from(), left.to()));
     }
 
     private Plan plan(Direction direction, String target, String current) {
@@ -166,7 +191,7 @@ public final class Migrator {
                     + ": nothing to " + word + ".");
         }
         List<Step> steps = direction == Direction.UPGRADE ? graph.upgradePath(from, to) : graph.downgradePath(from, to);
-        return new Plan(graph.idAt(from), graph.idAt(to), steps, null);
+        return new Plan(graph.idAt(from), graph.idAt(to), steps, null, null);
     }
 
     /** How each of the step's statements locks the tables it touches, for a dry run. */
@@ -209,9 +234,11 @@ public final class Migrator {
     /**
      * Records {@code target} as the current revision without running any migration (Alembic's {@code stamp}).
      * Whatever {@code alembic_version} held is replaced, several rows or an unknown revision included: stamp is
-     * how an operator repairs it.
+     * how an operator repairs it. A stamp to the revision it already holds writes nothing, unless a step was left
+     * half done there: then the stamp is how an operator who settled it by hand says so, and it is told that the
+     * step's record is dropped.
      */
-    public MigrationResult stamp(String target) {
+    public StampResult stamp(String target) {
         graph.checkTarget(target);
         return underLock((work, watch) -> {
             List<String> stored = VersionTable.readAll(work);
@@ -224,6 +251,14 @@ public final class Migrator {
                 return graph.positionOf(stored.isEmpty() ? null : stored.get(0));
             });
             String from = stored.isEmpty() ? null : String.join(", ", stored);
+            Optional<UnfinishedStep> halfDone = known && HistoryTable.exists(work)
+                    ? HistoryTable.newest(work).flatMap(row -> UnfinishedStep.of(row, from)) : Optional.empty();
+            String warning = halfDone.map(left -> left.describe() + " was left half done by an earlier run: stamping "
+                    + "does not undo it, and no longer will it be reported. What it did stays; verify shows it.")
+                    .orElse(null);
+            if (known && stored.size() == 1 && stored.get(0).equals(graph.idAt(to)) && halfDone.isEmpty()) {
+                return new StampResult(from, from, false, null);
+            }
             createTables(work);
             Instant started = Instant.now();
             work.setAutoCommit(false);
@@ -236,7 +271,7 @@ public final class Migrator {
                 rollbackQuietly(work); // alembic_version stays as it was, rows and all
                 throw e;
             }
-            return new MigrationResult(from, graph.idAt(to), List.of(), null);
+            return new StampResult(from, graph.idAt(to), true, warning);
         });
     }
 
@@ -260,6 +295,9 @@ public final class Migrator {
         createTables(work);
         List<MigrationResult.StepTiming> timings = new ArrayList<>();
         try (StepRunner runner = new StepRunner(work, watch, lockPolicy, listener, facts())) {
+            if (plan.undoFirst() != null) {
+                runner.undoHalfDone(plan.undoFirst());
+            }
             for (Step step : plan.steps()) {
                 timings.add(new MigrationResult.StepTiming(step, runner.run(step)));
             }

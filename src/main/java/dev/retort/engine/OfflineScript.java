@@ -46,7 +46,8 @@ public final class OfflineScript {
         }
         List<Step> steps = direction == Direction.UPGRADE ? graph.upgradePath(from, to) : graph.downgradePath(from, to);
         return new Plan(graph.idAt(from), graph.idAt(to), steps,
-                steps.isEmpty() ? "Nothing to " + word + ": " + graph.label(from) + " to " + graph.label(to) + "." : null);
+                steps.isEmpty() ? "Nothing to " + word + ": " + graph.label(from) + " to " + graph.label(to) + "." : null,
+                null);
     }
 
     public static String render(RevisionGraph graph, Plan plan, LockPolicy policy) {

@@ -5,13 +5,15 @@ import java.util.List;
 /**
  * The steps a migration would take from where the database is.
  *
- * @param from the revision the database is at, {@code null} for base
- * @param to   the revision it would be at after the steps
- * @param note why there is nothing to do, when there is not; else null
+ * @param from      the revision the database is at, {@code null} for base
+ * @param to        the revision it would be at after the steps
+ * @param note      why there is nothing to do, when there is not; else null
+ * @param undoFirst an online step that an earlier run left half done at {@code from} and that the steps do not take
+ *                  up, so the run reverts what it did before its first step; else null
  */
-public record Plan(String from, String to, List<Step> steps, String note) {
+public record Plan(String from, String to, List<Step> steps, String note, Step undoFirst) {
 
     static Plan nothing(String at, String note) {
-        return new Plan(at, at, List.of(), note);
+        return new Plan(at, at, List.of(), note, null);
     }
 }

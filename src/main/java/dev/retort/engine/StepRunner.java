@@ -130,6 +130,40 @@ final class StepRunner implements AutoCloseable {
         return took;
     }
 
+    /**
+     * Reverts what an earlier run left of the online step {@code halfDone} (stopped, failed and not wholly undone,
+     * or cut off from the lock), before a run that goes elsewhere. Left there, its objects would stay on a schema
+     * that is neither {@code halfDone.from()} nor its {@code to()}, and once alembic_version moved on, nothing would
+     * tell of them: a downgrade past them would leave them behind, an upgrade build on a revision half reverted.
+     * Like the undoing of a failed step, it runs the revision the other way and skips what is already gone; it
+     * leaves alembic_version where it is, at {@code halfDone.from()}.
+     */
+    void undoHalfDone(Step halfDone) throws SQLException {
+        requireMigrationLock("undoing " + halfDone.describe());
+        Step undo = halfDone.reverse();
+        List<String> sql = RecordingContext.statementsOf(undo);
+        String checksum = RecordingContext.checksumOf(sql);
+        Instant started = Instant.now();
+        stepStartNanos = System.nanoTime();
+        listener.undoingHalfDone(halfDone, undo);
+        try {
+            runOnline(undo, checksum, DdlStatement.analyzeAll(sql, facts));
+            HistoryTable.record(work, entry(undo, checksum, started, "success", null, null));
+        } catch (SQLException | RuntimeException e) {
+            rollbackQuietly();
+            String what = e instanceof MigrationLockLostException ? notUndone(halfDone)
+                    : UNDO_FAILED + reason(e) + "): part of " + halfDone.revision().id() + " is still "
+                    + halfDone.direction().partDone() + " while alembic_version says "
+                    + RevisionGraph.labelOf(halfDone.from()) + ". Once the cause is fixed, run the same command "
+                    + "again, or finish the step: " + halfDone.direction().word() + " "
+                    + (halfDone.to() == null ? "base" : halfDone.to()) + ".";
+            // As the step's own row, so that current and the next run still see it half done.
+            recordQuietly(entry(halfDone, checksum, started, "failed", what, null));
+            throw new MigrationFailedException(halfDone, "Undoing " + halfDone.describe() + ", left half done by an "
+                    + "earlier run, failed: " + what, e);
+        }
+    }
+
     private void runInOneTransaction(Step step, String checksum, Instant started, int count) throws SQLException {
         withRetries(step, true, () -> inTransaction(() -> {
             step.applyTo(new JdbcContext(work, (number, sql) -> {

@@ -149,6 +149,55 @@ class InterruptedStepTest {
     }
 
     /**
+     * A downgrade from 003 while 004 is left half done reverts what 004 did first, so nothing of it stays behind at
+     * 002 (alembic_version, moved on, could never tell of it again); the dry run says so beforehand.
+     */
+    @Test
+    void aDowngradeFirstRevertsWhatAStepLeftHalfDoneAboveItDid() throws Exception {
+        Process runner = startPausing(statementNumber("004", 3));
+        awaitMarker(runner);
+        killNine(runner);
+
+        Cli.Result dryRun = Cli.shipped(home).runOn(database.postgresUrl(), "downgrade", "002", "--dry-run");
+        JsonNode undoFirst = new ObjectMapper().readTree(Cli.shipped(home).runOn(database.postgresUrl(), "--json",
+                "downgrade", "002", "--dry-run").out()).get("undo_first");
+        Cli.Result downgrade = Cli.shipped(home).runOn(database.postgresUrl(), "downgrade", "002");
+
+        assertThat(dryRun.out()).contains("\nFirst, upgrade 003 -> 004, add customer foreign keys (left half done by "
+                + "an earlier run): what it did would be reverted, by its downgrade statements.\n");
+        assertThat(undoFirst.get("revision").asText()).isEqualTo("004");
+        assertThat(undoFirst.get("direction").asText()).isEqualTo("upgrade");
+        assertThat(downgrade.exitCode()).isEqualTo(ExitCodes.OK);
+        assertThat(downgrade.out()).contains("upgrade 003 -> 004, add customer foreign keys: an earlier run left it "
+                        + "half done, and this run goes elsewhere: reverting what it did first (downgrade statements)\n",
+                "  ran: ALTER TABLE customers DROP CONSTRAINT IF EXISTS fk_customers_created_by\n",
+                "Running downgrade 003 -> 002, create audit_logs table");
+        Cli.Result current = Cli.shipped(home).runOn(database.postgresUrl(), "current");
+        assertThat(current.out()).isEqualTo("002\n");
+        assertThat(current.err()).isEmpty();
+        assertThat(Cli.shipped(home).runOn(database.postgresUrl(), "verify").exitCode()).isEqualTo(ExitCodes.OK);
+    }
+
+    /** A stamp cannot undo a step left half done: it says that what the step did stays, and is no longer told of. */
+    @Test
+    void aStampOverAStepLeftHalfDoneWarnsThatWhatItDidStays() throws Exception {
+        Process runner = startPausing(statementNumber("004", 3));
+        awaitMarker(runner);
+        killNine(runner);
+
+        Cli.Result stamp = Cli.shipped(home).runOn(database.postgresUrl(), "stamp", "003");
+        Cli.Result again = Cli.shipped(home).runOn(database.postgresUrl(), "stamp", "003");
+
+        assertThat(stamp.err()).isEqualTo("retort: warning: upgrade 003 -> 004 was left half done by an earlier run: "
+                + "stamping does not undo it, and no longer will it be reported. What it did stays; verify shows it.\n");
+        assertThat(stamp.out()).endsWith("Stamped 003 -> 003 (no migration was run).\n");
+        assertThat(Cli.shipped(home).runOn(database.postgresUrl(), "current").err()).isEmpty();
+        assertThat(again.err()).isEmpty();
+        assertThat(again.out()).endsWith("Already at 003: nothing to stamp.\n");
+        assertThat(Cli.shipped(home).runOn(database.postgresUrl(), "verify").exitCode()).isEqualTo(ExitCodes.DRIFT);
+    }
+
+    /**
      * 006 fails on a row its check refuses, and its undoing is stopped after its first statement: alembic_version
      * says 005, the newest history row is the undoing's (a downgrade of 006), and current reads it as the upgrade
      * that failed.

@@ -233,6 +233,104 @@ class MigratorTest {
         assertThat(migrator(revisions).status().unfinished().left()).isEqualTo(UnfinishedStep.Left.UNDO_FAILED);
     }
 
+    /**
+     * 003 is left half done (its lock's session ended after its first statement). A downgrade below it reverts what
+     * it did first, so nothing of it stays behind at 001, and nothing tells of it any more; an upgrade would have
+     * taken it up itself instead.
+     */
+    @Test
+    void aDowngradeFirstRevertsAnOnlineStepLeftHalfDoneAboveIt() throws SQLException {
+        Revision halfDone = FakeRevision.online("003", "002", List.of(
+                        "CREATE TABLE t003 (id int)",
+                        "SELECT pg_terminate_backend(pid, 5000) " + OTHER_SESSIONS,
+                        "CREATE TABLE t003b (id int)"),
+                List.of("DROP TABLE IF EXISTS t003b", "DROP TABLE IF EXISTS t003"));
+        Migrator migrator = migrator(List.of(THREE_TABLES.get(0), THREE_TABLES.get(1), halfDone));
+        assertThatThrownBy(() -> migrator.upgrade("head")).isInstanceOf(MigrationFailedException.class);
+        assertThat(migrator.status().unfinished().left()).isEqualTo(UnfinishedStep.Left.LOCK_LOST);
+        assertThat(database.tables()).contains("t003");
+
+        assertThat(migrator.plan(Direction.UPGRADE, "head").undoFirst()).isNull();
+        assertThat(migrator.plan(Direction.DOWNGRADE, "001").undoFirst())
+                .isEqualTo(new Step(halfDone, Direction.UPGRADE, "002", "003"));
+        MigrationResult result = migrator.downgrade("001");
+
+        assertThat(result.steps()).extracting(timing -> timing.step().describe())
+                .containsExactly("downgrade 002 -> 001, create t002");
+        assertThat(database.tables()).contains("t001").doesNotContain("t002", "t003");
+        assertThat(migrator.status().current()).isEqualTo("001");
+        assertThat(migrator.status().unfinished()).isNull();
+    }
+
+    /** The other way round: 002 left half reverted is applied again before an upgrade builds 003 on it. */
+    @Test
+    void anUpgradeFirstRestoresARevisionLeftHalfRevertedBelowIt() throws SQLException {
+        Revision halfReverted = FakeRevision.online("002", "001",
+                List.of("CREATE TABLE IF NOT EXISTS t002a (id int)", "CREATE TABLE IF NOT EXISTS t002b (id int)"),
+                List.of("DROP TABLE IF EXISTS t002b", "SELECT pg_terminate_backend(pid, 5000) " + OTHER_SESSIONS,
+                        "DROP TABLE IF EXISTS t002a"));
+        Migrator migrator = migrator(List.of(THREE_TABLES.get(0), halfReverted, FakeRevision.table("003", "002")));
+        migrator.upgrade("002");
+        assertThatThrownBy(() -> migrator.downgrade("001")).isInstanceOf(MigrationFailedException.class);
+        assertThat(database.tables()).contains("t002a").doesNotContain("t002b");
+
+        migrator.upgrade("head");
+
+        assertThat(database.tables()).contains("t002a", "t002b", "t003");
+        assertThat(migrator.status().unfinished()).isNull();
+    }
+
+    /** What an undoing of a step left half done could not revert is still told, and the run stops before its steps. */
+    @Test
+    void aStepLeftHalfDoneThatCannotBeRevertedStopsTheRunAndIsStillTold() throws SQLException {
+        Revision halfDone = FakeRevision.online("002", "001", List.of(
+                        "CREATE TABLE t002 (id int)",
+                        "SELECT pg_terminate_backend(pid, 5000) " + OTHER_SESSIONS),
+                List.of("DROP TABLE t002_misspelt"));
+        Migrator migrator = migrator(List.of(THREE_TABLES.get(0), halfDone));
+        assertThatThrownBy(() -> migrator.upgrade("head")).isInstanceOf(MigrationFailedException.class);
+
+        assertThatThrownBy(() -> migrator.downgrade("base"))
+                .isInstanceOf(MigrationFailedException.class)
+                .hasMessageContaining("Undoing upgrade 001 -> 002, online 002, left half done by an earlier run, "
+                        + "failed: Undoing it failed too (")
+                .hasMessageContaining("t002_misspelt")
+                .hasMessageEndingWith("run the same command again, or finish the step: upgrade 002.");
+        assertThat(migrator.status().current()).isEqualTo("001");
+        assertThat(database.tables()).contains("t001", "t002");
+        assertThat(migrator.status().unfinished().left()).isEqualTo(UnfinishedStep.Left.UNDO_FAILED);
+    }
+
+    /** A stamp back to a revision and then past it again: the revisions above it have no record of how they came. */
+    @Test
+    void aRevisionDowngradedOrStampedAwayHasNoRecordOfBeingApplied() {
+        Migrator migrator = migrator(THREE_TABLES);
+        migrator.upgrade("head");
+        migrator.downgrade("002");
+        migrator.stamp("003");
+        assertThat(migrator.status().applied()).containsOnlyKeys("001", "002");
+
+        migrator.upgrade("head"); // nothing to do
+        migrator.stamp("001");
+        migrator.stamp("003");
+
+        assertThat(migrator.status().applied()).containsOnlyKeys("001");
+    }
+
+    /** Alembic's stamp to where the database is does nothing; nor does Retort's write a history row. */
+    @Test
+    void aStampToTheRevisionAlreadyThereWritesNothing() throws SQLException {
+        Migrator migrator = migrator(THREE_TABLES);
+        migrator.upgrade("002");
+        List<String> rowsBefore = database.column("SELECT count(*) FROM retort_history");
+
+        StampResult result = migrator.stamp("002");
+
+        assertThat(result.written()).isFalse();
+        assertThat(result.warning()).isNull();
+        assertThat(database.column("SELECT count(*) FROM retort_history")).isEqualTo(rowsBefore);
+    }
+
     /** A session ended mid-step (pg_terminate_backend, a restart): the error says so, not "connection closed". */
     @Test
     void aSessionEndedInAStepIsReportedByWhatEndedIt() {
@@ -330,7 +428,7 @@ class MigratorTest {
         migrator.upgrade("001");
         database.execute("INSERT INTO alembic_version VALUES ('1975ea83b712'), ('ae1027a6acf1'), ('27c6a30d7c24')");
 
-        MigrationResult result = migrator.stamp("002");
+        StampResult result = migrator.stamp("002");
 
         assertThat(result.from()).isEqualTo("001, 1975ea83b712, 27c6a30d7c24, ae1027a6acf1");
         assertThat(migrator.current()).isEqualTo("002");
