@@ -2,6 +2,7 @@ package dev.retort.cli;
 
 import dev.retort.engine.AppliedRevision;
 import dev.retort.engine.DatabaseStatus;
+import dev.retort.engine.EditedRevision;
 import dev.retort.engine.InvalidTargetException;
 import dev.retort.engine.MigrationListener;
 import dev.retort.engine.Migrator;
@@ -18,7 +19,9 @@ import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 
 @Command(name = "history", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = {
@@ -66,6 +69,8 @@ final class HistoryCommand implements Callable<Integer> {
         Map<String, AppliedRevision> applied = verbose ? status.applied() : Map.of();
         // A step left half done is marked on its revision: history -v is where an operator looks for what happened.
         UnfinishedStep unfinished = verbose ? status.unfinished() : null;
+        Set<String> edited = verbose ? status.edited().stream().map(EditedRevision::revision)
+                .collect(Collectors.toSet()) : Set.of();
         PrintWriter out = spec.commandLine().getOut();
         List<Object> listed = new ArrayList<>();
         for (Revision revision : graph.newestFirst()) {
@@ -78,6 +83,9 @@ final class HistoryCommand implements Callable<Integer> {
                 entry.put("current", indicateCurrent ? (Object) revision.id().equals(current) : null);
                 entry.put("applied", verbose ? Json.applied(position <= currentPosition
                         ? applied.get(revision.id()) : null) : null);
+                // "applied" is null both for a revision not applied and for one applied without a record (stamped).
+                entry.put("is_applied", verbose ? (Object) (position <= currentPosition) : null);
+                entry.put("edited", verbose ? (Object) edited.contains(revision.id()) : null);
                 entry.put("unfinished_step", unfinished != null && unfinished.isOf(revision.id())
                         ? Json.unfinished(unfinished) : null);
                 listed.add(entry);
@@ -85,7 +93,8 @@ final class HistoryCommand implements Callable<Integer> {
             }
             out.print(verbose
                     ? RevisionText.block(graph, revision, indicateCurrent ? current : null,
-                            RevisionText.applied(applied.get(revision.id()), position <= currentPosition),
+                            RevisionText.applied(applied.get(revision.id()), position <= currentPosition)
+                                    + (edited.contains(revision.id()) ? "; its SQL has changed since" : ""),
                             unfinished) + "\n"
                     : RevisionText.line(graph, revision, indicateCurrent ? current : null) + "\n");
         }

@@ -1,5 +1,7 @@
 package dev.retort.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.retort.migrations.ExpectedSnapshots;
 import dev.retort.testing.TestPostgres;
 import dev.retort.testing.TestPostgres.TestDatabase;
@@ -160,5 +162,24 @@ class VerifyCommandTest {
                 + "the database may not match 004 as shipped\\. verify compares the schema with its snapshot\\.\n");
         assertThat(verify.exitCode()).isEqualTo(ExitCodes.OK);
         assertThat(verify.err()).isEqualTo(current.err());
+        // history -v marks it too, where an operator reads each revision's record.
+        assertThat(retort("history", "-v", "-r", "004:004").out()).containsPattern(
+                "\nApplied: \\d{4}-\\d\\d-\\d\\d [0-9:]+ UTC by \\w+ in \\d+ ms; its SQL has changed since\n");
+        assertThat(retort("history", "-v", "-r", "005:005").out()).doesNotContain("changed since");
+    }
+
+    /** In JSON, a revision applied with no record (here: stamped) is told from one not applied. */
+    @Test
+    void historyJsonTellsARevisionAppliedWithoutARecordFromOneNotApplied() throws Exception {
+        retort("stamp", "base");
+        retort("stamp", "002");
+
+        JsonNode revisions = new ObjectMapper().readTree(retort("--json", "history", "-v", "-r", "002:004").out())
+                .get("revisions");
+
+        assertThat(revisions.findValuesAsText("id")).containsExactly("004", "003", "002");
+        assertThat(revisions.findValues("is_applied")).extracting(JsonNode::asBoolean).containsExactly(false, false, true);
+        assertThat(revisions.findValues("applied")).allMatch(JsonNode::isNull);
+        assertThat(revisions.findValues("edited")).extracting(JsonNode::asBoolean).containsOnly(false);
     }
 }
