@@ -76,10 +76,13 @@ public record CatalogSnapshot(List<Extension> extensions, List<EnumType> enums, 
     /**
      * The same snapshot without the named tables and what hangs on them (columns, constraints, indexes, triggers,
      * owned sequences): for Retort's own bookkeeping tables, which stay behind when a schema is downgraded to base.
+     * A sequence that no column owns stays.
      */
     public CatalogSnapshot withoutTables(Set<String> tableNames) {
         return new CatalogSnapshot(extensions, enums, types,
-                keep(sequences, sequence -> !tableNames.contains(sequence.ownedByTable())),
+                // Set.of(…).contains(null) throws rather than answering false, and a free sequence has no owner.
+                keep(sequences, sequence -> sequence.ownedByTable() == null
+                        || !tableNames.contains(sequence.ownedByTable())),
                 keep(tables, table -> !tableNames.contains(table.name())),
                 keep(constraints, constraint -> !tableNames.contains(constraint.table())),
                 keep(indexes, index -> !tableNames.contains(index.table())),

@@ -84,6 +84,21 @@ class VerifyCommandTest {
         assertThat(result.out().lines()).anySatisfy(line -> assertThat(line).startsWith(diffLine));
     }
 
+    /** A sequence no column owns used to crash verify and snapshot while Retort's own tables were left out. */
+    @Test
+    void aSequenceNoColumnOwnsIsDriftAndInTheSnapshot() throws SQLException {
+        database.execute("CREATE SEQUENCE s1");
+
+        Cli.Result verify = retort("verify");
+        Cli.Result snapshot = retort("snapshot");
+
+        assertThat(verify.err()).isEmpty();
+        assertThat(verify.exitCode()).isEqualTo(ExitCodes.DRIFT);
+        assertThat(verify.out().lines()).contains("+sequence s1 bigint start 1 increment 1");
+        assertThat(snapshot.exitCode()).isEqualTo(ExitCodes.OK);
+        assertThat(snapshot.out().lines()).contains("sequence s1 bigint start 1 increment 1");
+    }
+
     /** Migrated into another schema (the database's search_path), the seed's queries look there, not in public. */
     @Test
     void theSeedQueriesLookInTheSchemaTheRevisionsUsed() throws SQLException {

@@ -157,6 +157,19 @@ class CatalogSnapshotTest {
         }
     }
 
+    /** A sequence that no column owns has no table to be left out with, and stays. */
+    @Test
+    void withoutTablesKeepsASequenceNoColumnOwns() throws SQLException {
+        try (Connection connection = TestPostgres.newDatabase("catalog_without_free").connect()) {
+            execute(connection, List.of(
+                    "CREATE TABLE retort_history (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY)",
+                    "CREATE SEQUENCE s1"));
+
+            assertThat(CatalogSnapshot.read(connection).withoutTables(Set.of("retort_history")).text())
+                    .isEqualTo("sequence s1 bigint start 1 increment 1\n");
+        }
+    }
+
     @Test
     void droppedIndexShows() throws SQLException {
         assertThat(differenceAfter("DROP INDEX ix_users_email_active")).singleElement().asString()
