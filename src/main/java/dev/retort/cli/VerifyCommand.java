@@ -27,8 +27,8 @@ import java.util.concurrent.Callable;
         "",
         "Runs the seed's four verification queries (tables, foreign keys, indexes, constraints) and prints "
                 + "them as psql does; then compares the live catalog (tables, columns, enums, constraints, indexes, "
-                + "comments) with the snapshot shipped for the current revision. Exit 0 when they match; exit 3 "
-                + "with a unified diff naming each object that differs (- expected, + live)."})
+                + "policies, comments) with the snapshot shipped for the current revision. Exit 0 when they match; "
+                + "exit 3 with a unified diff naming each object that differs (- expected, + live)."})
 final class VerifyCommand implements Callable<Integer> {
 
     @ParentCommand

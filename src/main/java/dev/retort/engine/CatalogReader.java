@@ -6,6 +6,7 @@ import dev.retort.engine.CatalogSnapshot.EnumType;
 import dev.retort.engine.CatalogSnapshot.Extension;
 import dev.retort.engine.CatalogSnapshot.Index;
 import dev.retort.engine.CatalogSnapshot.OtherType;
+import dev.retort.engine.CatalogSnapshot.Policy;
 import dev.retort.engine.CatalogSnapshot.Routine;
 import dev.retort.engine.CatalogSnapshot.Sequence;
 import dev.retort.engine.CatalogSnapshot.Table;
@@ -75,7 +76,7 @@ final class CatalogReader {
     CatalogSnapshot read() throws SQLException {
         String schema = currentSchema();
         return new CatalogSnapshot(extensions(), enums(), otherTypes(), sequences(), tables(), constraints(),
-                indexes(schema), views(), routines(), triggers(schema));
+                indexes(schema), views(), routines(), triggers(schema), policies());
     }
 
     /** The current schema as it appears in SQL (quoted when it must be). */
@@ -140,22 +141,33 @@ final class CatalogReader {
                 row.getString(5), row.getString(6), row.getString(7)));
     }
 
+    /**
+     * Tables with what a DBA sets on them by hand and a migration should own: persistence, storage parameters (the
+     * TOAST table's too, as {@code toast.…}, the way ALTER TABLE sets them) and row-level security. The owner
+     * ({@code relowner}) is left out: it is whichever role the deployment migrates as, which a snapshot shipped with
+     * the revisions cannot know, so every installation but one would show drift.
+     */
     private List<Table> tables() throws SQLException {
         Map<String, List<Column>> columns = columns();
         String sql = """
-                SELECT quote_ident(c.relname),
+                SELECT quote_ident(c.relname), c.relpersistence = 'u',
                   CASE WHEN c.relkind = 'p' THEN 'partitioned by ' || pg_get_partkeydef(c.oid)
                        WHEN c.relispartition THEN 'partition of '
                             || (SELECT quote_ident(p.relname) FROM pg_inherits i JOIN pg_class p ON p.oid = i.inhparent
                                 WHERE i.inhrelid = c.oid)
                             || ' ' || pg_get_expr(c.relpartbound, c.oid)
                   END,
+                  coalesce(c.reloptions, '{}')
+                      || coalesce((SELECT array_agg('toast.' || o) FROM pg_class t, unnest(t.reloptions) o
+                                   WHERE t.oid = c.reltoastrelid), '{}'),
+                  c.relrowsecurity, c.relforcerowsecurity,
                   obj_description(c.oid, 'pg_class')
                 FROM pg_class c %s
                 WHERE c.relkind IN ('r', 'p') AND %s
                 """.formatted(inSchema("c.relnamespace"), notFromExtension("pg_class", "c.oid"));
-        return query(sql, row -> new Table(row.getString(1), row.getString(2),
-                columns.getOrDefault(row.getString(1), List.of()), row.getString(3)));
+        return query(sql, row -> new Table(row.getString(1), row.getBoolean(2), row.getString(3), textArray(row, 4),
+                row.getBoolean(5), row.getBoolean(6), columns.getOrDefault(row.getString(1), List.of()),
+                row.getString(7)));
     }
 
     /** Every table's columns, in their physical order (attnum), by table name. */
@@ -248,6 +260,26 @@ final class CatalogReader {
                 """.formatted(inSchema("c.relnamespace"));
         return query(sql, row -> new Trigger(row.getString(1), row.getString(2),
                 withoutSchema(row.getString(3), schema), row.getString(4), row.getString(5)));
+    }
+
+    /**
+     * Row-level security policies, on tables of the schema. The roles a policy names are kept, unlike owners: who
+     * may see which rows is what the policy means, and a revision that names a role must create or expect it.
+     */
+    private List<Policy> policies() throws SQLException {
+        String sql = """
+                SELECT quote_ident(pol.polname), quote_ident(c.relname), pol.polpermissive,
+                  CASE pol.polcmd WHEN 'r' THEN 'SELECT' WHEN 'a' THEN 'INSERT' WHEN 'w' THEN 'UPDATE'
+                                  WHEN 'd' THEN 'DELETE' ELSE 'ALL' END,
+                  ARRAY(SELECT CASE WHEN r.oid = 0 THEN 'public' ELSE quote_ident(pg_get_userbyid(r.oid)) END
+                        FROM unnest(pol.polroles) r(oid)),
+                  pg_get_expr(pol.polqual, pol.polrelid), pg_get_expr(pol.polwithcheck, pol.polrelid),
+                  obj_description(pol.oid, 'pg_policy')
+                FROM pg_policy pol
+                JOIN pg_class c ON c.oid = pol.polrelid %s
+                """.formatted(inSchema("c.relnamespace"));
+        return query(sql, row -> new Policy(row.getString(1), row.getString(2), row.getBoolean(3), row.getString(4),
+                textArray(row, 5), row.getString(6), row.getString(7), row.getString(8)));
     }
 
     private static String inSchema(String namespaceColumn) {

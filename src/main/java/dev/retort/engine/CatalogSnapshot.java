@@ -21,15 +21,17 @@ import java.util.function.Predicate;
  * Columns keep their physical order (attnum): it is part of the schema, and upgrading, downgrading and
  * upgrading whole revisions recreates it.
  *
- * <p>Left out on purpose: owners and privileges (they belong to an installation, not to a schema), row-level
- * security policies, rules, and the members of extensions (the extension's name stands for them).
+ * <p>Left out on purpose: owners and privileges (they belong to an installation, not to a schema), rules, and the
+ * members of extensions (the extension's name stands for them). A table's persistence, storage parameters and
+ * row-level security show only where they differ from PostgreSQL's defaults, so that a plain table's line says no
+ * more than its name and comment.
  * Definitions are PostgreSQL's own ({@code pg_get_indexdef} and the like), so snapshots compare reliably
  * between servers of one major version only.
  */
 public record CatalogSnapshot(List<Extension> extensions, List<EnumType> enums, List<OtherType> types,
                               List<Sequence> sequences, List<Table> tables, List<Constraint> constraints,
                               List<Index> indexes, List<View> views, List<Routine> routines,
-                              List<Trigger> triggers) {
+                              List<Trigger> triggers, List<Policy> policies) {
 
     public CatalogSnapshot {
         extensions = sorted(extensions, Comparator.comparing(Extension::name));
@@ -42,6 +44,7 @@ public record CatalogSnapshot(List<Extension> extensions, List<EnumType> enums, 
         views = sorted(views, Comparator.comparing(View::name));
         routines = sorted(routines, Comparator.comparing(Routine::name).thenComparing(Routine::arguments));
         triggers = sorted(triggers, Comparator.comparing(Trigger::table).thenComparing(Trigger::name));
+        policies = sorted(policies, Comparator.comparing(Policy::table).thenComparing(Policy::name));
     }
 
     /** Reads the connection's current schema. Leaves the connection's settings and transaction as they were. */
@@ -62,6 +65,7 @@ public record CatalogSnapshot(List<Extension> extensions, List<EnumType> enums, 
         views.forEach(view -> lines.add(view.line()));
         routines.forEach(routine -> lines.add(routine.line()));
         triggers.forEach(trigger -> lines.add(trigger.line()));
+        policies.forEach(policy -> lines.add(policy.line()));
         StringBuilder text = new StringBuilder();
         lines.forEach(line -> text.append(line).append('\n'));
         return text.toString();
@@ -70,21 +74,25 @@ public record CatalogSnapshot(List<Extension> extensions, List<EnumType> enums, 
     public boolean isEmpty() {
         return extensions.isEmpty() && enums.isEmpty() && types.isEmpty() && sequences.isEmpty() && tables.isEmpty()
                 && constraints.isEmpty() && indexes.isEmpty() && views.isEmpty() && routines.isEmpty()
-                && triggers.isEmpty();
+                && triggers.isEmpty() && policies.isEmpty();
     }
 
     /**
      * The same snapshot without the named tables and what hangs on them (columns, constraints, indexes, triggers,
-     * owned sequences): for Retort's own bookkeeping tables, which stay behind when a schema is downgraded to base.
+     * policies, owned sequences): for Retort's own bookkeeping tables, which stay behind when a schema is downgraded
+     * to base. A sequence that no column owns stays.
      */
     public CatalogSnapshot withoutTables(Set<String> tableNames) {
         return new CatalogSnapshot(extensions, enums, types,
-                keep(sequences, sequence -> !tableNames.contains(sequence.ownedByTable())),
+                // Set.of(…).contains(null) throws rather than answering false, and a free sequence has no owner.
+                keep(sequences, sequence -> sequence.ownedByTable() == null
+                        || !tableNames.contains(sequence.ownedByTable())),
                 keep(tables, table -> !tableNames.contains(table.name())),
                 keep(constraints, constraint -> !tableNames.contains(constraint.table())),
                 keep(indexes, index -> !tableNames.contains(index.table())),
                 views, routines,
-                keep(triggers, trigger -> !tableNames.contains(trigger.table())));
+                keep(triggers, trigger -> !tableNames.contains(trigger.table())),
+                keep(policies, policy -> !tableNames.contains(policy.table())));
     }
 
     @Override
@@ -132,19 +140,34 @@ public record CatalogSnapshot(List<Extension> extensions, List<EnumType> enums, 
     }
 
     /**
-     * A table (ordinary or partitioned) and its columns in their physical order.
+     * A table (ordinary or partitioned) and its columns in their physical order. Its line reads like the SQL that
+     * made it, e.g. {@code unlogged table audit_logs with (fillfactor=50) [ENABLE ROW LEVEL SECURITY]}; a table with
+     * PostgreSQL's defaults (logged, no storage parameters, no row-level security) is {@code table audit_logs}.
      *
-     * @param partitioning how it is partitioned ({@code partitioned by RANGE (…)}) or what it is a partition of
-     *                     ({@code partition of events FOR VALUES …}), or null
+     * @param unlogged         {@code pg_class.relpersistence} is {@code u}: its rows are not WAL-logged, so a crash
+     *                         empties it and replicas never see them
+     * @param partitioning     how it is partitioned ({@code partitioned by RANGE (…)}) or what it is a partition of
+     *                         ({@code partition of events FOR VALUES …}), or null
+     * @param options          its storage parameters as {@code pg_class.reloptions} holds them ({@code fillfactor=50}),
+     *                         those of its TOAST table prefixed {@code toast.}; sorted here
+     * @param rowSecurity      row-level security is enabled ({@code relrowsecurity})
+     * @param forceRowSecurity row-level security applies to the table's owner too ({@code relforcerowsecurity})
      */
-    public record Table(String name, String partitioning, List<Column> columns, String comment) {
+    public record Table(String name, boolean unlogged, String partitioning, List<String> options,
+                        boolean rowSecurity, boolean forceRowSecurity, List<Column> columns, String comment) {
         public Table {
+            options = options.stream().sorted().toList();
             columns = List.copyOf(columns);
         }
 
         List<String> lines() {
             List<String> lines = new ArrayList<>();
-            lines.add("table " + name + (partitioning == null ? "" : " " + partitioning) + commented(comment));
+            lines.add((unlogged ? "unlogged table " : "table ") + name
+                    + (partitioning == null ? "" : " " + partitioning)
+                    + (options.isEmpty() ? "" : " with (" + String.join(", ", options) + ")")
+                    + (rowSecurity ? " [ENABLE ROW LEVEL SECURITY]" : "")
+                    + (forceRowSecurity ? " [FORCE ROW LEVEL SECURITY]" : "")
+                    + commented(comment));
             columns.forEach(column -> lines.add("  " + column.line()));
             return lines;
         }
@@ -229,6 +252,31 @@ public record CatalogSnapshot(List<Extension> extensions, List<EnumType> enums, 
                 default -> "";
             };
             return "trigger " + name + " on " + table + ": " + definition + state + commented(comment);
+        }
+    }
+
+    /**
+     * A row-level security policy, written as {@code CREATE POLICY} takes it: {@code policy own_rows on users: AS
+     * PERMISSIVE FOR SELECT TO public USING ((deleted_at IS NULL))}. It is listed whether or not its table has
+     * row-level security enabled; the table's line says that.
+     *
+     * @param command   {@code ALL}, {@code SELECT}, {@code INSERT}, {@code UPDATE} or {@code DELETE}
+     * @param roles     the roles it applies to, {@code public} for everyone; sorted here
+     * @param using     the {@code USING} expression, or null
+     * @param withCheck the {@code WITH CHECK} expression, or null
+     */
+    public record Policy(String name, String table, boolean permissive, String command, List<String> roles,
+                         String using, String withCheck, String comment) {
+        public Policy {
+            roles = roles.stream().sorted().toList();
+        }
+
+        String line() {
+            return "policy " + name + " on " + table + ": AS " + (permissive ? "PERMISSIVE" : "RESTRICTIVE")
+                    + " FOR " + command + " TO " + String.join(", ", roles)
+                    + (using == null ? "" : " USING (" + using + ")")
+                    + (withCheck == null ? "" : " WITH CHECK (" + withCheck + ")")
+                    + commented(comment);
         }
     }
 

@@ -72,6 +72,12 @@ class VerifyCommandTest {
             a changed default      | ALTER TABLE audit_logs ALTER COLUMN success SET DEFAULT false                | +  column success boolean not null default false
             a NOT VALID constraint | ALTER TABLE users DROP CONSTRAINT ck_users_email_format; ALTER TABLE users ADD CONSTRAINT ck_users_email_format CHECK (email ~ '@') NOT VALID | +constraint ck_users_email_format on users: CHECK (((email)::text ~ '@'::text)) NOT VALID
             an enum value by hand  | ALTER TYPE user_role ADD VALUE 'auditor'                                    | +enum user_role (admin, corporate, client, auditor)
+            an unlogged table      | ALTER TABLE audit_logs SET UNLOGGED                                         | +unlogged table audit_logs -- One row per audited event
+            row-level security     | ALTER TABLE users ENABLE ROW LEVEL SECURITY                                 | +table users [ENABLE ROW LEVEL SECURITY] -- Accounts
+            forced RLS             | ALTER TABLE users FORCE ROW LEVEL SECURITY                                  | +table users [FORCE ROW LEVEL SECURITY] -- Accounts
+            a policy               | CREATE POLICY p ON users USING (false)                                      | +policy p on users: AS PERMISSIVE FOR ALL TO public USING (false)
+            a table's fillfactor   | ALTER TABLE users SET (fillfactor=50)                                       | +table users with (fillfactor=50) -- Accounts
+            an index's fillfactor  | ALTER INDEX ix_users_deleted_at SET (fillfactor=70)                         | +index ix_users_deleted_at on users: CREATE INDEX ix_users_deleted_at ON users USING btree (deleted_at) WITH (fillfactor=
             """)
     void driftIsExitThreeWithADiffThatNamesTheObject(String what, String sql, String diffLine) throws SQLException {
         for (String statement : sql.split("; ")) {
@@ -84,6 +90,21 @@ class VerifyCommandTest {
         assertThat(result.out()).contains("DRIFT: the schema differs from revision 006 (head) (- expected, + live):\n"
                 + "--- expected at 006 (head)\n+++ live database\n@@ ");
         assertThat(result.out().lines()).anySatisfy(line -> assertThat(line).startsWith(diffLine));
+    }
+
+    /** A sequence no column owns used to crash verify and snapshot while Retort's own tables were left out. */
+    @Test
+    void aSequenceNoColumnOwnsIsDriftAndInTheSnapshot() throws SQLException {
+        database.execute("CREATE SEQUENCE s1");
+
+        Cli.Result verify = retort("verify");
+        Cli.Result snapshot = retort("snapshot");
+
+        assertThat(verify.err()).isEmpty();
+        assertThat(verify.exitCode()).isEqualTo(ExitCodes.DRIFT);
+        assertThat(verify.out().lines()).contains("+sequence s1 bigint start 1 increment 1");
+        assertThat(snapshot.exitCode()).isEqualTo(ExitCodes.OK);
+        assertThat(snapshot.out().lines()).contains("sequence s1 bigint start 1 increment 1");
     }
 
     /** Migrated into another schema (the database's search_path), the seed's queries look there, not in public. */

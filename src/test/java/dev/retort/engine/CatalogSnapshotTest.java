@@ -47,7 +47,9 @@ class CatalogSnapshotTest {
                     + "SELECT user_id, count(*) AS actions FROM audit_logs GROUP BY user_id",
             "CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$",
             "COMMENT ON FUNCTION touch() IS 'Keeps rows fresh'",
-            "CREATE TRIGGER trg_users_touch BEFORE UPDATE ON users FOR EACH ROW EXECUTE FUNCTION touch()");
+            "CREATE TRIGGER trg_users_touch BEFORE UPDATE ON users FOR EACH ROW EXECUTE FUNCTION touch()",
+            "CREATE POLICY users_live ON users FOR SELECT USING (deleted_at IS NULL)",
+            "COMMENT ON POLICY users_live ON users IS 'Deleted users are hidden'");
 
     @Test
     void sameSchemaBuiltInAnotherOrderGivesIdenticalText() throws SQLException {
@@ -115,6 +117,8 @@ class CatalogSnapshotTest {
                     function touch() returns trigger language plpgsql body b3771fd26ec5e368 -- Keeps rows fresh
                     trigger trg_users_touch on users: CREATE TRIGGER trg_users_touch BEFORE UPDATE ON users FOR EACH ROW \
                     EXECUTE FUNCTION touch()
+                    policy users_live on users: AS PERMISSIVE FOR SELECT TO public USING ((deleted_at IS NULL)) \
+                    -- Deleted users are hidden
                     """);
         }
     }
@@ -154,6 +158,20 @@ class CatalogSnapshotTest {
             assertThat(snapshot.withoutTables(Set.of("alembic_version")).text()).doesNotContain("alembic_version")
                     .contains("retort_history");
             assertThat(snapshot.withoutTables(Set.of("alembic_version", "retort_history")).isEmpty()).isTrue();
+        }
+    }
+
+    /** A sequence that no column owns has no table to be left out with; it stays, and so do other tables' policies. */
+    @Test
+    void withoutTablesKeepsAFreeSequenceAndLeavesOutTheTablesPolicies() throws SQLException {
+        try (Connection connection = TestPostgres.newDatabase("catalog_without_free").connect()) {
+            execute(connection, List.of(
+                    "CREATE TABLE retort_history (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY)",
+                    "CREATE POLICY history_hidden ON retort_history USING (false)",
+                    "CREATE SEQUENCE s1"));
+
+            assertThat(CatalogSnapshot.read(connection).withoutTables(Set.of("retort_history")).text())
+                    .isEqualTo("sequence s1 bigint start 1 increment 1\n");
         }
     }
 
@@ -214,6 +232,58 @@ class CatalogSnapshotTest {
         assertThat(differenceAfter("COMMENT ON TABLE users IS 'Everyone with a login'")).containsExactly(
                 "- table users -- People who log in",
                 "+ table users -- Everyone with a login");
+    }
+
+    @Test
+    void unloggedTableShows() throws SQLException {
+        assertThat(differenceAfter("ALTER TABLE audit_logs SET UNLOGGED")).containsExactly(
+                "- table audit_logs",
+                "+ unlogged table audit_logs");
+    }
+
+    @Test
+    void rowLevelSecurityEnabledAndForcedShows() throws SQLException {
+        assertThat(differenceAfter("ALTER TABLE users ENABLE ROW LEVEL SECURITY",
+                "ALTER TABLE users FORCE ROW LEVEL SECURITY")).containsExactly(
+                "- table users -- People who log in",
+                "+ table users [ENABLE ROW LEVEL SECURITY] [FORCE ROW LEVEL SECURITY] -- People who log in");
+    }
+
+    @Test
+    void policyShowsWithItsCommandRolesAndExpressions() throws SQLException {
+        assertThat(differenceAfter("CREATE POLICY own_audit ON audit_logs AS RESTRICTIVE FOR UPDATE TO public "
+                + "USING (user_id IS NOT NULL) WITH CHECK (action <> 'erase')")).containsExactly(
+                "+ policy own_audit on audit_logs: AS RESTRICTIVE FOR UPDATE TO public USING ((user_id IS NOT NULL)) "
+                        + "WITH CHECK ((action <> 'erase'::text))");
+    }
+
+    @Test
+    void changedPolicyExpressionShows() throws SQLException {
+        assertThat(differenceAfter("ALTER POLICY users_live ON users USING (true)")).containsExactly(
+                "- policy users_live on users: AS PERMISSIVE FOR SELECT TO public USING ((deleted_at IS NULL)) "
+                        + "-- Deleted users are hidden",
+                "+ policy users_live on users: AS PERMISSIVE FOR SELECT TO public USING (true) "
+                        + "-- Deleted users are hidden");
+    }
+
+    /** users has no TOAST table (no column can outgrow a page), so its TOAST parameter is set on audit_logs. */
+    @Test
+    void storageParametersOfTablesTheirToastAndIndexesShow() throws SQLException {
+        List<String> difference = differenceAfter(
+                "ALTER TABLE users SET (fillfactor = 50, autovacuum_enabled = false)",
+                "ALTER TABLE audit_logs SET (toast.autovacuum_enabled = false)",
+                "ALTER INDEX ix_users_email_active SET (fillfactor = 70)");
+
+        assertThat(difference).containsExactly(
+                "- table audit_logs",
+                "- table users -- People who log in",
+                "- index ix_users_email_active on users: CREATE UNIQUE INDEX ix_users_email_active ON users "
+                        + "USING btree (email) WHERE (deleted_at IS NULL) -- Deleted users free their address",
+                "+ table audit_logs with (toast.autovacuum_enabled=false)",
+                "+ table users with (autovacuum_enabled=false, fillfactor=50) -- People who log in",
+                "+ index ix_users_email_active on users: CREATE UNIQUE INDEX ix_users_email_active ON users "
+                        + "USING btree (email) WITH (fillfactor='70') WHERE (deleted_at IS NULL) "
+                        + "-- Deleted users free their address");
     }
 
     @FunctionalInterface
