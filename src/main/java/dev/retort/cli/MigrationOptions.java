@@ -44,8 +44,9 @@ final class MigrationOptions {
     boolean dryRun;
 
     @Option(names = "--sql",
-            description = "Print the SQL instead of running it, without connecting to any database. TARGET is then a "
-                    + "range FROM:TO, e.g. 003:head (upgrade may give only TO, from base; downgrade needs both).")
+            description = "Print the SQL instead of running it, without connecting to any database: a script for "
+                    + "psql that moves alembic_version as it goes. TARGET is then a range FROM:TO: upgrade 003:head "
+                    + "(or only TO, from base), downgrade head:003.")
     boolean sql;
 
     LockPolicy lockPolicy() {

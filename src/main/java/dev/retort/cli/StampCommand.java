@@ -1,10 +1,12 @@
 package dev.retort.cli;
 
 import dev.retort.engine.MigrationListener;
+import dev.retort.engine.OfflineScript;
 import dev.retort.engine.RevisionGraph;
 import dev.retort.engine.StampResult;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
@@ -26,11 +28,25 @@ final class StampCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(paramLabel = "TARGET", description = "head, base, or a revision id such as 003.")
+    @Parameters(paramLabel = "TARGET", description = "head, base, a revision id such as 003, or one counted from "
+            + "the current revision: +1, -1, current.")
     String target;
+
+    @Option(names = "--sql", description = "Print the SQL that records TARGET instead of running it, without "
+            + "connecting to any database (TARGET is then an id, head or base).")
+    boolean sql;
 
     @Override
     public Integer call() {
+        if (sql) {
+            String script = OfflineScript.stamp(root.graph(), target);
+            if (root.json()) {
+                Json.print(spec.commandLine().getOut(), Json.object("sql", script));
+            } else {
+                spec.commandLine().getOut().print(script);
+            }
+            return ExitCodes.OK;
+        }
         root.graph().checkTarget(target); // before the embedded database is started for nothing
         StampResult result = root.migrator(MigrationListener.SILENT).stamp(target);
         if (root.json()) {

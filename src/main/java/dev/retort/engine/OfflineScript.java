@@ -7,8 +7,11 @@ import java.util.List;
  *
  * <p>Each revision gets a header comment. A transactional revision is wrapped in {@code BEGIN}/{@code COMMIT}; an
  * online one is not, so that psql in its default autocommit mode runs each statement on its own, as
- * {@code CREATE INDEX CONCURRENTLY} requires. The {@code alembic_version} statements Retort would run are shown
- * as comments: the script changes the schema only, and {@code retort stamp} records where it left it.
+ * {@code CREATE INDEX CONCURRENTLY} requires. {@code alembic_version} moves as Retort moves it, as Alembic's
+ * offline scripts move it: in a transactional revision's transaction, after an online revision's last statement. So
+ * a script applied whole leaves the database at its end, and one that stopped partway says where, for
+ * {@code retort upgrade} to finish. First, though, the script checks that the database is where it starts from:
+ * applied to another, it would change a schema it was not written for while the version update matched no row.
  */
 public final class OfflineScript {
 
@@ -50,6 +53,38 @@ public final class OfflineScript {
                 null);
     }
 
+    /**
+     * {@code stamp TARGET --sql}: the statements that record {@code target} as the database's revision, whatever
+     * alembic_version held, in one transaction, for a server this machine cannot reach. {@code target} is an id,
+     * head or base: without a database, nothing counts from the current revision.
+     */
+    public static String stamp(RevisionGraph graph, String target) {
+        if (RevisionGraph.isRelativeToCurrent(target)) {
+            throw new InvalidTargetException("stamp --sql reads no database, so '" + target + "' cannot count from "
+                    + "the current revision: give an id, head or base.");
+        }
+        String to = graph.idAt(graph.resolve(target, RevisionGraph.BASE));
+        return "-- Retort " + RetortVersion.get() + ", offline: stamp " + graph.labelWithHead(to) + "\n"
+                + "-- Records " + RevisionGraph.labelOf(to) + " as the database's revision without running any "
+                + "migration.\n\nBEGIN;\n\n" + VersionTable.CREATE + ";\n\nDELETE FROM alembic_version;\n"
+                + (to == null ? "" : "INSERT INTO alembic_version (version_num) VALUES ('" + to + "');\n")
+                + "\nCOMMIT;\n";
+    }
+
+    /**
+     * A statement that fails unless alembic_version holds {@code from} alone (is empty, for base): with psql's
+     * ON_ERROR_STOP, the script stops before it changes anything. One line, so that a reader splitting the script at
+     * line-ending semicolons keeps the block whole.
+     */
+    private static String startsFrom(String from) {
+        String wrong = from == null ? "EXISTS (SELECT FROM alembic_version)"
+                : "(SELECT array_agg(version_num) FROM alembic_version) IS DISTINCT FROM ARRAY['" + from
+                        + "']::varchar[]";
+        return "DO $$ BEGIN IF " + wrong + " THEN RAISE EXCEPTION 'This script starts from "
+                + RevisionGraph.labelOf(from) + ", but alembic_version holds %', (SELECT coalesce(string_agg("
+                + "version_num, ', '), 'nothing') FROM alembic_version); END IF; END $$;\n";
+    }
+
     public static String render(RevisionGraph graph, Plan plan, LockPolicy policy) {
         StringBuilder script = new StringBuilder();
         script.append("-- Retort ").append(RetortVersion.get()).append(", offline: ")
@@ -59,24 +94,26 @@ public final class OfflineScript {
             return script.append("-- ").append(plan.note()).append('\n').toString();
         }
         script.append("""
-                -- The alembic_version statements Retort would run are comments: after applying this script,
-                -- record where it left the database with: retort stamp %1$s
+                -- alembic_version moves with each revision, as Retort moves it (retort_history gets no rows: Retort
+                -- reads what the script applied as stamped). The script first stops unless the database is at %4$s.
                 -- If it stops partway, do not run it again as it is (statements already done may fail, an INVALID
-                -- index would be kept): retort stamp the last revision it finished, then retort %2$s %1$s
+                -- index would be kept): alembic_version names the last revision it finished, and retort %2$s %1$s
                 -- finishes the job, skipping what is done.
                 -- Retort waits at most lock_timeout for each lock and tries again; psql does not. Consider:
                 --   \\set ON_ERROR_STOP on
                 --   SET lock_timeout = '%3$dms';
                 """.formatted(plan.to() == null ? "base" : plan.to(), plan.steps().get(0).direction().word(),
-                policy.lockTimeout().toMillis()));
+                policy.lockTimeout().toMillis(), RevisionGraph.labelOf(plan.from())));
         if (!policy.statementTimeout().isZero()) {
             // Given with --sql, it would otherwise be dropped without a word: the script cannot set it for psql.
             script.append("--   SET statement_timeout = '").append(policy.statementTimeout().toMillis())
                     .append("ms';\n");
         }
+        script.append('\n');
         if (plan.from() == null) {
-            script.append("\n-- ").append(VersionTable.CREATE.replace("\n", "\n-- ")).append(";\n");
+            script.append(VersionTable.CREATE).append(";\n\n");
         }
+        script.append(startsFrom(plan.from())).append('\n');
         for (Step step : plan.steps()) {
             boolean online = step.revision().online();
             script.append("\n-- Running ").append(step.describe()).append(online
@@ -87,7 +124,7 @@ public final class OfflineScript {
             for (String statement : RecordingContext.statementsOf(step)) {
                 script.append(statement).append(";\n\n");
             }
-            script.append("-- ").append(VersionTable.moveSql(step.from(), step.to())).append('\n');
+            script.append(VersionTable.moveSql(step.from(), step.to())).append('\n');
             if (!online) {
                 script.append("\nCOMMIT;\n");
             }

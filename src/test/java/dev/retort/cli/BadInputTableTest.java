@@ -127,6 +127,9 @@ class BadInputTableTest {
                         "--url", "{db}", "upgrade", "003:999", "--sql"),
                 bad("--sql with --dry-run", ExitCodes.USAGE, "--sql and --dry-run do not go together",
                         HELP_UPGRADE, "--url", "{db}", "upgrade", "head", "--sql", "--dry-run"),
+                bad("stamp --sql counting from the current revision", ExitCodes.USAGE, "stamp --sql reads no "
+                        + "database, so '-1' cannot count from the current revision", "give an id, head or base",
+                        "--url", "{db}", "stamp", "-1", "--sql"),
 
                 // Targets.
                 bad("nonexistent id", ExitCodes.USAGE, "No revision '999'.", VALID_TARGETS,

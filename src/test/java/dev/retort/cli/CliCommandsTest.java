@@ -208,4 +208,16 @@ class CliCommandsTest {
         assertThat(result.out()).startsWith("-- Retort ").contains("ALTER TABLE customers VALIDATE CONSTRAINT "
                 + "fk_customers_created_by;\n").doesNotContain("Database:", "s3cret");
     }
+
+    @Test
+    void stampSqlPrintsTheStampWithoutConnectingToAnyDatabase() {
+        Cli.Result result = cli.run("--url", "postgresql://nobody:s3cret@127.0.0.1:1/nowhere", "stamp", "005",
+                "--sql");
+
+        assertThat(result.exitCode()).isEqualTo(ExitCodes.OK);
+        assertThat(result.err()).isEmpty();
+        assertThat(result.out()).startsWith("-- Retort ").contains(", offline: stamp 005\n")
+                .endsWith("DELETE FROM alembic_version;\nINSERT INTO alembic_version (version_num) VALUES ('005');\n"
+                        + "\nCOMMIT;\n");
+    }
 }

@@ -44,6 +44,7 @@ class OfflineScriptTest {
             runAsPsqlWould(offline, script(Direction.UPGRADE, from + ":" + to));
             migrator(online).upgrade(to);
             assertThat(offline.schema()).as("at %s", to).isEqualTo(online.schema());
+            assertThat(migrator(offline).current()).isEqualTo(to);
             from = to;
         }
     }
@@ -59,27 +60,30 @@ class OfflineScriptTest {
         migrator(online).downgrade("002");
 
         assertThat(offline.schema()).isEqualTo(online.schema());
+        assertThat(migrator(offline).current()).isEqualTo("002");
         runAsPsqlWould(offline, script(Direction.DOWNGRADE, "002:base"));
         assertThat(offline.schema()).isEqualTo(TestPostgres.newDatabase("empty").schema());
+        assertThat(migrator(offline).current()).isNull();
     }
 
     @Test
-    void theScriptWrapsTransactionalRevisionsLeavesOnlineOnesInAutocommitAndCommentsTheVersionTable() {
+    void theScriptWrapsTransactionalRevisionsLeavesOnlineOnesInAutocommitAndMovesTheVersionAsRetortDoes() {
         String script = script(Direction.UPGRADE, "002:004");
 
         assertThat(script).startsWith("-- Retort ").contains(", offline: 002 -> 004\n")
-                .contains("-- record where it left the database with: retort stamp 004\n")
+                .contains("\nDO $$ BEGIN IF (SELECT array_agg(version_num) FROM alembic_version) IS DISTINCT FROM "
+                        + "ARRAY['002']::varchar[] THEN RAISE EXCEPTION")
                 .contains("\n-- Running upgrade 002 -> 003, create audit_logs table (one transaction)\n\nBEGIN;\n\n"
                         + "CREATE TABLE audit_logs (")
-                .contains("\n-- UPDATE alembic_version SET version_num = '003' WHERE version_num = '002';\n\nCOMMIT;\n")
+                .contains("\nUPDATE alembic_version SET version_num = '003' WHERE version_num = '002';\n\nCOMMIT;\n")
                 .contains("\n-- Running upgrade 003 -> 004, add customer foreign keys (online: each statement on its "
                         + "own, in autocommit)\n\nALTER TABLE customers\n")
                 .endsWith("CREATE INDEX CONCURRENTLY IF NOT EXISTS ix_customers_updated_by ON customers (updated_by);"
-                        + "\n\n-- UPDATE alembic_version SET version_num = '004' WHERE version_num = '003';\n");
+                        + "\n\nUPDATE alembic_version SET version_num = '004' WHERE version_num = '003';\n");
         assertThat(script.indexOf("BEGIN;")).isEqualTo(script.lastIndexOf("BEGIN;"));
     }
 
-    /** What the header says to do when the script stops partway: stamp the last finished revision, upgrade. */
+    /** What the header says to do when the script stops partway: alembic_version names where; upgrade finishes. */
     @Test
     void aScriptThatStoppedPartwayIsFinishedAsItsHeaderSays() throws SQLException {
         TestDatabase offline = TestPostgres.newDatabase("offline_stopped");
@@ -88,17 +92,51 @@ class OfflineScriptTest {
                 + "'individual')");
         String script = script(Direction.UPGRADE, "003:head");
         assertThat(script).contains("-- If it stops partway, do not run it again as it is (statements already done "
-                + "may fail, an INVALID\n-- index would be kept): retort stamp the last revision it finished, then "
-                + "retort upgrade 006\n-- finishes the job, skipping what is done.\n");
+                + "may fail, an INVALID\n-- index would be kept): alembic_version names the last revision it "
+                + "finished, and retort upgrade 006\n-- finishes the job, skipping what is done.\n");
 
         assertThatThrownBy(() -> runAsPsqlWould(offline, script)).hasMessageContaining("ck_customers_name_not_empty");
+        assertThat(migrator(offline).current()).isEqualTo("005");
         offline.execute("UPDATE customers SET name = 'A'");
-        migrator(offline).stamp("005");
         migrator(offline).upgrade("006");
 
         TestDatabase online = TestPostgres.newDatabase("online_whole");
         migrator(online).upgrade("head");
         assertThat(offline.schema()).isEqualTo(online.schema());
+    }
+
+    /** Applied to a database at another revision, the script stops at its first statement, having changed nothing. */
+    @Test
+    void aScriptAppliedToADatabaseElsewhereStopsBeforeChangingIt() throws SQLException {
+        TestDatabase database = TestPostgres.newDatabase("offline_elsewhere");
+        migrator(database).upgrade("002");
+        String before = database.schema();
+
+        assertThatThrownBy(() -> runAsPsqlWould(database, script(Direction.UPGRADE, "003:head")))
+                .hasMessageContaining("This script starts from 003, but alembic_version holds 002");
+        assertThatThrownBy(() -> runAsPsqlWould(database, script(Direction.UPGRADE, "head")))
+                .hasMessageContaining("This script starts from <base>, but alembic_version holds 002");
+        assertThat(database.schema()).isEqualTo(before);
+        assertThat(migrator(database).current()).isEqualTo("002");
+    }
+
+    /** stamp --sql: what a stamp writes, for psql; it replaces whatever alembic_version held. */
+    @Test
+    void theStampScriptRecordsTheRevisionAsAStampWould() throws SQLException {
+        TestDatabase database = TestPostgres.newDatabase("offline_stamp");
+        migrator(database).upgrade("002");
+        database.execute("INSERT INTO alembic_version VALUES ('1975ea83b712')");
+
+        runAsPsqlWould(database, OfflineScript.stamp(graph, "head"));
+        assertThat(migrator(database).current()).isEqualTo("006");
+        runAsPsqlWould(database, OfflineScript.stamp(graph, "base"));
+        assertThat(migrator(database).current()).isNull();
+        TestDatabase empty = TestPostgres.newDatabase("offline_stamp_empty");
+        runAsPsqlWould(empty, OfflineScript.stamp(graph, "003"));
+        assertThat(migrator(empty).current()).isEqualTo("003");
+        assertThatThrownBy(() -> OfflineScript.stamp(graph, "+1")).isInstanceOf(InvalidTargetException.class)
+                .hasMessage("stamp --sql reads no database, so '+1' cannot count from the current revision: give an "
+                        + "id, head or base.");
     }
 
     /** psql applies no timeout of Retort's: the header suggests each one that was given, lest --sql drop it. */
