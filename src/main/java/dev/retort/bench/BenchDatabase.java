@@ -66,8 +66,8 @@ public final class BenchDatabase {
             statement.execute(sql);
         } catch (SQLException e) {
             throw new BenchException("Could not run " + sql + ": " + SqlErrors.describe(e)
-                    + (Jdbc.INSUFFICIENT_PRIVILEGE.equals(e.getSQLState()) ? ". The bench needs a role that may create databases "
-                    + "(CREATEDB)." : ""), e);
+                    + (Jdbc.INSUFFICIENT_PRIVILEGE.equals(e.getSQLState())
+                    ? ". The bench needs " + SqlErrors.MAY_CREATE_DATABASES + "." : ""), e);
         }
     }
 

@@ -6,6 +6,10 @@ import dev.retort.engine.InvalidTargetException;
 import dev.retort.engine.LockNotAcquiredException;
 import dev.retort.engine.RevisionGraphException;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 /** Every exit code Retort returns, and which error gives which: the one place that decides. */
 public final class ExitCodes {
 
@@ -26,7 +30,27 @@ public final class ExitCodes {
     /** The migration lock was not had within {@code --lock-wait}. */
     public static final int LOCK_NOT_ACQUIRED = 5;
 
+    /**
+     * What each code means, as every command's {@code --help} lists it: a script that runs one verb must not have
+     * to find the list under {@code retort --help}. 130 and 143 are the shell's, for a process ended by SIGINT or
+     * SIGTERM; Retort says on its way out what that left.
+     */
+    static final Map<String, String> IN_HELP = helpList();
+
     private ExitCodes() {
+    }
+
+    private static Map<String, String> helpList() {
+        Map<String, String> codes = new LinkedHashMap<>();
+        codes.put(String.valueOf(OK), "done");
+        codes.put(String.valueOf(FAILED), "a migration or database error (a failed step is rolled back or undone), or a "
+                + "state Retort cannot work from; the message says which");
+        codes.put(String.valueOf(USAGE), "bad usage or input; nothing was changed");
+        codes.put(String.valueOf(DRIFT), "verify found drift");
+        codes.put(String.valueOf(CANNOT_CONNECT), "cannot connect or authenticate");
+        codes.put(String.valueOf(LOCK_NOT_ACQUIRED), "the migration lock was not had within --lock-wait");
+        codes.put("130, 143", "stopped by Ctrl-C or a kill (SIGTERM); it says what that left");
+        return Collections.unmodifiableMap(codes);
     }
 
     public static int of(Throwable error) {

@@ -5,6 +5,7 @@ import dev.retort.engine.LockNotAcquiredException;
 import dev.retort.engine.LocksUnavailableException;
 import dev.retort.engine.RetortException;
 import dev.retort.engine.Revision;
+import dev.retort.engine.SqlErrors;
 import dev.retort.migrations.Migrations;
 import picocli.CommandLine;
 import picocli.CommandLine.HelpCommand;
@@ -109,10 +110,18 @@ public final class Main {
         for (Class<?> verb : verbs) {
             commandLine.addSubcommand(verb);
         }
+        withExitCodes(commandLine);
+        commandLine.getSubcommands().values().stream().filter(verb -> !(verb.getCommand() instanceof HelpCommand))
+                .forEach(Main::withExitCodes);
         commandLine.setExecutionStrategy(parseResult -> executeThenClose(root, parseResult));
         commandLine.setParameterExceptionHandler(Main::reportUsageError);
         commandLine.setExecutionExceptionHandler((error, failed, parseResult) -> reportError(root, error, failed));
         return commandLine;
+    }
+
+    private static void withExitCodes(CommandLine command) {
+        command.getCommandSpec().usageMessage().exitCodeListHeading("%nExit codes:%n")
+                .exitCodeList(ExitCodes.IN_HELP);
     }
 
     /**
@@ -224,7 +233,8 @@ public final class Main {
                     + "read_only is on (for the role, the database, the connection's options or the server). Migrate "
                     + "the primary, as a role and with settings that may write.";
         }
-        if (causedBy(error, "42501") && !(error instanceof ConnectionFailedException)) {
+        if (causedBy(error, "42501") && !(error instanceof ConnectionFailedException)
+                && !message.contains(SqlErrors.MAY_CREATE_DATABASES)) {
             message = sentence(message) + " The role lacks a privilege: run Retort as the owner of the schema and of "
                     + "its tables (revisions create, alter and drop them), or GRANT what the message names.";
         }

@@ -31,16 +31,8 @@ import java.util.function.UnaryOperator;
                 "",
                 "With no --url and no DATABASE_URL, Retort runs on an embedded PostgreSQL whose data it keeps in "
                         + ".retort/ beside the retort script."},
-        footerHeading = "%nExit codes:%n",
+        footerHeading = "%nExamples:%n",
         footer = {
-                "  0  done",
-                "  1  a migration or database error (the failed step was rolled back)",
-                "  2  bad usage or input (nothing was changed)",
-                "  3  verify found drift",
-                "  4  cannot connect or authenticate",
-                "  5  the migration lock was not had within --lock-wait",
-                "",
-                "Examples:",
                 "  retort upgrade head",
                 "  retort --url postgresql://app@db.example.com:5432/app current",
                 "  retort downgrade -1"})

@@ -58,6 +58,7 @@ final class SnapshotCommand implements Callable<Integer> {
             return ExitCodes.OK;
         }
         List<String> written = new ArrayList<>();
+        List<String> unchanged = new ArrayList<>();
         String scratch = "retort_snapshot_" + ProcessHandle.current().pid();
         Path folder = root.home().resolve(ExpectedSnapshots.SOURCE_FOLDER);
         execute("CREATE DATABASE " + scratch);
@@ -68,8 +69,15 @@ final class SnapshotCommand implements Callable<Integer> {
             for (Revision revision : root.graph().revisions()) {
                 migrator.upgrade(revision.id());
                 Path file = folder.resolve(ExpectedSnapshots.fileName(revision.id()));
-                Files.writeString(file, migrator.liveSchema(), StandardCharsets.UTF_8);
-                written.add(root.home().relativize(file).toString());
+                String snapshot = migrator.liveSchema();
+                String path = root.home().relativize(file).toString();
+                // A file rewritten as it was would look changed to the launcher, which would rebuild Retort.
+                if (Files.exists(file) && Files.readString(file, StandardCharsets.UTF_8).equals(snapshot)) {
+                    unchanged.add(path);
+                } else {
+                    Files.writeString(file, snapshot, StandardCharsets.UTF_8);
+                    written.add(path);
+                }
             }
         } catch (IOException e) {
             throw new UncheckedIOException("Could not write the snapshots in " + folder + ": " + e.getMessage(), e);
@@ -77,9 +85,15 @@ final class SnapshotCommand implements Callable<Integer> {
             execute("DROP DATABASE IF EXISTS " + scratch);
         }
         if (root.json()) {
-            Json.print(out, Json.object("written", written));
+            Json.print(out, Json.object("written", written, "unchanged", unchanged));
+        } else if (written.isEmpty()) {
+            out.println("All " + unchanged.size() + " snapshots were up to date: none was written.");
         } else {
             written.forEach(path -> out.println("Wrote " + path));
+            if (!unchanged.isEmpty()) {
+                out.println(unchanged.size() + (unchanged.size() == 1 ? " other was" : " others were")
+                        + " up to date, and left as they were.");
+            }
             out.println("Rebuild to ship them (./retort does so by itself when a file under src/main changes).");
         }
         return ExitCodes.OK;
@@ -91,7 +105,7 @@ final class SnapshotCommand implements Callable<Integer> {
             statement.execute(sql);
         } catch (SQLException e) {
             throw new DatabaseException("Could not run " + sql + ": " + SqlErrors.describe(e)
-                    + (sql.startsWith("CREATE") ? ". --write needs a role that may create databases." : ""), e);
+                    + (sql.startsWith("CREATE") ? ". --write needs " + SqlErrors.MAY_CREATE_DATABASES + "." : ""), e);
         }
     }
 }

@@ -31,7 +31,11 @@ public final class OfflineScript {
         }
         String fromText = colon < 0 ? "base" : range.substring(0, colon).strip();
         String toText = colon < 0 ? range.strip() : range.substring(colon + 1).strip();
-        if (fromText.isEmpty() || toText.isEmpty() || RevisionGraph.isRelativeToCurrent(fromText)) {
+        if (fromText.isEmpty() || toText.isEmpty()) {
+            throw new InvalidTargetException("'" + range + "' has no " + (toText.isEmpty() ? "TO" : "FROM") + ": "
+                    + "give FROM:TO, e.g. " + (direction == Direction.UPGRADE ? "003:head" : "head:003") + ".");
+        }
+        if (RevisionGraph.isRelativeToCurrent(fromText)) {
             throw new InvalidTargetException("'" + range + "' is not a range for --sql: give FROM:TO with FROM an "
                     + "id, base or head (--sql reads no database, so FROM cannot be current, +N or -N), e.g. 003:head "
                     + "or 003:+2.");

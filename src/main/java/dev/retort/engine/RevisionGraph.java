@@ -175,7 +175,7 @@ public final class RevisionGraph {
         }
         if (word.contains(":")) {
             throw new InvalidTargetException("'" + word + "' is a range FROM:TO, which only upgrade --sql, downgrade "
-                    + "--sql and history -r take: to migrate, give one target. " + validChoices());
+                    + "--sql and history -r take: give one revision. " + validChoices());
         }
         throw new InvalidTargetException("No revision '" + word + "'. " + validChoices());
     }

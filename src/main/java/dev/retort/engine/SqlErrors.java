@@ -9,6 +9,12 @@ import java.sql.SQLException;
 /** PostgreSQL's errors told in one line, pointing at the line of the statement where the server found the fault. */
 public final class SqlErrors {
 
+    /**
+     * What a command that creates a database (snapshot --write, bench) says its role needs when refused (42501):
+     * the general advice on privileges, which is about a schema's tables, is then not added to it.
+     */
+    public static final String MAY_CREATE_DATABASES = "a role that may create databases (CREATEDB)";
+
     private SqlErrors() {
     }
 

@@ -209,6 +209,21 @@ class CliCommandsTest {
                 + "fk_customers_created_by;\n").doesNotContain("Database:", "s3cret");
     }
 
+    /** A script runs one verb: its help, not only retort --help, says what each exit code means. */
+    @Test
+    void everyVerbsHelpListsTheExitCodes() {
+        for (String verb : Main.VERBS.keySet()) {
+            if (!verb.equals("help")) {
+                assertThat(cli.run(verb, "--help").out()).as(verb).contains("\nExit codes:\n  0          done\n",
+                        "\n  4          cannot connect or authenticate\n",
+                        "\n  130, 143   stopped by Ctrl-C or a kill (SIGTERM); it says what that left\n");
+            }
+        }
+        assertThat(cli.run("--help").out()).contains("\nExit codes:\n  0          done\n").endsWith(
+                "\nExamples:\n  retort upgrade head\n  retort --url postgresql://app@db.example.com:5432/app current\n"
+                        + "  retort downgrade -1\n");
+    }
+
     @Test
     void stampSqlPrintsTheStampWithoutConnectingToAnyDatabase() {
         Cli.Result result = cli.run("--url", "postgresql://nobody:s3cret@127.0.0.1:1/nowhere", "stamp", "005",

@@ -183,6 +183,24 @@ class CliErrorsTest {
         }
     }
 
+    /** snapshot --write makes a scratch database: a role that may not is told so, not to own the schema's tables. */
+    @Test
+    void snapshotWriteAsARoleThatMayNotCreateDatabasesSaysWhatItNeeds() throws SQLException {
+        String role = database.name() + "_nocreatedb";
+        database.execute("CREATE ROLE " + role + " LOGIN NOCREATEDB");
+        try {
+            Cli.Result result = cli.run("--url", "postgresql://" + role + "@localhost:" + database.port() + "/"
+                    + database.name(), "snapshot", "--write");
+
+            assertThat(result.exitCode()).isEqualTo(ExitCodes.FAILED);
+            assertThat(result.err()).hasLineCount(1).contains("permission denied to create database (SQLSTATE 42501)")
+                    .endsWith("--write needs a role that may create databases (CREATEDB).\n")
+                    .doesNotContain("owner of the schema");
+        } finally {
+            database.execute("DROP ROLE " + role);
+        }
+    }
+
     @Test
     void aFailingRevisionExitsOneAndLeavesThePreviousRevision() throws SQLException {
         List<Revision> revisions = new ArrayList<>(Migrations.all().subList(0, 2));

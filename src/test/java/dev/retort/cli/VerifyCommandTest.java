@@ -14,6 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.sql.SQLException;
 import java.util.List;
 
@@ -166,6 +167,27 @@ class VerifyCommandTest {
         }
         assertThat(result.out()).startsWith("Wrote src/main/resources/dev/retort/migrations/snapshots/001.txt\n");
         assertThat(retort("snapshot").out()).isEqualTo(ExpectedSnapshots.at("006").orElseThrow());
+    }
+
+    /** A file rewritten as it was would look changed to the launcher, and so rebuild Retort for nothing. */
+    @Test
+    void snapshotWriteLeavesSnapshotsThatAreUpToDateAsTheyWere() throws IOException {
+        retort("snapshot", "--write");
+        Path folder = home.resolve(ExpectedSnapshots.SOURCE_FOLDER);
+        FileTime longAgo = FileTime.fromMillis(0);
+        for (String revision : new String[] {"001", "002", "003", "004", "005", "006"}) {
+            Files.setLastModifiedTime(folder.resolve(revision + ".txt"), longAgo);
+        }
+        Files.writeString(folder.resolve("003.txt"), "out of date\n");
+
+        Cli.Result again = retort("snapshot", "--write");
+
+        assertThat(again.out()).isEqualTo("Wrote src/main/resources/dev/retort/migrations/snapshots/003.txt\n"
+                + "5 others were up to date, and left as they were.\n"
+                + "Rebuild to ship them (./retort does so by itself when a file under src/main changes).\n");
+        assertThat(Files.getLastModifiedTime(folder.resolve("004.txt"))).isEqualTo(longAgo);
+        assertThat(retort("snapshot", "--write").out()).isEqualTo("All 6 snapshots were up to date: none was "
+                + "written.\n");
     }
 
     @Test
