@@ -148,6 +148,22 @@ final class HistoryTable {
         }
     }
 
+    /**
+     * The row {@link #record} writes for a step, as literal SQL, for an offline script: the times are the server's
+     * ({@code now()} is when the step's transaction began; in autocommit, when this statement did), and the version
+     * says the row came from a script. {@code from} and {@code revision} are SQL expressions, for a stamp's, which
+     * reads what alembic_version holds.
+     */
+    static String recordSql(String revision, String direction, String from, String to, String checksum) {
+        return "INSERT INTO retort_history (revision, direction, from_revision, to_revision, checksum, started_at,\n"
+                + "            finished_at, duration_ms, retort_version, outcome)\n"
+                + "        VALUES (" + revision + ", "
+                + SqlText.literal(direction) + ", " + from + ", " + SqlText.literal(to) + ", "
+                + SqlText.literal(checksum) + ",\n            now(), clock_timestamp(), "
+                + "(extract(epoch FROM clock_timestamp() - now()) * 1000)::bigint, "
+                + SqlText.literal(RetortVersion.get() + " --sql") + ", 'success');";
+    }
+
     static void record(Connection connection, Entry entry) throws SQLException {
         try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
             insert.setString(1, entry.revision());

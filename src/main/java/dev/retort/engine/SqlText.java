@@ -16,6 +16,15 @@ public final class SqlText {
         return WHITESPACE.matcher(sql.strip()).replaceAll(" ");
     }
 
+    /**
+     * {@code text} as an SQL string literal ({@code NULL} for null), for SQL that is printed rather than run with
+     * parameters: the offline scripts. Quotes are doubled; a backslash is an ordinary character, as it is with
+     * PostgreSQL's standard_conforming_strings, on by default since 9.1.
+     */
+    public static String literal(String text) {
+        return text == null ? "NULL" : "'" + text.replace("'", "''") + "'";
+    }
+
     /** {@link #oneLine}, cut to {@code width} characters with an ellipsis when longer. */
     public static String abbreviated(String sql, int width) {
         String line = oneLine(sql);

@@ -60,6 +60,20 @@ public record UnfinishedStep(String revision, String direction, String from, Str
         return Optional.empty();
     }
 
+    /**
+     * A query that finds a row when {@link #of} would find a step left half done at {@code current}: the same reading
+     * of the newest history row, in SQL, for an offline script that must not run over one.
+     */
+    static String newestRowLeavesOneAtSql(String current) {
+        String at = SqlText.literal(current);
+        return "SELECT FROM (SELECT * FROM retort_history ORDER BY finished_at DESC, outcome = 'progress' LIMIT 1) "
+                + "newest\n            WHERE (outcome = 'progress' AND (from_revision IS NOT DISTINCT FROM " + at
+                + " OR to_revision IS NOT DISTINCT FROM " + at + "))\n               OR (outcome = 'failed' AND "
+                + "from_revision IS NOT DISTINCT FROM " + at + "\n                   AND (strpos(error, "
+                + SqlText.literal(StepRunner.UNDO_FAILED) + ") > 0 OR strpos(error, "
+                + SqlText.literal(StepRunner.NOT_UNDONE) + ") > 0))";
+    }
+
     /** Whether this is a step of revision {@code id}. */
     public boolean isOf(String id) {
         return revision.equals(id);

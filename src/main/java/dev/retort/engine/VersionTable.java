@@ -90,12 +90,13 @@ final class VersionTable {
     /** The statement {@link #move} runs, as literal SQL, for offline scripts. */
     static String moveSql(String from, String to) {
         if (from == null) {
-            return "INSERT INTO alembic_version (version_num) VALUES ('" + to + "');";
+            return "INSERT INTO alembic_version (version_num) VALUES (" + SqlText.literal(to) + ");";
         }
         if (to == null) {
-            return "DELETE FROM alembic_version WHERE version_num = '" + from + "';";
+            return "DELETE FROM alembic_version WHERE version_num = " + SqlText.literal(from) + ";";
         }
-        return "UPDATE alembic_version SET version_num = '" + to + "' WHERE version_num = '" + from + "';";
+        return "UPDATE alembic_version SET version_num = " + SqlText.literal(to) + " WHERE version_num = "
+                + SqlText.literal(from) + ";";
     }
 
     /** Sets the version outright, whatever it was: what {@code stamp} does. */

@@ -1,5 +1,6 @@
 package dev.retort.migrations;
 
+import dev.retort.engine.DatabaseStatus;
 import dev.retort.engine.Direction;
 import dev.retort.engine.InvalidTargetException;
 import dev.retort.engine.LockPolicy;
@@ -71,15 +72,20 @@ class OfflineScriptTest {
         String script = script(Direction.UPGRADE, "002:004");
 
         assertThat(script).startsWith("-- Retort ").contains(", offline: 002 -> 004\n")
-                .contains("\nDO $$ BEGIN IF (SELECT array_agg(version_num) FROM alembic_version) IS DISTINCT FROM "
-                        + "ARRAY['002']::varchar[] THEN RAISE EXCEPTION")
+                .contains("\n\\set ON_ERROR_STOP on\n\nDO $retort$ BEGIN\n    IF (SELECT array_agg(version_num) FROM "
+                        + "alembic_version) IS DISTINCT FROM ARRAY['002']::varchar[] THEN\n")
                 .contains("\n-- Running upgrade 002 -> 003, create audit_logs table (one transaction)\n\nBEGIN;\n\n"
                         + "CREATE TABLE audit_logs (")
-                .contains("\nUPDATE alembic_version SET version_num = '003' WHERE version_num = '002';\n\nCOMMIT;\n")
+                .contains("\nDO $retort$ BEGIN\n    UPDATE alembic_version SET version_num = '003' WHERE version_num = "
+                        + "'002';\n")
+                .containsPattern("\n        INSERT INTO retort_history [^;]*'003', 'upgrade', '002', '003', '[0-9a-f]{64}'"
+                        + "[^;]*;\n    END IF;\nEND \\$retort\\$;\n\nCOMMIT;\n")
                 .contains("\n-- Running upgrade 003 -> 004, add customer foreign keys (online: each statement on its "
                         + "own, in autocommit)\n\nALTER TABLE customers\n")
-                .endsWith("CREATE INDEX CONCURRENTLY IF NOT EXISTS ix_customers_updated_by ON customers (updated_by);"
-                        + "\n\nUPDATE alembic_version SET version_num = '004' WHERE version_num = '003';\n");
+                .contains("CREATE INDEX CONCURRENTLY IF NOT EXISTS ix_customers_updated_by ON customers (updated_by);"
+                        + "\n\nDO $retort$ BEGIN\n    UPDATE alembic_version SET version_num = '004' WHERE version_num = "
+                        + "'003';\n")
+                .endsWith("END $retort$;\n");
         assertThat(script.indexOf("BEGIN;")).isEqualTo(script.lastIndexOf("BEGIN;"));
     }
 
@@ -139,6 +145,33 @@ class OfflineScriptTest {
                         + "id, head or base.");
     }
 
+    /**
+     * Where Retort keeps its history, the script writes each revision's row as a run would (its checksum too, so an
+     * edited revision is still found), and refuses to start over a step that a Retort run left half done.
+     */
+    @Test
+    void theScriptRecordsItsRevisionsInRetortsHistoryAndRefusesAStepLeftHalfDone() throws SQLException {
+        TestDatabase database = TestPostgres.newDatabase("offline_history");
+        migrator(database).upgrade("003");
+
+        runAsPsqlWould(database, script(Direction.UPGRADE, "003:005"));
+
+        DatabaseStatus status = migrator(database).status();
+        assertThat(status.current()).isEqualTo("005");
+        assertThat(status.applied()).containsKeys("004", "005");
+        assertThat(status.edited()).isEmpty();
+        assertThat(database.column("SELECT retort_version FROM retort_history WHERE revision = '005'"))
+                .singleElement().asString().endsWith(" --sql");
+
+        database.execute("INSERT INTO retort_history (revision, direction, from_revision, to_revision, started_at, "
+                + "finished_at, duration_ms, retort_version, outcome, part) VALUES ('006', 'upgrade', '005', '006', "
+                + "now(), now(), 0, 'test', 'progress', '1/9: ALTER TABLE …')");
+        String before = database.schema();
+        assertThatThrownBy(() -> runAsPsqlWould(database, script(Direction.DOWNGRADE, "005:004")))
+                .hasMessageContaining("A Retort run left a step half done at 005: retort current says which.");
+        assertThat(database.schema()).isEqualTo(before);
+    }
+
     /** psql applies no timeout of Retort's: the header suggests each one that was given, lest --sql drop it. */
     @Test
     void theHeaderSuggestsTheLockTimeoutAndAStatementTimeoutWhenOneIsGiven() {
@@ -173,13 +206,21 @@ class OfflineScriptTest {
     private static void runAsPsqlWould(TestDatabase database, String script) throws SQLException {
         List<String> statements = new ArrayList<>();
         StringBuilder current = new StringBuilder();
+        boolean insideBody = false;
         for (String line : script.split("\n", -1)) {
             if (current.isEmpty() && (line.isBlank() || line.startsWith("--"))) {
                 continue;
             }
+            if (current.isEmpty() && line.startsWith("\\")) {
+                assertThat(line).as("psql's own command").isEqualTo("\\set ON_ERROR_STOP on"); // which this does
+                continue;
+            }
             current.append(line).append('\n');
+            if (line.split("\\$retort\\$", -1).length % 2 == 0) {
+                insideBody = !insideBody; // a DO block's body, between $retort$ quotes
+            }
             boolean insideQuotes = current.chars().filter(c -> c == '\'').count() % 2 == 1;
-            if (line.endsWith(";") && !insideQuotes) {
+            if (line.endsWith(";") && !insideQuotes && !insideBody) {
                 statements.add(current.toString());
                 current.setLength(0);
             }
