@@ -84,7 +84,8 @@ final class Json {
             return (Object) step;
         }).toList();
         long total = result.steps().stream().mapToLong(timing -> timing.took().toMillis()).sum();
-        return object("database", database, "from", result.from(), "to", result.to(), "steps", steps,
+        return object("database", database, "from", result.from(), "to", result.to(),
+                "undone_first", result.undoneFirst() == null ? null : step(result.undoneFirst()), "steps", steps,
                 "duration_ms", total, "note", result.note());
     }
 

@@ -63,7 +63,7 @@ final class MigrationRun {
             if (root.json()) {
                 Json.print(out, dryRunDocument(database, migrator, plan));
             } else {
-                printDryRun(out, database, migrator, plan, target);
+                printDryRun(out, database, migrator, plan, target, direction);
             }
             return ExitCodes.OK;
         }
@@ -112,27 +112,29 @@ final class MigrationRun {
     }
 
     private static Map<String, Object> dryRunDocument(String database, Migrator migrator, Plan plan) {
-        List<Object> steps = new ArrayList<>();
-        for (Step step : plan.steps()) {
-            Map<String, Object> document = Json.step(step);
-            document.put("online", step.revision().online());
-            List<DdlStatement> statements = migrator.analyze(step);
-            document.put("statements", statements.stream().map(statement -> (Object) Json.object(
-                    "sql", statement.sql().strip(),
-                    "locks", statement.locks().stream().map(lock -> (Object) Json.object("table", lock.table(),
-                            "mode", lock.mode().toString(), "blocks_reads", lock.mode().blocksReads(),
-                            "blocks_writes", lock.mode().blocksWrites())).toList(),
-                    "work", statement.work().name().toLowerCase(Locale.ROOT),
-                    "table_worked_on", statement.workTable(),
-                    "outside_transaction", statement.outsideTransaction(),
-                    "known", statement.known())).toList());
-            document.put("sessions_in_the_way",
-                    migrator.sessionsInTheWay(statements).stream().map(Json::session).toList());
-            steps.add(document);
-        }
+        List<Object> steps = plan.steps().stream().map(step -> (Object) stepDocument(migrator, step)).toList();
         return Json.object("database", database, "dry_run", true, "from", plan.from(), "to", plan.to(),
-                "undo_first", plan.undoFirst() == null ? null : Json.step(plan.undoFirst()), "steps", steps, "would_fail", plan.steps().isEmpty() ? List.of() : migrator.obstacles(plan),
+                "undo_first", plan.undoFirst() == null ? null : stepDocument(migrator, plan.undoFirst().reverse()),
+                "steps", steps, "would_fail", plan.stepsToRun().isEmpty() ? List.of() : migrator.obstacles(plan),
                 "note", plan.note());
+    }
+
+    private static Map<String, Object> stepDocument(Migrator migrator, Step step) {
+        Map<String, Object> document = Json.step(step);
+        document.put("online", step.revision().online());
+        List<DdlStatement> statements = migrator.analyze(step);
+        document.put("statements", statements.stream().map(statement -> (Object) Json.object(
+                "sql", statement.sql().strip(),
+                "locks", statement.locks().stream().map(lock -> (Object) Json.object("table", lock.table(),
+                        "mode", lock.mode().toString(), "blocks_reads", lock.mode().blocksReads(),
+                        "blocks_writes", lock.mode().blocksWrites())).toList(),
+                "work", statement.work().name().toLowerCase(Locale.ROOT),
+                "table_worked_on", statement.workTable(),
+                "outside_transaction", statement.outsideTransaction(),
+                "known", statement.known())).toList());
+        document.put("sessions_in_the_way",
+                migrator.sessionsInTheWay(statements).stream().map(Json::session).toList());
+        return document;
     }
 
     /**
@@ -148,40 +150,40 @@ final class MigrationRun {
         }
         Duration total = result.steps().stream().map(MigrationResult.StepTiming::took)
                 .reduce(Duration.ZERO, Duration::plus);
-        out.println("Done: " + result.steps().size() + (result.steps().size() == 1 ? " revision" : " revisions")
-                + " in " + Durations.format(total) + "; the database is at " + graph.labelWithHead(result.to()) + ".");
+        String reverted = result.undoneFirst() == null ? ""
+                : "reverted what " + result.undoneFirst().describe() + " left half done" + (result.steps().isEmpty()
+                        ? "" : ", then ");
+        String revisions = result.steps().isEmpty() ? "" : result.steps().size()
+                + (result.steps().size() == 1 ? " revision" : " revisions") + " in " + Durations.format(total);
+        out.println("Done: " + reverted + revisions + "; the database is at " + graph.labelWithHead(result.to()) + ".");
     }
 
     /** Each step, each statement with the locks it takes, and who would be in the way right now. */
-    private static void printDryRun(PrintWriter out, String database, Migrator migrator, Plan plan, String target) {
+    private static void printDryRun(PrintWriter out, String database, Migrator migrator, Plan plan, String target,
+                                    Direction direction) {
         out.println("Database: " + database);
-        if (plan.steps().isEmpty()) {
+        if (plan.stepsToRun().isEmpty()) {
             out.println("Dry run: " + plan.note());
             return;
         }
         out.println("Dry run: nothing is changed. From " + RevisionGraph.labelOf(plan.from()) + ", "
-                + plan.steps().get(0).direction().word() + " " + target + " would run " + plan.steps().size()
-                + (plan.steps().size() == 1 ? " revision:" : " revisions:"));
+                + direction.word() + " " + target + " would run " + plan.steps().size()
+                + (plan.steps().size() == 1 ? " revision" : " revisions")
+                + (plan.undoFirst() == null ? ":" : ", after reverting what an earlier run left half done:"));
+        Instant now = Instant.now();
         if (plan.undoFirst() != null) {
             out.println();
-            out.println("First, " + plan.undoFirst().describe() + " (left half done by an earlier run): what it did "
-                    + "would be reverted, by its " + plan.undoFirst().reverse().direction().word() + " statements.");
+            out.println("First, " + plan.undoFirst().describe() + " was left half done by an earlier run: what it did "
+                    + "would be reverted, by its " + plan.undoFirst().reverse().direction().word() + " statements "
+                    + "(what is already gone is skipped):");
+            printStatements(out, migrator, plan.undoFirst().reverse(), now);
         }
-        Instant now = Instant.now();
         for (Step step : plan.steps()) {
             out.println();
             out.println(step.describe() + (step.revision().online()
                     ? " (online: each statement in a short transaction of its own)"
                     : " (one transaction: every lock is held until it commits)"));
-            List<DdlStatement> statements = migrator.analyze(step);
-            for (int i = 0; i < statements.size(); i++) {
-                out.printf("  %2d. %s%n", i + 1, SqlText.abbreviated(statements.get(i).sql(), STATEMENT_WIDTH));
-                out.println("      " + statements.get(i).describeLocks());
-            }
-            List<BlockingSession> inTheWay = migrator.sessionsInTheWay(statements);
-            for (BlockingSession session : inTheWay) {
-                out.println("  In the way now: " + session.describe(now) + ", holding a lock on " + session.table());
-            }
+            printStatements(out, migrator, step, now);
         }
         List<String> obstacles = migrator.obstacles(plan);
         if (!obstacles.isEmpty()) {
@@ -190,4 +192,14 @@ final class MigrationRun {
         }
     }
 
+    private static void printStatements(PrintWriter out, Migrator migrator, Step step, Instant now) {
+        List<DdlStatement> statements = migrator.analyze(step);
+        for (int i = 0; i < statements.size(); i++) {
+            out.printf("  %2d. %s%n", i + 1, SqlText.abbreviated(statements.get(i).sql(), STATEMENT_WIDTH));
+            out.println("      " + statements.get(i).describeLocks());
+        }
+        for (BlockingSession session : migrator.sessionsInTheWay(statements)) {
+            out.println("  In the way now: " + session.describe(now) + ", holding a lock on " + session.table());
+        }
+    }
 }

@@ -137,8 +137,8 @@ public final class Migrator {
         graph.checkTarget(target);
         return underLock((work, watch) -> {
             Plan plan = plan(work, direction, target);
-            if (plan.steps().isEmpty()) {
-                return new MigrationResult(plan.from(), plan.to(), List.of(), plan.note());
+            if (plan.steps().isEmpty() && plan.undoFirst() == null) {
+                return new MigrationResult(plan.from(), plan.to(), List.of(), plan.note(), null);
             }
             return run(work, watch, plan);
         });
@@ -154,18 +154,28 @@ public final class Migrator {
         }
     }
 
+    /**
+     * The plan, with the step an earlier run left half done at the current revision to revert first, unless the
+     * plan's first step takes it up itself (what is done is skipped, the rest is done). A target that is the current
+     * revision reverts it alone: that is where the operator wants the database, whole. A target the other way
+     * (upgrade to a revision behind) changes nothing, that step included.
+     */
     private Plan plan(Connection connection, Direction direction, String target) throws SQLException {
         String current = knownRevision(readVersion(connection));
         Plan plan = plan(direction, target, current);
-        if (plan.steps().isEmpty() || !HistoryTable.exists(connection)) {
+        int at = graph.positionOf(current);
+        boolean stays = plan.steps().isEmpty() && graph.resolve(target, at) != at;
+        if (stays || !HistoryTable.exists(connection)) {
             return plan;
         }
-        Step first = plan.steps().get(0);
         Optional<Step> halfDone = HistoryTable.newest(connection).flatMap(row -> UnfinishedStep.of(row, current))
-                // The first step takes it up itself: what is done is skipped, the rest is done.
-                .filter(left -> !(left.isOf(first.revision().id()) && left.direction().equals(first.direction().word())))
+                .filter(left -> plan.steps().isEmpty() || !takesUp(plan.steps().get(0), left))
                 .flatMap(this::stepOf);
-        return halfDone.map(step -> new Plan(plan.from(), plan.to(), plan.steps(), plan.note(), step)).orElse(plan);
+        return halfDone.map(step -> new Plan(plan.from(), plan.to(), plan.steps(), null, step)).orElse(plan);
+    }
+
+    private static boolean takesUp(Step step, UnfinishedStep left) {
+        return left.isOf(step.revision().id()) && left.direction().equals(step.direction().word());
     }
 
     /** The step left half done, as this project's revisions have it (none, if the revision is no longer among them). */
@@ -219,7 +229,7 @@ public final class Migrator {
     public List<String> obstacles(Plan plan) {
         Set<String> tables = new LinkedHashSet<>();
         boolean creates = false;
-        for (Step step : plan.steps()) {
+        for (Step step : plan.stepsToRun()) {
             List<DdlStatement> statements = analyze(step);
             tables.addAll(DdlStatement.tablesNeedingTheirOwner(statements));
             creates |= DdlStatement.createInCurrentSchema(statements);
@@ -256,7 +266,8 @@ public final class Migrator {
             String warning = halfDone.map(left -> left.describe() + " was left half done by an earlier run: stamping "
                     + "does not undo it, and no longer will it be reported. What it did stays; verify shows it.")
                     .orElse(null);
-            if (known && stored.size() == 1 && stored.get(0).equals(graph.idAt(to)) && halfDone.isEmpty()) {
+            List<String> already = to == RevisionGraph.BASE ? List.of() : List.of(graph.idAt(to));
+            if (stored.equals(already) && halfDone.isEmpty()) {
                 return new StampResult(from, from, false, null);
             }
             createTables(work);
@@ -302,7 +313,7 @@ public final class Migrator {
                 timings.add(new MigrationResult.StepTiming(step, runner.run(step)));
             }
         }
-        return new MigrationResult(plan.from(), plan.to(), timings, null);
+        return new MigrationResult(plan.from(), plan.to(), timings, null, plan.undoFirst());
     }
 
     /** What the revisions' SQL says about index and foreign key names; read once, when a run first needs it. */

@@ -1,5 +1,6 @@
 package dev.retort.engine;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -7,7 +8,7 @@ import java.util.List;
  *
  * @param from      the revision the database is at, {@code null} for base
  * @param to        the revision it would be at after the steps
- * @param note      why there is nothing to do, when there is not; else null
+ * @param note      why there is nothing to do, when there is not (no steps, nothing to revert); else null
  * @param undoFirst an online step that an earlier run left half done at {@code from} and that the steps do not take
  *                  up, so the run reverts what it did before its first step; else null
  */
@@ -15,5 +16,16 @@ public record Plan(String from, String to, List<Step> steps, String note, Step u
 
     static Plan nothing(String at, String note) {
         return new Plan(at, at, List.of(), note, null);
+    }
+
+    /** Every step the run takes, in order: the reverting of {@link #undoFirst}, as its reverse step, then the steps. */
+    public List<Step> stepsToRun() {
+        if (undoFirst == null) {
+            return steps;
+        }
+        List<Step> all = new ArrayList<>(steps.size() + 1);
+        all.add(undoFirst.reverse());
+        all.addAll(steps);
+        return all;
     }
 }

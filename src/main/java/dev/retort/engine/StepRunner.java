@@ -145,9 +145,12 @@ final class StepRunner implements AutoCloseable {
         String checksum = RecordingContext.checksumOf(sql);
         Instant started = Instant.now();
         stepStartNanos = System.nanoTime();
-        listener.undoingHalfDone(halfDone, undo);
+        lastRecordedPart = null;
         try {
-            runOnline(undo, checksum, DdlStatement.analyzeAll(sql, facts));
+            List<DdlStatement> statements = DdlStatement.analyzeAll(sql, facts);
+            warnAboutSessionsInTheWay(undo, statements);
+            listener.undoingHalfDone(halfDone, undo);
+            runOnline(undo, checksum, statements);
             HistoryTable.record(work, entry(undo, checksum, started, "success", null, null));
         } catch (SQLException | RuntimeException e) {
             rollbackQuietly();
@@ -157,8 +160,10 @@ final class StepRunner implements AutoCloseable {
                     + RevisionGraph.labelOf(halfDone.from()) + ". Once the cause is fixed, run the same command "
                     + "again, or finish the step: " + halfDone.direction().word() + " "
                     + (halfDone.to() == null ? "base" : halfDone.to()) + ".";
-            // As the step's own row, so that current and the next run still see it half done.
-            recordQuietly(entry(halfDone, checksum, started, "failed", what, null));
+            // As the step's own row, so that current and the next run still see it half done; a lock lost, with
+            // how far the undoing got, as a step's own failure row tells it.
+            recordQuietly(entry(halfDone, RecordingContext.checksumOf(RecordingContext.statementsOf(halfDone)),
+                    started, "failed", what, e instanceof MigrationLockLostException ? lastRecordedPart : null));
             throw new MigrationFailedException(halfDone, "Undoing " + halfDone.describe() + ", left half done by an "
                     + "earlier run, failed: " + what, e);
         }

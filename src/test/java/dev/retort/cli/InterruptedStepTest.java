@@ -163,18 +163,49 @@ class InterruptedStepTest {
                 "downgrade", "002", "--dry-run").out()).get("undo_first");
         Cli.Result downgrade = Cli.shipped(home).runOn(database.postgresUrl(), "downgrade", "002");
 
-        assertThat(dryRun.out()).contains("\nFirst, upgrade 003 -> 004, add customer foreign keys (left half done by "
-                + "an earlier run): what it did would be reverted, by its downgrade statements.\n");
+        assertThat(dryRun.out()).contains("From 003, downgrade 002 would run 1 revision, after reverting what an "
+                + "earlier run left half done:\n\nFirst, upgrade 003 -> 004, add customer foreign keys was left half "
+                + "done by an earlier run: what it did would be reverted, by its downgrade statements (what is already "
+                + "gone is skipped):\n   1. DROP INDEX CONCURRENTLY IF EXISTS ix_customers_updated_by\n",
+                "   4. ALTER TABLE customers DROP CONSTRAINT IF EXISTS fk_customers_created_by\n      ACCESS EXCLUSIVE "
+                        + "on customers (blocks reads and writes)");
         assertThat(undoFirst.get("revision").asText()).isEqualTo("004");
-        assertThat(undoFirst.get("direction").asText()).isEqualTo("upgrade");
+        assertThat(undoFirst.get("direction").asText()).isEqualTo("downgrade");
+        assertThat(undoFirst.get("statements")).hasSize(4);
         assertThat(downgrade.exitCode()).isEqualTo(ExitCodes.OK);
         assertThat(downgrade.out()).contains("upgrade 003 -> 004, add customer foreign keys: an earlier run left it "
                         + "half done, and this run goes elsewhere: reverting what it did first (downgrade statements)\n",
                 "  ran: ALTER TABLE customers DROP CONSTRAINT IF EXISTS fk_customers_created_by\n",
-                "Running downgrade 003 -> 002, create audit_logs table");
+                "Running downgrade 003 -> 002, create audit_logs table")
+                .contains("\nDone: reverted what upgrade 003 -> 004, add customer foreign keys left half done, then "
+                        + "1 revision in ").endsWith("; the database is at 002.\n");
         Cli.Result current = Cli.shipped(home).runOn(database.postgresUrl(), "current");
         assertThat(current.out()).isEqualTo("002\n");
         assertThat(current.err()).isEmpty();
+        assertThat(Cli.shipped(home).runOn(database.postgresUrl(), "verify").exitCode()).isEqualTo(ExitCodes.OK);
+    }
+
+    /** A run to where the database already is only reverts the step left half done: how an operator abandons it. */
+    @Test
+    void aRunToTheCurrentRevisionRevertsAStepLeftHalfDoneThere() throws Exception {
+        Process runner = startPausing(statementNumber("004", 3));
+        awaitMarker(runner);
+        killNine(runner);
+
+        Cli.Result dryRun = Cli.shipped(home).runOn(database.postgresUrl(), "downgrade", "003", "--dry-run");
+        Cli.Result behind = Cli.shipped(home).runOn(database.postgresUrl(), "upgrade", "002");
+        Cli.Result stillHalfDone = Cli.shipped(home).runOn(database.postgresUrl(), "current");
+        Cli.Result abandon = Cli.shipped(home).runOn(database.postgresUrl(), "--json", "downgrade", "003");
+
+        assertThat(dryRun.out()).contains("From 003, downgrade 003 would run 0 revisions, after reverting what an "
+                + "earlier run left half done:\n");
+        assertThat(behind.out()).contains("nothing to upgrade");
+        assertThat(stillHalfDone.err()).as("a target behind changes nothing, that step included")
+                .contains("stopped partway");
+        JsonNode result = new ObjectMapper().readTree(abandon.out());
+        assertThat(result.get("undone_first").get("revision").asText()).isEqualTo("004");
+        assertThat(result.get("steps")).isEmpty();
+        assertThat(Cli.shipped(home).runOn(database.postgresUrl(), "current").err()).isEmpty();
         assertThat(Cli.shipped(home).runOn(database.postgresUrl(), "verify").exitCode()).isEqualTo(ExitCodes.OK);
     }
 

@@ -242,13 +242,14 @@ class MigratorTest {
     void aDowngradeFirstRevertsAnOnlineStepLeftHalfDoneAboveIt() throws SQLException {
         Revision halfDone = FakeRevision.online("003", "002", List.of(
                         "CREATE TABLE t003 (id int)",
-                        "SELECT pg_terminate_backend(pid, 5000) " + OTHER_SESSIONS,
+                        // A second after the last look at the lock's session: the next statement looks again.
+                        "SELECT pg_sleep(1.1), pg_terminate_backend(pid, 5000) " + OTHER_SESSIONS,
                         "CREATE TABLE t003b (id int)"),
                 List.of("DROP TABLE IF EXISTS t003b", "DROP TABLE IF EXISTS t003"));
         Migrator migrator = migrator(List.of(THREE_TABLES.get(0), THREE_TABLES.get(1), halfDone));
         assertThatThrownBy(() -> migrator.upgrade("head")).isInstanceOf(MigrationFailedException.class);
         assertThat(migrator.status().unfinished().left()).isEqualTo(UnfinishedStep.Left.LOCK_LOST);
-        assertThat(database.tables()).contains("t003");
+        assertThat(database.tables()).contains("t003").doesNotContain("t003b");
 
         assertThat(migrator.plan(Direction.UPGRADE, "head").undoFirst()).isNull();
         assertThat(migrator.plan(Direction.DOWNGRADE, "001").undoFirst())
@@ -267,8 +268,8 @@ class MigratorTest {
     void anUpgradeFirstRestoresARevisionLeftHalfRevertedBelowIt() throws SQLException {
         Revision halfReverted = FakeRevision.online("002", "001",
                 List.of("CREATE TABLE IF NOT EXISTS t002a (id int)", "CREATE TABLE IF NOT EXISTS t002b (id int)"),
-                List.of("DROP TABLE IF EXISTS t002b", "SELECT pg_terminate_backend(pid, 5000) " + OTHER_SESSIONS,
-                        "DROP TABLE IF EXISTS t002a"));
+                List.of("DROP TABLE IF EXISTS t002b", "SELECT pg_sleep(1.1), pg_terminate_backend(pid, 5000) "
+                        + OTHER_SESSIONS, "DROP TABLE IF EXISTS t002a"));
         Migrator migrator = migrator(List.of(THREE_TABLES.get(0), halfReverted, FakeRevision.table("003", "002")));
         migrator.upgrade("002");
         assertThatThrownBy(() -> migrator.downgrade("001")).isInstanceOf(MigrationFailedException.class);
@@ -299,6 +300,9 @@ class MigratorTest {
         assertThat(migrator.status().current()).isEqualTo("001");
         assertThat(database.tables()).contains("t001", "t002");
         assertThat(migrator.status().unfinished().left()).isEqualTo(UnfinishedStep.Left.UNDO_FAILED);
+        assertThat(database.column("SELECT checksum FROM retort_history ORDER BY finished_at DESC LIMIT 1"))
+                .as("the step's own checksum, not its undoing's").containsExactly(
+                        RecordingContext.checksumOf(Step.up(halfDone)));
     }
 
     /** A stamp back to a revision and then past it again: the revisions above it have no record of how they came. */
@@ -329,6 +333,10 @@ class MigratorTest {
         assertThat(result.written()).isFalse();
         assertThat(result.warning()).isNull();
         assertThat(database.column("SELECT count(*) FROM retort_history")).isEqualTo(rowsBefore);
+        migrator.downgrade("base");
+        List<String> rowsAtBase = database.column("SELECT count(*) FROM retort_history");
+        assertThat(migrator.stamp("base").written()).isFalse();
+        assertThat(database.column("SELECT count(*) FROM retort_history")).isEqualTo(rowsAtBase);
     }
 
     /** A session ended mid-step (pg_terminate_backend, a restart): the error says so, not "connection closed". */
