@@ -64,6 +64,22 @@ public record BlockingSession(int pid, String applicationName, String state, Ins
         }
     }
 
+    /** The other sessions of this database that hold the advisory lock {@code key} (a bigint key; see AdvisoryLock). */
+    static List<BlockingSession> holdingAdvisoryLock(Connection connection, long key) throws SQLException {
+        String sql = "SELECT " + COLUMNS + ", NULL"
+                + """
+                 FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+                WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1 AND l.classid = ? AND l.objid = ?
+                  AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+                  AND a.pid <> pg_backend_pid()
+                ORDER BY a.pid""";
+        try (PreparedStatement query = connection.prepareStatement(sql)) {
+            query.setLong(1, key >>> 32);
+            query.setLong(2, key & 0xffff_ffffL);
+            return read(query);
+        }
+    }
+
     private static List<BlockingSession> read(PreparedStatement query) throws SQLException {
         List<BlockingSession> sessions = new ArrayList<>();
         try (ResultSet rows = query.executeQuery()) {

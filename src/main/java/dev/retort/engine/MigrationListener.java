@@ -15,6 +15,13 @@ public interface MigrationListener {
     }
 
     /**
+     * Told once, with the migration lock had, when the work sessions of another run are still at work: a run whose
+     * lock's session ended under it (see WorkMark). This run waits for them to end.
+     */
+    default void waitingForEarlierRun(List<BlockingSession> sessions) {
+    }
+
+    /**
      * Before a step that needs locks on {@code tables}: these sessions hold locks there and are idle in a
      * transaction or have had one open for long, so the step's statements are likely to wait for them.
      */

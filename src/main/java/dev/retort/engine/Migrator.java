@@ -359,7 +359,8 @@ public final class Migrator {
             lockConnection.setAutoCommit(true);
             prepareSession(lockConnection);
             prepareSession(workConnection);
-            try (AdvisoryLock ignored = AdvisoryLock.acquire(lockConnection, lockWait, listener::waitingForLock)) {
+            try (AdvisoryLock ignored = AdvisoryLock.acquire(lockConnection, lockWait, listener::waitingForLock);
+                 WorkMark marked = WorkMark.take(workConnection, lockWait, listener::waitingForEarlierRun)) {
                 return work.on(workConnection, lockConnection);
             }
         } catch (SQLException e) {

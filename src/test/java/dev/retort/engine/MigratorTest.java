@@ -263,6 +263,46 @@ class MigratorTest {
         assertThat(migrator.status().unfinished()).isNull();
     }
 
+    /**
+     * A run whose lock's session ended notices only between statements: its work session may still be in one. Until
+     * that session (here: one that holds the run's mark, in a transaction) ends, the next run waits, within its
+     * lock wait, rather than take up or revert the step beside it.
+     */
+    @Test
+    void aRunWaitsForTheWorkSessionOfARunThatLostItsLock() throws SQLException {
+        Revision halfDone = FakeRevision.online("003", "002", List.of(
+                        "CREATE TABLE t003 (id int)",
+                        "SELECT pg_sleep(1.1), pg_terminate_backend(pid, 5000) " + OTHER_SESSIONS,
+                        "CREATE TABLE t003b (id int)"),
+                List.of("DROP TABLE IF EXISTS t003b", "DROP TABLE IF EXISTS t003"));
+        List<Revision> revisions = List.of(THREE_TABLES.get(0), THREE_TABLES.get(1), halfDone);
+        assertThatThrownBy(() -> migrator(revisions).upgrade("head")).isInstanceOf(MigrationFailedException.class);
+        List<List<BlockingSession>> toldOfWaiting = new ArrayList<>();
+        Migrator patient = new Migrator(database.dataSource(), new RevisionGraph(revisions), new MigrationListener() {
+            @Override
+            public void waitingForEarlierRun(List<BlockingSession> sessions) {
+                toldOfWaiting.add(sessions);
+            }
+        }, Duration.ofMillis(300));
+
+        try (Connection earlierRun = database.connect(); Statement statement = earlierRun.createStatement()) {
+            statement.execute("SELECT pg_advisory_lock_shared(" + WorkMark.KEY + ")");
+            earlierRun.setAutoCommit(false);
+            statement.execute("SELECT 1");
+
+            assertThatThrownBy(() -> patient.downgrade("001")).isInstanceOf(LockNotAcquiredException.class)
+                    .hasMessageStartingWith("A run that lost its migration lock is still at work: pid ")
+                    .hasMessageContaining("idle in transaction")
+                    .hasMessageContaining("; waited 300 ms. Let it end, or end it");
+            assertThat(toldOfWaiting).singleElement().asList().hasSize(1);
+            assertThat(database.tables()).contains("t003").doesNotContain("t003b");
+        }
+        patient.downgrade("001");
+        assertThat(database.tables()).doesNotContain("t002", "t003");
+        assertThat(database.column("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'"))
+                .as("the mark released with the lock").containsExactly("0");
+    }
+
     /** The other way round: 002 left half reverted is applied again before an upgrade builds 003 on it. */
     @Test
     void anUpgradeFirstRestoresARevisionLeftHalfRevertedBelowIt() throws SQLException {
