@@ -26,8 +26,8 @@ import java.util.concurrent.TimeUnit;
  * <p>Retort runs through its launcher, the {@code retort} script, exactly as typed: its checks that the jar and the
  * class-data archive are fresh are part of what a user waits for. The warm-up rounds (untimed) let it build either
  * if needed. Each round runs every command once, in turn, so that the machine's load, which drifts, weighs on every
- * row alike; between rounds, and at the end, the scratch database is emptied again (Retort's two bookkeeping tables
- * dropped: its downgrade removes everything else). The times include starting the process from Java (a few milliseconds, the
+ * row alike; between rounds, and at the end, the scratch database is emptied again (Retort's two bookkeeping
+ * tables dropped: its downgrade removes everything else). The times include starting the process from Java (a few milliseconds, the
  * same for every row).
  *
  * <p>The database must be a scratch one: every round migrates it up and down and drops {@code alembic_version} and

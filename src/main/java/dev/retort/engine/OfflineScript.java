@@ -57,9 +57,9 @@ public final class OfflineScript {
                     + ".");
         }
         List<Step> steps = direction == Direction.UPGRADE ? graph.upgradePath(from, to) : graph.downgradePath(from, to);
-        return new Plan(graph.idAt(from), graph.idAt(to), steps,
-                steps.isEmpty() ? "Nothing to " + word + ": " + graph.label(from) + " to " + graph.label(to) + "." : null,
-                null);
+        String note = steps.isEmpty() ? "Nothing to " + word + ": " + graph.label(from) + " to " + graph.label(to) + "."
+                : null;
+        return new Plan(graph.idAt(from), graph.idAt(to), steps, note, null);
     }
 
     /**

@@ -184,8 +184,10 @@ class BadInputTableTest {
                         + "--sql", "give one revision", "--url", "{db}", "upgrade", "003:head"),
                 bad("a range to stamp", ExitCodes.USAGE, "'003:005' is a range FROM:TO", "give one revision",
                         "--url", "{db}", "stamp", "003:005"),
-                bad("--sql range without TO", ExitCodes.USAGE, "'003:' has no TO", "give FROM:TO, e.g. 003:head.", "--url", "{db}", "upgrade", "003:", "--sql"),
-                bad("--sql range without FROM", ExitCodes.USAGE, "':003' has no FROM", "give FROM:TO, e.g. head:003.", "--url", "{db}", "downgrade", ":003", "--sql"),
+                bad("--sql range without TO", ExitCodes.USAGE, "'003:' has no TO", "give FROM:TO, e.g. 003:head.",
+                        "--url", "{db}", "upgrade", "003:", "--sql"),
+                bad("--sql range without FROM", ExitCodes.USAGE, "':003' has no FROM", "give FROM:TO, e.g. head:003.",
+                        "--url", "{db}", "downgrade", ":003", "--sql"),
                 bad("--lock-timeout without a unit", ExitCodes.USAGE, "'500' has no unit: PostgreSQL would read it "
                         + "as 500 ms", "write 500ms or 500s", "--url", "{db}", "upgrade", "head", "--lock-timeout", "500"),
                 bad("--lock-timeout under a millisecond", ExitCodes.USAGE, "'0.0001s' is under a millisecond",
