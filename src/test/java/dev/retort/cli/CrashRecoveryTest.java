@@ -160,7 +160,8 @@ class CrashRecoveryTest {
         TestDatabase database = paused.database();
         assertThat(paused.marker()).startsWith(PausingRetort.MARKER + boundary.number() + ": "
                 + boundary.revision().id() + " " + boundary.index() + "/" + boundary.count() + " ");
-        assertThat(advisoryLocks(database)).as("the paused runner holds the lock").isEqualTo(1);
+        assertThat(advisoryLocks(database)).as("the paused runner holds the lock, and its work session the mark")
+                .isEqualTo(2);
 
         long killing = System.nanoTime();
         killNine(paused.process());

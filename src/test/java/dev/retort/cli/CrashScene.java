@@ -100,7 +100,10 @@ final class CrashScene {
         return database.column("SELECT indexrelid::regclass::text FROM pg_index WHERE NOT (indisvalid AND indisready)");
     }
 
-    /** Advisory locks held or awaited in this database: only Retort's migration lock is ever taken there. */
+    /**
+     * Advisory locks held or awaited in this database: only Retort's are ever taken there, a run's migration lock and
+     * its work session's mark (WorkMark).
+     */
     static int advisoryLocks(TestDatabase database) throws SQLException {
         return Integer.parseInt(database.column("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'"
                 + " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())").get(0));

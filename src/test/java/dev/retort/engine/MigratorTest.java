@@ -168,8 +168,8 @@ class MigratorTest {
             public void retrying(LockRetry retry) {
                 try {
                     database.execute("SELECT pg_terminate_backend(pid, 5000) FROM pg_locks WHERE locktype = 'advisory' "
-                            + "AND granted AND database = (SELECT oid FROM pg_database WHERE datname = "
-                            + "current_database())");
+                            + "AND granted AND objid = " + (AdvisoryLock.KEY & 0xffff_ffffL) + " AND database = "
+                            + "(SELECT oid FROM pg_database WHERE datname = current_database())");
                 } catch (SQLException e) {
                     throw new IllegalStateException(e);
                 }
