@@ -98,7 +98,8 @@ final class Json {
     static Map<String, Object> unfinished(UnfinishedStep step) {
         return step == null ? null : object("revision", step.revision(), "direction", step.direction(), "from",
                 step.from(), "to", step.to(), "left", step.left().name().toLowerCase(Locale.ROOT), "last_done",
-                step.lastDone(), "at", instant(step.at()));
+                step.lastDone(), "at", instant(step.at()), "running_in", step.runningIn() == null ? null
+                        : object("pid", step.runningIn().pid(), "application_name", step.runningIn().applicationName()));
     }
 
     static Map<String, Object> session(BlockingSession session) {

@@ -58,7 +58,9 @@ final class RevisionText {
         if (applied != null) {
             text.append("Applied: ").append(applied).append('\n');
         }
-        if (unfinished != null && unfinished.isOf(revision.id())) {
+        if (unfinished != null && unfinished.isOf(revision.id()) && unfinished.runningIn() != null) {
+            text.append("Under way: ").append(underWay(unfinished)).append('\n');
+        } else if (unfinished != null && unfinished.isOf(revision.id())) {
             text.append("Left half done: ").append(unfinished.describe()).append(' ').append(how(unfinished))
                     .append(". ").append(finishing(unfinished)).append('\n');
         }
@@ -91,6 +93,11 @@ final class RevisionText {
      * is done is skipped).
      */
     private static String unfinished(UnfinishedStep step) {
+        if (step.runningIn() != null) {
+            return "retort: note: " + underWay(step) + " Until it ends, the database is at "
+                    + RevisionGraph.labelOf(step.from()) + " with part of " + step.revision() + " "
+                    + Direction.ofWord(step.direction()).partDone() + ".";
+        }
         return "retort: warning: " + step.describe() + " " + how(step) + ": the database is at "
                 + RevisionGraph.labelOf(step.from()) + " with part of " + step.revision() + " "
                 + Direction.ofWord(step.direction()).partDone() + ". "
@@ -108,6 +115,12 @@ final class RevisionText {
             case LOCK_LOST -> "stopped when the session holding the migration lock ended, and was left as it was ("
                     + when + (step.lastDone() == null ? "" : ", after statement " + lastDone(step)) + ")";
         };
+    }
+
+    /** A step a run is at work on now: {@code upgrade 004 -> 005 is under way in pid 42 (…), after statement …}. */
+    private static String underWay(UnfinishedStep step) {
+        return step.describe() + " is under way in the run holding the migration lock, " + step.runningIn()
+                + (step.lastDone() == null ? "" : ", after statement " + lastDone(step)) + ".";
     }
 
     /** The command that finishes the step: {@code Run upgrade 004 to finish it: what is done is skipped.} */

@@ -57,6 +57,9 @@ final class AlreadyDone {
             case INDEX -> indexValid(connection, object.name()).map(valid -> valid || !mustBeValid).orElse(false);
             case CONSTRAINT -> found(connection,
                     "SELECT 1 FROM pg_constraint WHERE conrelid = to_regclass(?) AND conname = ?", object);
+            case VALID_CONSTRAINT -> found(connection,
+                    "SELECT 1 FROM pg_constraint WHERE conrelid = to_regclass(?) AND conname = ? AND convalidated",
+                    object);
             case COLUMN -> found(connection, "SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass(?)"
                     + " AND attname = ? AND NOT attisdropped", object);
         };

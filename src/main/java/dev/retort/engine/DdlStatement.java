@@ -42,13 +42,15 @@ public record DdlStatement(String sql, List<TableLock> locks, Work work, String 
     /** An index, constraint or column, by name; {@code table} is null for an index, whose name is its own. */
     public record CatalogObject(Kind kind, String table, String name) {
 
-        public enum Kind { INDEX, CONSTRAINT, COLUMN }
+        /** {@code VALID_CONSTRAINT}: what {@code VALIDATE CONSTRAINT} makes of a constraint added NOT VALID. */
+        public enum Kind { INDEX, CONSTRAINT, VALID_CONSTRAINT, COLUMN }
 
         @Override
         public String toString() {
             return switch (kind) {
                 case INDEX -> "index " + name;
                 case CONSTRAINT -> "constraint " + name + " on " + table;
+                case VALID_CONSTRAINT -> "valid constraint " + name + " on " + table;
                 case COLUMN -> "column " + table + "." + name;
             };
         }
@@ -171,7 +173,8 @@ public record DdlStatement(String sql, List<TableLock> locks, Work work, String 
                 addConstraint(reading, table, added.group(1), added.group(2));
             } else if (upper.startsWith("VALIDATE CONSTRAINT") && named.find()) {
                 reading.lock(table, LockMode.SHARE_UPDATE_EXCLUSIVE);
-                reading.other();
+                // A rerun skips one already valid: validating it again would take its locks to do nothing.
+                reading.creates(CatalogObject.Kind.VALID_CONSTRAINT, table, unquote(named.group(1)));
                 facts.referencedByConstraint(named.group(1)).ifPresent(ref -> reading.lock(ref, LockMode.ROW_SHARE));
                 reading.work(Work.SCAN, table);
             } else if (upper.startsWith("DROP CONSTRAINT") && named.find()) {

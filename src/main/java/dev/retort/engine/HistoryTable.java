@@ -150,18 +150,30 @@ final class HistoryTable {
 
     /**
      * The row {@link #record} writes for a step, as literal SQL, for an offline script: the times are the server's
-     * ({@code now()} is when the step's transaction began; in autocommit, when this statement did), and the version
-     * says the row came from a script. {@code from} and {@code revision} are SQL expressions, for a stamp's, which
-     * reads what alembic_version holds.
+     * (from {@code startedAt}, an SQL expression, to now), and the version says the row came from a script.
+     * {@code from} and {@code revision} are SQL expressions too, for a stamp's, which reads what alembic_version
+     * holds.
      */
-    static String recordSql(String revision, String direction, String from, String to, String checksum) {
+    static String recordSql(String revision, String direction, String from, String to, String checksum,
+                            String startedAt) {
         return "INSERT INTO retort_history (revision, direction, from_revision, to_revision, checksum, started_at,\n"
                 + "            finished_at, duration_ms, retort_version, outcome)\n"
-                + "        VALUES (" + revision + ", "
-                + SqlText.literal(direction) + ", " + from + ", " + SqlText.literal(to) + ", "
-                + SqlText.literal(checksum) + ",\n            now(), clock_timestamp(), "
-                + "(extract(epoch FROM clock_timestamp() - now()) * 1000)::bigint, "
-                + SqlText.literal(RetortVersion.get() + " --sql") + ", 'success');";
+                + "        SELECT " + revision + ", " + SqlText.literal(direction) + ", " + from + ", "
+                + SqlText.literal(to) + ", " + SqlText.literal(checksum) + ",\n            started, clock_timestamp(), "
+                + "(extract(epoch FROM clock_timestamp() - started) * 1000)::bigint, "
+                + SqlText.literal(RetortVersion.get() + " --sql") + ", 'success'\n        FROM (SELECT " + startedAt
+                + " AS started) step;";
+    }
+
+    /** A progress row, as literal SQL, for an offline script: {@code part} says how far the step is. */
+    static String progressSql(Step step, String checksum, String part) {
+        return "INSERT INTO retort_history (revision, direction, from_revision, to_revision, checksum, started_at,\n"
+                + "            finished_at, duration_ms, retort_version, outcome, part)\n"
+                + "        VALUES (" + SqlText.literal(step.revision().id()) + ", "
+                + SqlText.literal(step.direction().word()) + ", " + SqlText.literal(step.from()) + ", "
+                + SqlText.literal(step.to()) + ", " + SqlText.literal(checksum) + ",\n            now(), "
+                + "clock_timestamp(), 0, " + SqlText.literal(RetortVersion.get() + " --sql") + ", 'progress', "
+                + SqlText.literal(part) + ");";
     }
 
     static void record(Connection connection, Entry entry) throws SQLException {

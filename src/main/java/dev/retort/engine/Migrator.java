@@ -95,6 +95,13 @@ public final class Migrator {
             Map<String, AppliedRevision> applied = HistoryTable.appliedRevisions(connection, graph);
             UnfinishedStep unfinished = HistoryTable.newest(connection)
                     .flatMap(row -> UnfinishedStep.of(row, current)).orElse(null);
+            if (unfinished != null) {
+                // A run at work looks the same in the history as one that stopped: the lock tells them apart.
+                Optional<AdvisoryLock.Holder> run = AdvisoryLock.holder(connection);
+                if (run.isPresent()) {
+                    unfinished = unfinished.underWayIn(run.get());
+                }
+            }
             return new DatabaseStatus(current, applied, edited(graph.positionOf(current), applied), unfinished);
         } catch (SQLException e) {
             throw new DatabaseException("Could not read retort_history: " + SqlErrors.describe(e), e);

@@ -17,8 +17,11 @@ import java.util.List;
  */
 public final class OfflineScript {
 
-    /** A psql setting, so that the first failed statement ends the script rather than the statements after it. */
-    private static final String ON_ERROR_STOP = "\\set ON_ERROR_STOP on\n";
+    /**
+     * psql's settings the script needs, whatever a psqlrc says: the first failed statement ends the script rather
+     * than the statements after it; each statement commits on its own, as {@code CREATE INDEX CONCURRENTLY} must.
+     */
+    private static final String PSQL_SETTINGS = "\\set ON_ERROR_STOP on\n\\set AUTOCOMMIT on\n";
 
     private OfflineScript() {
     }
@@ -63,10 +66,11 @@ public final class OfflineScript {
     }
 
     /**
-     * {@code stamp TARGET --sql}: the statements that record {@code target} as the database's revision, whatever
-     * alembic_version held, in one transaction, with the stamp's history row where retort_history exists, as
-     * {@code retort stamp} writes them, for a server this machine cannot reach. {@code target} is an id, head or
-     * base: without a database, nothing counts from the current revision.
+     * {@code stamp TARGET --sql}: what {@code retort stamp} does, for a server this machine cannot reach, in one
+     * transaction under the migration lock: alembic_version replaced, whatever it held, with the stamp's history row
+     * where retort_history exists; nothing written when it already holds TARGET alone; a warning when a Retort run
+     * left a step half done there, which a stamp does not undo. {@code target} is an id, head or base: without a
+     * database, nothing counts from the current revision.
      */
     public static String stamp(RevisionGraph graph, String target) {
         if (RevisionGraph.isRelativeToCurrent(target)) {
@@ -75,14 +79,38 @@ public final class OfflineScript {
         }
         String to = graph.idAt(graph.resolve(target, RevisionGraph.BASE));
         String held = "(SELECT string_agg(version_num, ', ') FROM alembic_version)";
+        String halfDone = UnfinishedStep.newestRowLeavesOneAtSql("(SELECT min(version_num) FROM alembic_version)");
         return "-- Retort " + RetortVersion.get() + ", offline: stamp " + graph.labelWithHead(to) + "\n"
                 + "-- Records " + RevisionGraph.labelOf(to) + " as the database's revision without running any "
-                + "migration.\n" + ON_ERROR_STOP + "\nBEGIN;\n\n" + VersionTable.CREATE + ";\n\n"
-                + ifHistoryExists(HistoryTable.recordSql(SqlText.literal(to == null ? "base" : to), "stamp", held, to,
-                        null))
-                + "\nDELETE FROM alembic_version;\n"
-                + (to == null ? "" : VersionTable.moveSql(null, to) + "\n")
-                + "\nCOMMIT;\n";
+                + "migration.\n" + PSQL_SETTINGS + "\nBEGIN;\n\n" + VersionTable.CREATE + ";\n\n"
+                + """
+                DO $retort$
+                DECLARE
+                    half_done boolean := false;
+                BEGIN
+                    %1$s
+                    IF to_regclass('retort_history') IS NOT NULL THEN
+                        half_done := EXISTS (%2$s);
+                    END IF;
+                    IF half_done THEN
+                        RAISE WARNING 'A Retort run left a step half done here (retort current says which): stamping '
+                            'does not undo it, and no longer will it be reported. What it did stays; verify shows it.';
+                    ELSIF (SELECT array_agg(version_num) FROM alembic_version) IS NOT DISTINCT FROM %3$s THEN
+                        RAISE NOTICE 'Already at %%: nothing to stamp.', %4$s;
+                        RETURN;
+                    END IF;
+                    IF to_regclass('retort_history') IS NOT NULL THEN
+                        %5$s
+                    END IF;
+                    DELETE FROM alembic_version;
+                    %6$s
+                END $retort$;
+
+                COMMIT;
+                """.formatted(takeMigrationLock("pg_try_advisory_xact_lock"), halfDone, versionArray(to),
+                SqlText.literal(graph.labelWithHead(to)),
+                HistoryTable.recordSql(SqlText.literal(to == null ? "base" : to), "stamp", held, to, null, "now()"),
+                to == null ? "" : VersionTable.moveSql(null, to));
     }
 
     public static String render(RevisionGraph graph, Plan plan, LockPolicy policy) {
@@ -95,8 +123,9 @@ public final class OfflineScript {
         }
         script.append("""
                 -- A script for psql. alembic_version moves with each revision, as Retort moves it, and retort_history
-                -- gets each revision's row where it exists. The script first stops unless the database is at %4$s,
-                -- with no step that a Retort run left half done there.
+                -- gets each revision's rows where it exists. The script first takes Retort's migration lock (held until
+                -- psql ends), then stops unless the database is at %4$s, with no step that a Retort run left half
+                -- done there.
                 -- If it stops partway, do not run it again as it is (statements already done may fail, an INVALID
                 -- index would be kept): alembic_version names the last revision it finished, and retort %2$s %1$s
                 -- finishes the job, skipping what is done.
@@ -109,23 +138,23 @@ public final class OfflineScript {
             script.append("--   SET statement_timeout = '").append(policy.statementTimeout().toMillis())
                     .append("ms';\n");
         }
-        script.append(ON_ERROR_STOP).append('\n');
+        script.append(PSQL_SETTINGS).append('\n');
         if (plan.from() == null) {
             script.append(VersionTable.CREATE).append(";\n\n");
         }
         script.append(startsFrom(plan.from()));
         for (Step step : plan.steps()) {
             boolean online = step.revision().online();
+            List<String> statements = RecordingContext.statementsOf(step);
+            String checksum = RecordingContext.checksumOf(statements);
             script.append("\n-- Running ").append(step.describe()).append(online
                     ? " (online: each statement on its own, in autocommit)" : " (one transaction)").append("\n\n");
-            if (!online) {
-                script.append("BEGIN;\n\n");
-            }
-            List<String> statements = RecordingContext.statementsOf(step);
+            script.append(online ? ifHistoryExists(HistoryTable.progressSql(step, checksum, "0/" + statements.size()
+                    + ": begun by a --sql script, which records no statement's progress")) + "\n" : "BEGIN;\n\n");
             for (String statement : statements) {
                 script.append(statement).append(";\n\n");
             }
-            script.append(recordStep(step, RecordingContext.checksumOf(statements)));
+            script.append(recordStep(step, checksum));
             if (!online) {
                 script.append("\nCOMMIT;\n");
             }
@@ -134,14 +163,17 @@ public final class OfflineScript {
     }
 
     /**
-     * The script's first statement, after alembic_version exists: it stops the script (ON_ERROR_STOP) unless the
-     * database is at {@code from}, and unless a Retort run left a step half done there, which a run of Retort would
-     * take up or revert first (the script cannot). PL/pgSQL reads retort_history only once it is known to exist.
+     * The script's first statement, after alembic_version exists. It takes Retort's migration lock for the psql
+     * session (a Retort run would otherwise work beside the script; a run that waits for it names psql's pid), then
+     * stops the script (ON_ERROR_STOP) unless the database is at {@code from}, and unless a Retort run left a step
+     * half done there, which a run of Retort would take up or revert first (the script cannot). PL/pgSQL reads
+     * retort_history only once it is known to exist.
      */
     private static String startsFrom(String from) {
         String label = SqlText.literal(RevisionGraph.labelOf(from));
         return """
                 DO $retort$ BEGIN
+                    %4$s
                     IF (SELECT array_agg(version_num) FROM alembic_version) IS DISTINCT FROM %1$s THEN
                         RAISE EXCEPTION 'This script starts from %%, but alembic_version holds %%.', %2$s,
                             (SELECT coalesce(string_agg(version_num, ', '), 'nothing') FROM alembic_version);
@@ -153,14 +185,31 @@ public final class OfflineScript {
                         END IF;
                     END IF;
                 END $retort$;
-                """.formatted(from == null ? "NULL" : "ARRAY[" + SqlText.literal(from) + "]::varchar[]", label,
-                UnfinishedStep.newestRowLeavesOneAtSql(from));
+                """.formatted(versionArray(from), label, UnfinishedStep.newestRowLeavesOneAtSql(SqlText.literal(from)),
+                takeMigrationLock("pg_try_advisory_lock"));
+    }
+
+    /** Takes Retort's migration lock with {@code function} (for the session, or the transaction), or stops. */
+    private static String takeMigrationLock(String function) {
+        return """
+                IF NOT %s(%d) THEN
+                        RAISE EXCEPTION 'Another migration holds Retort''s lock on this database (pid %%): let it finish.',
+                            (SELECT string_agg(pid::text, ', ') FROM pg_locks WHERE locktype = 'advisory' AND granted
+                             AND objsubid = 1 AND classid = %d AND objid = %d);
+                    END IF;""".formatted(function, AdvisoryLock.KEY, AdvisoryLock.KEY >>> 32,
+                AdvisoryLock.KEY & 0xffff_ffffL);
+    }
+
+    /** What {@code array_agg(version_num)} gives when alembic_version holds {@code revision} alone (null: empty). */
+    private static String versionArray(String revision) {
+        return revision == null ? "NULL" : "ARRAY[" + SqlText.literal(revision) + "]::varchar[]";
     }
 
     /**
      * A step's version move and history row, in one statement and so in one transaction even in autocommit (after
      * an online revision's last statement). A move that finds alembic_version changed under the script stops it,
-     * rolling a transactional revision back with it.
+     * rolling a transactional revision back with it. An online revision's row counts from its progress row, written
+     * before its first statement: so does a Retort run's.
      */
     private static String recordStep(Step step, String checksum) {
         String moved = step.from() == null ? "" : """
@@ -168,10 +217,13 @@ public final class OfflineScript {
                         RAISE EXCEPTION 'alembic_version no longer holds %%: it changed while this script ran.', %s;
                     END IF;
                 """.formatted(SqlText.literal(step.from()));
+        String started = !step.revision().online() ? "now()" : "coalesce((SELECT max(started_at) FROM retort_history "
+                + "WHERE outcome = 'progress' AND revision = " + SqlText.literal(step.revision().id())
+                + " AND direction = " + SqlText.literal(step.direction().word()) + "), now())";
         return "DO $retort$ BEGIN\n    " + VersionTable.moveSql(step.from(), step.to()) + "\n" + moved
                 + "    IF to_regclass('retort_history') IS NOT NULL THEN\n        "
                 + HistoryTable.recordSql(SqlText.literal(step.revision().id()), step.direction().word(),
-                        SqlText.literal(step.from()), step.to(), checksum)
+                        SqlText.literal(step.from()), step.to(), checksum, started)
                 + "\n    END IF;\nEND $retort$;\n";
     }
 

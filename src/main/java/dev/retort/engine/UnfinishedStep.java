@@ -18,9 +18,21 @@ import java.util.Optional;
  *                  {@link Left#LOCK_LOST} when no statement was done
  * @param at        when that row was written
  * @param left      how it was left
+ * @param runningIn the session holding the migration lock, when one does as the row is read: then the step is not
+ *                  left at all, but under way (the row is the run's latest progress); else null
  */
 public record UnfinishedStep(String revision, String direction, String from, String to, String lastDone, Instant at,
-                             Left left) {
+                             Left left, AdvisoryLock.Holder runningIn) {
+
+    UnfinishedStep(String revision, String direction, String from, String to, String lastDone, Instant at,
+                   Left left) {
+        this(revision, direction, from, to, lastDone, at, left, null);
+    }
+
+    /** This step as under way in the run that holds the migration lock now. */
+    UnfinishedStep underWayIn(AdvisoryLock.Holder run) {
+        return new UnfinishedStep(revision, direction, from, to, lastDone, at, left, run);
+    }
 
     /** How a step came to be left half done. */
     public enum Left {
@@ -61,11 +73,12 @@ public record UnfinishedStep(String revision, String direction, String from, Str
     }
 
     /**
-     * A query that finds a row when {@link #of} would find a step left half done at {@code current}: the same reading
-     * of the newest history row, in SQL, for an offline script that must not run over one.
+     * A query that finds a row when {@link #of} would find a step left half done at {@code current} (an SQL
+     * expression: a literal, or what alembic_version holds): the same reading of the newest history row, in SQL,
+     * for an offline script that must not run over one.
      */
     static String newestRowLeavesOneAtSql(String current) {
-        String at = SqlText.literal(current);
+        String at = current;
         return "SELECT FROM (SELECT * FROM retort_history ORDER BY finished_at DESC, outcome = 'progress' LIMIT 1) "
                 + "newest\n            WHERE (outcome = 'progress' AND (from_revision IS NOT DISTINCT FROM " + at
                 + " OR to_revision IS NOT DISTINCT FROM " + at + "))\n               OR (outcome = 'failed' AND "

@@ -232,8 +232,8 @@ class CliCommandsTest {
         assertThat(result.exitCode()).isEqualTo(ExitCodes.OK);
         assertThat(result.err()).isEmpty();
         assertThat(result.out()).startsWith("-- Retort ").contains(", offline: stamp 005\n", "\nBEGIN;\n",
-                "VALUES ('005', 'stamp', (SELECT string_agg(version_num, ', ') FROM alembic_version), '005', NULL,")
-                .endsWith("DELETE FROM alembic_version;\nINSERT INTO alembic_version (version_num) VALUES ('005');\n"
-                        + "\nCOMMIT;\n");
+                "SELECT '005', 'stamp', (SELECT string_agg(version_num, ', ') FROM alembic_version), '005', NULL,",
+                "    DELETE FROM alembic_version;\n    INSERT INTO alembic_version (version_num) VALUES ('005');\n")
+                .endsWith("END $retort$;\n\nCOMMIT;\n");
     }
 }

@@ -164,7 +164,7 @@ class CrashRecoveryTest {
                 .isEqualTo(2);
 
         long killing = System.nanoTime();
-        killNine(paused.process());
+        killNine(paused.process(), database);
         timings.add("kill", killing);
         Timestamp killedAt = databaseClock(database);
 

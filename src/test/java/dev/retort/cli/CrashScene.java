@@ -83,11 +83,17 @@ final class CrashScene {
                 + new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
     }
 
-    /** SIGKILL (what {@code destroyForcibly} sends on Unix), and proof that the process is gone. */
-    static void killNine(Process process) throws InterruptedException {
+    /**
+     * SIGKILL (what {@code destroyForcibly} sends on Unix), and proof that the process is gone, and its sessions with
+     * it: the server ends them when it finds their client gone, a moment later, and until then the run's locks are
+     * held, so that current would still call its step under way.
+     */
+    static void killNine(Process process, TestDatabase database) throws InterruptedException, SQLException {
         process.destroyForcibly();
         assertThat(process.waitFor(10, TimeUnit.SECONDS)).as("killed within 10 s").isTrue();
         assertThat(process.exitValue()).as("exit status of a process killed by SIGKILL").isEqualTo(SIGKILL_EXIT);
+        awaitTrue(database, Duration.ofSeconds(30), "SELECT NOT EXISTS (SELECT FROM pg_locks WHERE locktype = "
+                + "'advisory' AND database = (SELECT oid FROM pg_database WHERE datname = current_database()))");
     }
 
     /** Lets a paused runner go on from its pause. */

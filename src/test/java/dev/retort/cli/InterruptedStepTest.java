@@ -102,12 +102,35 @@ class InterruptedStepTest {
                 + "PostgreSQL rolls back its transaction, so the database stays at 001.");
     }
 
+    /**
+     * A run at work looks in the history like one that stopped: while it holds the migration lock, current says the
+     * step is under way, not left half done, and names the run.
+     */
+    @Test
+    void currentTellsAStepUnderWayFromOneLeftHalfDone() throws Exception {
+        Process runner = startPausing(statementNumber("004", 3));
+        awaitMarker(runner);
+
+        Cli.Result underWay = Cli.shipped(home).runOn(database.postgresUrl(), "current");
+        JsonNode json = new ObjectMapper().readTree(Cli.shipped(home).runOn(database.postgresUrl(), "--json",
+                "current").out()).get("unfinished_step");
+        killNine(runner, database);
+
+        assertThat(underWay.out()).isEqualTo("003\n");
+        assertThat(underWay.err()).startsWith("retort: note: upgrade 003 -> 004 is under way in the run holding the "
+                + "migration lock, pid ").contains("(application_name 'retort'), after statement 2/6: ",
+                "Until it ends, the database is at 003 with part of 004 applied.").doesNotContain("warning");
+        assertThat(json.get("running_in").get("application_name").asText()).isEqualTo("retort");
+        assertThat(Cli.shipped(home).runOn(database.postgresUrl(), "current").err())
+                .startsWith("retort: warning: upgrade 003 -> 004 stopped partway (");
+    }
+
     /** Nothing in alembic_version tells of the half-applied 004: only the newest history row does. */
     @Test
     void currentWarnsOfAnOnlineStepLeftHalfDoneUntilARerunFinishesIt() throws Exception {
         Process runner = startPausing(statementNumber("004", 3));
         awaitMarker(runner);
-        killNine(runner);
+        killNine(runner, database);
 
         Cli.Result text = Cli.shipped(home).runOn(database.postgresUrl(), "current");
         assertThat(text.out()).isEqualTo("003\n");
@@ -156,7 +179,7 @@ class InterruptedStepTest {
     void aDowngradeFirstRevertsWhatAStepLeftHalfDoneAboveItDid() throws Exception {
         Process runner = startPausing(statementNumber("004", 3));
         awaitMarker(runner);
-        killNine(runner);
+        killNine(runner, database);
 
         Cli.Result dryRun = Cli.shipped(home).runOn(database.postgresUrl(), "downgrade", "002", "--dry-run");
         JsonNode undoFirst = new ObjectMapper().readTree(Cli.shipped(home).runOn(database.postgresUrl(), "--json",
@@ -190,7 +213,7 @@ class InterruptedStepTest {
     void aRunToTheCurrentRevisionRevertsAStepLeftHalfDoneThere() throws Exception {
         Process runner = startPausing(statementNumber("004", 3));
         awaitMarker(runner);
-        killNine(runner);
+        killNine(runner, database);
 
         Cli.Result dryRun = Cli.shipped(home).runOn(database.postgresUrl(), "downgrade", "003", "--dry-run");
         Cli.Result behind = Cli.shipped(home).runOn(database.postgresUrl(), "upgrade", "002");
@@ -214,7 +237,7 @@ class InterruptedStepTest {
     void aStampOverAStepLeftHalfDoneWarnsThatWhatItDidStays() throws Exception {
         Process runner = startPausing(statementNumber("004", 3));
         awaitMarker(runner);
-        killNine(runner);
+        killNine(runner, database);
 
         Cli.Result stamp = Cli.shipped(home).runOn(database.postgresUrl(), "stamp", "003");
         Cli.Result again = Cli.shipped(home).runOn(database.postgresUrl(), "stamp", "003");

@@ -88,7 +88,7 @@ class OnlineStepCrashTest {
                 + " WHERE datname = current_database() AND phase = 'waiting for old snapshots')");
         assertThat(invalidIndexes(database)).as("built, not yet valid").containsExactly("ix_customers_created_by");
 
-        killNine(runner);
+        killNine(runner, database);
         awaitTrue(database, WAIT, "SELECT NOT EXISTS (SELECT 1 FROM pg_stat_activity"
                 + " WHERE datname = current_database() AND application_name = 'retort')");
         oldSnapshot.rollback();
@@ -112,7 +112,7 @@ class OnlineStepCrashTest {
     void anInvalidIndexFoundUnderTheNameOfAnIndexToBuildIsDroppedAndBuiltAgain() throws Exception {
         Process runner = startPausing(statementNumber("004", 5));
         assertThat(awaitMarker(runner)).contains("004 5/6 CREATE INDEX CONCURRENTLY");
-        killNine(runner);
+        killNine(runner, database);
 
         database.execute("INSERT INTO users (email, password_hash, full_name)"
                 + " VALUES ('ada@example.com', repeat('x', 60), 'Ada')");
@@ -157,7 +157,7 @@ class OnlineStepCrashTest {
         awaitTrue(database, WAIT, "SELECT EXISTS (SELECT 1 FROM pg_locks"
                 + " WHERE relation = 'alembic_version'::regclass AND NOT granted)");
 
-        killNine(runner);
+        killNine(runner, database);
         versionLock.rollback();
         assertThat(currentRevision(database)).isEqualTo(revision.revises());
 

@@ -1,5 +1,6 @@
 package dev.retort.migrations;
 
+import dev.retort.engine.AdvisoryLock;
 import dev.retort.engine.DatabaseStatus;
 import dev.retort.engine.Direction;
 import dev.retort.engine.InvalidTargetException;
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.SQLWarning;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -72,8 +74,10 @@ class OfflineScriptTest {
         String script = script(Direction.UPGRADE, "002:004");
 
         assertThat(script).startsWith("-- Retort ").contains(", offline: 002 -> 004\n")
-                .contains("\n\\set ON_ERROR_STOP on\n\nDO $retort$ BEGIN\n    IF (SELECT array_agg(version_num) FROM "
-                        + "alembic_version) IS DISTINCT FROM ARRAY['002']::varchar[] THEN\n")
+                .contains("\n\\set ON_ERROR_STOP on\n\\set AUTOCOMMIT on\n\nDO $retort$ BEGIN\n    IF NOT "
+                        + "pg_try_advisory_lock(125780070724212) THEN\n")
+                .contains("\n    IF (SELECT array_agg(version_num) FROM alembic_version) IS DISTINCT FROM "
+                        + "ARRAY['002']::varchar[] THEN\n")
                 .contains("\n-- Running upgrade 002 -> 003, create audit_logs table (one transaction)\n\nBEGIN;\n\n"
                         + "CREATE TABLE audit_logs (")
                 .contains("\nDO $retort$ BEGIN\n    UPDATE alembic_version SET version_num = '003' WHERE version_num = "
@@ -81,7 +85,8 @@ class OfflineScriptTest {
                 .containsPattern("\n        INSERT INTO retort_history [^;]*'003', 'upgrade', '002', '003', '[0-9a-f]{64}'"
                         + "[^;]*;\n    END IF;\nEND \\$retort\\$;\n\nCOMMIT;\n")
                 .contains("\n-- Running upgrade 003 -> 004, add customer foreign keys (online: each statement on its "
-                        + "own, in autocommit)\n\nALTER TABLE customers\n")
+                        + "own, in autocommit)\n\nDO $retort$ BEGIN\n", "'progress', '0/6: begun by a --sql script, "
+                        + "which records no statement''s progress');\n    END IF;\nEND $retort$;\n\nALTER TABLE customers\n")
                 .contains("CREATE INDEX CONCURRENTLY IF NOT EXISTS ix_customers_updated_by ON customers (updated_by);"
                         + "\n\nDO $retort$ BEGIN\n    UPDATE alembic_version SET version_num = '004' WHERE version_num = "
                         + "'003';\n")
@@ -103,6 +108,8 @@ class OfflineScriptTest {
 
         assertThatThrownBy(() -> runAsPsqlWould(offline, script)).hasMessageContaining("ck_customers_name_not_empty");
         assertThat(migrator(offline).current()).isEqualTo("005");
+        assertThat(migrator(offline).status().unfinished().lastDone())
+                .as("current warns of it, as of a Retort run that stopped").startsWith("0/");
         offline.execute("UPDATE customers SET name = 'A'");
         migrator(offline).upgrade("006");
 
@@ -160,7 +167,8 @@ class OfflineScriptTest {
         assertThat(status.current()).isEqualTo("005");
         assertThat(status.applied()).containsKeys("004", "005");
         assertThat(status.edited()).isEmpty();
-        assertThat(database.column("SELECT retort_version FROM retort_history WHERE revision = '005'"))
+        assertThat(database.column("SELECT retort_version FROM retort_history WHERE revision = '005' AND outcome = "
+                + "'success'"))
                 .singleElement().asString().endsWith(" --sql");
 
         database.execute("INSERT INTO retort_history (revision, direction, from_revision, to_revision, started_at, "
@@ -170,6 +178,47 @@ class OfflineScriptTest {
         assertThatThrownBy(() -> runAsPsqlWould(database, script(Direction.DOWNGRADE, "005:004")))
                 .hasMessageContaining("A Retort run left a step half done at 005: retort current says which.");
         assertThat(database.schema()).isEqualTo(before);
+    }
+
+    /** The script takes Retort's migration lock: a Retort run at work stops it before it changes anything. */
+    @Test
+    void aScriptStopsWhileAnotherMigrationHoldsTheLock() throws SQLException {
+        TestDatabase database = TestPostgres.newDatabase("offline_locked");
+        migrator(database).upgrade("003");
+        String before = database.schema();
+
+        try (Connection runner = database.connect(); Statement statement = runner.createStatement()) {
+            statement.execute("SELECT pg_advisory_lock(" + AdvisoryLock.KEY + ")");
+            assertThatThrownBy(() -> runAsPsqlWould(database, script(Direction.UPGRADE, "003:head")))
+                    .hasMessageContaining("Another migration holds Retort's lock on this database (pid ");
+            assertThatThrownBy(() -> runAsPsqlWould(database, OfflineScript.stamp(graph, "006")))
+                    .hasMessageContaining("Another migration holds Retort's lock on this database (pid ");
+        }
+        assertThat(database.schema()).isEqualTo(before);
+        assertThat(migrator(database).current()).isEqualTo("003");
+    }
+
+    /**
+     * stamp --sql does what retort stamp does: nothing where the database already is, and a warning that a step
+     * left half done is not undone by it.
+     */
+    @Test
+    void theStampScriptWritesNothingWhereTheDatabaseIsAndWarnsOfAStepLeftHalfDone() throws SQLException {
+        TestDatabase database = TestPostgres.newDatabase("offline_stamp_same");
+        migrator(database).upgrade("003");
+        List<String> rows = database.column("SELECT count(*) FROM retort_history");
+
+        assertThat(runAsPsqlWould(database, OfflineScript.stamp(graph, "003")))
+                .contains("Already at 003: nothing to stamp.");
+        assertThat(database.column("SELECT count(*) FROM retort_history")).isEqualTo(rows);
+
+        database.execute("INSERT INTO retort_history (revision, direction, from_revision, to_revision, started_at, "
+                + "finished_at, duration_ms, retort_version, outcome, part) VALUES ('004', 'upgrade', '003', '004', "
+                + "now(), now(), 0, 'test', 'progress', '2/6: ALTER TABLE …')");
+        assertThat(runAsPsqlWould(database, OfflineScript.stamp(graph, "003")))
+                .filteredOn(notice -> !notice.contains("already exists")).singleElement().asString().startsWith("A Retort run left a step half done here (retort current says which): stamping does not "
+                        + "undo it");
+        assertThat(migrator(database).status().unfinished()).isNull();
     }
 
     /** psql applies no timeout of Retort's: the header suggests each one that was given, lest --sql drop it. */
@@ -201,9 +250,10 @@ class OfflineScriptTest {
 
     /**
      * Runs the script the way psql does in autocommit: one statement at a time, comments skipped. A statement
-     * ends with a semicolon at the end of a line outside a quoted string.
+     * ends with a semicolon at the end of a line outside a quoted string and a DO block's body. Returns the
+     * server's notices and warnings, as psql would print them.
      */
-    private static void runAsPsqlWould(TestDatabase database, String script) throws SQLException {
+    private static List<String> runAsPsqlWould(TestDatabase database, String script) throws SQLException {
         List<String> statements = new ArrayList<>();
         StringBuilder current = new StringBuilder();
         boolean insideBody = false;
@@ -212,7 +262,8 @@ class OfflineScriptTest {
                 continue;
             }
             if (current.isEmpty() && line.startsWith("\\")) {
-                assertThat(line).as("psql's own command").isEqualTo("\\set ON_ERROR_STOP on"); // which this does
+                // What this runner does anyway: stop at the first error, and commit each statement on its own.
+                assertThat(line).as("psql's own command").isIn("\\set ON_ERROR_STOP on", "\\set AUTOCOMMIT on");
                 continue;
             }
             current.append(line).append('\n');
@@ -226,11 +277,17 @@ class OfflineScriptTest {
             }
         }
         assertThat(current.toString()).as("text after the last statement").isBlank();
+        List<String> notices = new ArrayList<>();
         try (Connection connection = database.connect(); Statement statement = connection.createStatement()) {
             for (String sql : statements) {
                 statement.execute(sql);
+                for (SQLWarning warning = statement.getWarnings(); warning != null; warning = warning.getNextWarning()) {
+                    notices.add(warning.getMessage());
+                }
+                statement.clearWarnings();
             }
         }
+        return notices;
     }
 
 }
