@@ -27,7 +27,6 @@ public final class AdvisoryLock implements AutoCloseable {
     public static final long KEY = 0x72_65_74_6f_72_74L;
 
     private static final Duration FIRST_POLL = Duration.ofMillis(50);
-    private static final Duration LONGEST_POLL = Duration.ofSeconds(1);
 
     private final Connection connection;
 
@@ -53,7 +52,7 @@ public final class AdvisoryLock implements AutoCloseable {
             throws SQLException {
         connection.setAutoCommit(true); // a waiter must hold no transaction, whatever its pool's default
         long deadline = System.nanoTime() + maxWait.toNanos();
-        Duration pause = FIRST_POLL;
+        Backoff pause = new Backoff(FIRST_POLL);
         boolean told = false;
         while (!tryLock(connection)) {
             if (!told) {
@@ -66,8 +65,7 @@ public final class AdvisoryLock implements AutoCloseable {
                 throw new LockNotAcquiredException("Another migration holds the lock on this database: " + who
                         + "; waited " + Durations.format(maxWait) + ".");
             }
-            sleep(Math.min(pause.toNanos(), left));
-            pause = pause.multipliedBy(2).compareTo(LONGEST_POLL) > 0 ? LONGEST_POLL : pause.multipliedBy(2);
+            pause.pause(left, "Interrupted while waiting for the migration lock.");
         }
         return new AdvisoryLock(connection);
     }
@@ -96,15 +94,6 @@ public final class AdvisoryLock implements AutoCloseable {
             try (ResultSet rows = statement.executeQuery()) {
                 return rows.next() ? Optional.of(new Holder(rows.getInt(1), rows.getString(2))) : Optional.empty();
             }
-        }
-    }
-
-    private static void sleep(long nanos) {
-        try {
-            Thread.sleep(Duration.ofNanos(nanos).toMillis(), (int) (nanos % 1_000_000));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new LockNotAcquiredException("Interrupted while waiting for the migration lock.");
         }
     }
 

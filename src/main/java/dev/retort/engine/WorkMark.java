@@ -26,7 +26,6 @@ final class WorkMark implements AutoCloseable {
     static final long KEY = 0x72_65_74_6f_72_74_77L;
 
     private static final Duration FIRST_POLL = Duration.ofMillis(20);
-    private static final Duration LONGEST_POLL = Duration.ofSeconds(1);
 
     private final Connection work;
 
@@ -49,7 +48,7 @@ final class WorkMark implements AutoCloseable {
         WorkMark mark = new WorkMark(work);
         try {
             long deadline = System.nanoTime() + maxWait.toNanos();
-            Duration pause = FIRST_POLL;
+            Backoff pause = new Backoff(FIRST_POLL);
             boolean told = false;
             for (List<BlockingSession> others = BlockingSession.holdingAdvisoryLock(work, KEY); !others.isEmpty();
                  others = BlockingSession.holdingAdvisoryLock(work, KEY)) {
@@ -65,8 +64,7 @@ final class WorkMark implements AutoCloseable {
                             + "; waited " + Durations.format(maxWait) + ". Let it end, or end it (SELECT "
                             + "pg_terminate_backend(pid)): a run beside it could apply or revert the same revision.");
                 }
-                sleep(Math.min(pause.toNanos(), left));
-                pause = pause.multipliedBy(2).compareTo(LONGEST_POLL) > 0 ? LONGEST_POLL : pause.multipliedBy(2);
+                pause.pause(left, "Interrupted while waiting for an earlier run's sessions to end.");
             }
             return mark;
         } catch (SQLException | RuntimeException e) {
@@ -102,15 +100,6 @@ final class WorkMark implements AutoCloseable {
             try (ResultSet rows = statement.executeQuery()) {
                 return rows.next() && rows.getBoolean(1);
             }
-        }
-    }
-
-    private static void sleep(long nanos) {
-        try {
-            Thread.sleep(Duration.ofNanos(nanos).toMillis(), (int) (nanos % 1_000_000));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new LockNotAcquiredException("Interrupted while waiting for an earlier run's sessions to end.");
         }
     }
 }

@@ -171,9 +171,7 @@ class OfflineScriptTest {
                 + "'success'"))
                 .singleElement().asString().endsWith(" --sql");
 
-        database.execute("INSERT INTO retort_history (revision, direction, from_revision, to_revision, started_at, "
-                + "finished_at, duration_ms, retort_version, outcome, part) VALUES ('006', 'upgrade', '005', '006', "
-                + "now(), now(), 0, 'test', 'progress', '1/9: ALTER TABLE …')");
+        leaveUpgradeHalfDone(database, "005", "006");
         String before = database.schema();
         assertThatThrownBy(() -> runAsPsqlWould(database, script(Direction.DOWNGRADE, "005:004")))
                 .hasMessageContaining("A Retort run left a step half done at 005: retort current says which.");
@@ -212,9 +210,7 @@ class OfflineScriptTest {
                 .contains("Already at 003: nothing to stamp.");
         assertThat(database.column("SELECT count(*) FROM retort_history")).isEqualTo(rows);
 
-        database.execute("INSERT INTO retort_history (revision, direction, from_revision, to_revision, started_at, "
-                + "finished_at, duration_ms, retort_version, outcome, part) VALUES ('004', 'upgrade', '003', '004', "
-                + "now(), now(), 0, 'test', 'progress', '2/6: ALTER TABLE …')");
+        leaveUpgradeHalfDone(database, "003", "004");
         assertThat(runAsPsqlWould(database, OfflineScript.stamp(graph, "003")))
                 .filteredOn(notice -> !notice.contains("already exists")).singleElement().asString().startsWith("A Retort run left a step half done here (retort current says which): stamping does not "
                         + "undo it");
@@ -246,6 +242,13 @@ class OfflineScriptTest {
                 .isInstanceOf(InvalidTargetException.class).hasMessageStartingWith("No revision '999'.");
         assertThat(OfflineScript.plan(graph, Direction.UPGRADE, "head").steps()).hasSize(6);
         assertThat(OfflineScript.plan(graph, Direction.UPGRADE, "003:+2").to()).isEqualTo("005");
+    }
+
+    /** What a run killed in an online step leaves in the history: a progress row, as newest. */
+    private static void leaveUpgradeHalfDone(TestDatabase database, String from, String to) throws SQLException {
+        database.execute("INSERT INTO retort_history (revision, direction, from_revision, to_revision, started_at, "
+                + "finished_at, duration_ms, retort_version, outcome, part) VALUES ('" + to + "', 'upgrade', '" + from
+                + "', '" + to + "', now(), now(), 0, 'test', 'progress', '1/9: ALTER TABLE …')");
     }
 
     /**
