@@ -117,10 +117,15 @@ final class RevisionText {
         };
     }
 
-    /** A step a run is at work on now: {@code upgrade 004 -> 005 is under way in pid 42 (…), after statement …}. */
+    /**
+     * A step a run is at work on now: {@code upgrade 004 -> 005 is under way in a run, pid 42 (…), after statement …};
+     * or, when the newest row is of its undoing, {@code is being reverted}.
+     */
     private static String underWay(UnfinishedStep step) {
-        return step.describe() + " is under way in the run holding the migration lock, " + step.runningIn()
-                + (step.lastDone() == null ? "" : ", after statement " + lastDone(step)) + ".";
+        String what = step.left() == UnfinishedStep.Left.UNDO_STOPPED ? " is being reverted" : " is under way";
+        return step.describe() + what + " in a run at work now, " + step.runningIn()
+                + (step.lastDone() == null ? "" : ", after statement " + lastDone(step)
+                + (step.left() == UnfinishedStep.Left.UNDO_STOPPED ? " of the reverting" : "")) + ".";
     }
 
     /** The command that finishes the step: {@code Run upgrade 004 to finish it: what is done is skipped.} */

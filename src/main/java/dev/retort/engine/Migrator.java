@@ -95,11 +95,13 @@ public final class Migrator {
             Map<String, AppliedRevision> applied = HistoryTable.appliedRevisions(connection, graph);
             UnfinishedStep unfinished = HistoryTable.newest(connection)
                     .flatMap(row -> UnfinishedStep.of(row, current)).orElse(null);
-            if (unfinished != null) {
-                // A run at work looks the same in the history as one that stopped: the lock tells them apart.
-                Optional<AdvisoryLock.Holder> run = AdvisoryLock.holder(connection);
-                if (run.isPresent()) {
-                    unfinished = unfinished.underWayIn(run.get());
+            if (unfinished != null && unfinished.lastRowIsProgress()) {
+                // A run at work looks the same in the history as one that stopped; its work session's mark tells
+                // them apart (the migration lock would not: anyone may hold it, by hand, to keep runners off).
+                List<BlockingSession> runs = BlockingSession.holdingAdvisoryLock(connection, WorkMark.KEY);
+                if (!runs.isEmpty()) {
+                    unfinished = unfinished.underWayIn(new AdvisoryLock.Holder(runs.get(0).pid(),
+                            runs.get(0).applicationName()));
                 }
             }
             return new DatabaseStatus(current, applied, edited(graph.positionOf(current), applied), unfinished);
@@ -366,8 +368,10 @@ public final class Migrator {
             lockConnection.setAutoCommit(true);
             prepareSession(lockConnection);
             prepareSession(workConnection);
+            long deadline = System.nanoTime() + lockWait.toNanos(); // one --lock-wait for both waits
             try (AdvisoryLock ignored = AdvisoryLock.acquire(lockConnection, lockWait, listener::waitingForLock);
-                 WorkMark marked = WorkMark.take(workConnection, lockWait, listener::waitingForEarlierRun)) {
+                 WorkMark marked = WorkMark.take(workConnection, Duration.ofNanos(Math.max(0, deadline
+                         - System.nanoTime())), listener::waitingForEarlierRun)) {
                 return work.on(workConnection, lockConnection);
             }
         } catch (SQLException e) {

@@ -122,10 +122,10 @@ public final class OfflineScript {
             return script.append("-- ").append(plan.note()).append('\n').toString();
         }
         script.append("""
-                -- A script for psql. alembic_version moves with each revision, as Retort moves it, and retort_history
-                -- gets each revision's rows where it exists. The script first takes Retort's migration lock (held until
-                -- psql ends), then stops unless the database is at %4$s, with no step that a Retort run left half
-                -- done there.
+                -- A script for psql -f. alembic_version moves with each revision, as Retort moves it, and
+                -- retort_history gets each revision's rows where it exists. The script first takes Retort's migration
+                -- lock for its session (to its end, or to psql's if it stops), then stops unless the database is at
+                -- %4$s, with no step that a Retort run left half done there.
                 -- If it stops partway, do not run it again as it is (statements already done may fail, an INVALID
                 -- index would be kept): alembic_version names the last revision it finished, and retort %2$s %1$s
                 -- finishes the job, skipping what is done.
@@ -149,8 +149,8 @@ public final class OfflineScript {
             String checksum = RecordingContext.checksumOf(statements);
             script.append("\n-- Running ").append(step.describe()).append(online
                     ? " (online: each statement on its own, in autocommit)" : " (one transaction)").append("\n\n");
-            script.append(online ? ifHistoryExists(HistoryTable.progressSql(step, checksum, "0/" + statements.size()
-                    + ": begun by a --sql script, which records no statement's progress")) + "\n" : "BEGIN;\n\n");
+            script.append(online ? ifHistoryExists(HistoryTable.progressSql(step, checksum, "?/" + statements.size()
+                    + ": run by a --sql script, which does not record how far it got")) + "\n" : "BEGIN;\n\n");
             for (String statement : statements) {
                 script.append(statement).append(";\n\n");
             }
@@ -159,7 +159,9 @@ public final class OfflineScript {
                 script.append("\nCOMMIT;\n");
             }
         }
-        return script.toString();
+        return script.append("\n-- Done: the migration lock goes back (psql -f ending would let it go too).\n")
+                .append("DO $retort$ BEGIN PERFORM pg_advisory_unlock(").append(AdvisoryLock.KEY)
+                .append("); END $retort$;\n").toString();
     }
 
     /**
@@ -189,15 +191,27 @@ public final class OfflineScript {
                 takeMigrationLock("pg_try_advisory_lock"));
     }
 
-    /** Takes Retort's migration lock with {@code function} (for the session, or the transaction), or stops. */
+    /**
+     * Takes Retort's migration lock with {@code function} (for the session, or the transaction), or stops; stops too
+     * while a Retort run that lost that lock is still at work (its work session holds the run's mark, WorkMark).
+     */
     private static String takeMigrationLock(String function) {
         return """
-                IF NOT %s(%d) THEN
+                IF NOT %1$s(%2$d) THEN
                         RAISE EXCEPTION 'Another migration holds Retort''s lock on this database (pid %%): let it finish.',
-                            (SELECT string_agg(pid::text, ', ') FROM pg_locks WHERE locktype = 'advisory' AND granted
-                             AND objsubid = 1 AND classid = %d AND objid = %d);
-                    END IF;""".formatted(function, AdvisoryLock.KEY, AdvisoryLock.KEY >>> 32,
-                AdvisoryLock.KEY & 0xffff_ffffL);
+                            (%3$s);
+                    END IF;
+                    IF EXISTS (%4$s) THEN
+                        RAISE EXCEPTION 'A Retort run that lost its migration lock is still at work (pid %%): let it end.',
+                            (%4$s);
+                    END IF;""".formatted(function, AdvisoryLock.KEY, holders(AdvisoryLock.KEY), holders(WorkMark.KEY));
+    }
+
+    /** The pids of the other sessions holding the advisory lock {@code key}, as a query. */
+    private static String holders(long key) {
+        return "SELECT string_agg(pid::text, ', ') FROM pg_locks WHERE locktype = 'advisory' AND granted AND "
+                + "objsubid = 1 AND classid = " + (key >>> 32) + " AND objid = " + (key & 0xffff_ffffL)
+                + " AND pid <> pg_backend_pid() HAVING count(*) > 0";
     }
 
     /** What {@code array_agg(version_num)} gives when alembic_version holds {@code revision} alone (null: empty). */

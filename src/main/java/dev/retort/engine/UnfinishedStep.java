@@ -18,8 +18,8 @@ import java.util.Optional;
  *                  {@link Left#LOCK_LOST} when no statement was done
  * @param at        when that row was written
  * @param left      how it was left
- * @param runningIn the session holding the migration lock, when one does as the row is read: then the step is not
- *                  left at all, but under way (the row is the run's latest progress); else null
+ * @param runningIn the work session of a Retort run at work as the row is read (it holds the run's mark), when the
+ *                  row is a progress row: then the step is not left at all, but under way; else null
  */
 public record UnfinishedStep(String revision, String direction, String from, String to, String lastDone, Instant at,
                              Left left, AdvisoryLock.Holder runningIn) {
@@ -29,7 +29,12 @@ public record UnfinishedStep(String revision, String direction, String from, Str
         this(revision, direction, from, to, lastDone, at, left, null);
     }
 
-    /** This step as under way in the run that holds the migration lock now. */
+    /** Whether the newest row is a progress row, as a run at work leaves it (a failure row ends a run). */
+    boolean lastRowIsProgress() {
+        return left == Left.STOPPED || left == Left.UNDO_STOPPED;
+    }
+
+    /** This step as under way in the run whose work session is {@code run}. */
     UnfinishedStep underWayIn(AdvisoryLock.Holder run) {
         return new UnfinishedStep(revision, direction, from, to, lastDone, at, left, run);
     }

@@ -20,10 +20,10 @@ import java.util.function.Consumer;
  * So a runner, once it has the migration lock, also waits (within {@code --lock-wait}) until no other session holds
  * the mark. The work session's own end releases it, whatever ends the run; a pooled connection gets it released.
  */
-final class WorkMark implements AutoCloseable {
+public final class WorkMark implements AutoCloseable {
 
     /** "retortw" in ASCII: beside {@link AdvisoryLock#KEY}, "retort". */
-    static final long KEY = 0x72_65_74_6f_72_74_77L;
+    public static final long KEY = 0x72_65_74_6f_72_74_77L;
 
     private static final Duration FIRST_POLL = Duration.ofMillis(20);
 

@@ -89,11 +89,19 @@ final class CrashScene {
      * held, so that current would still call its step under way.
      */
     static void killNine(Process process, TestDatabase database) throws InterruptedException, SQLException {
+        killNine(process);
+        awaitTrue(database, Duration.ofSeconds(30), "SELECT NOT EXISTS (SELECT FROM pg_locks WHERE locktype = "
+                + "'advisory' AND database = (SELECT oid FROM pg_database WHERE datname = current_database()))");
+    }
+
+    /**
+     * SIGKILL, and proof that the process is gone; its sessions may live on a moment, until the server finds their
+     * client gone (for one blocked on a lock, at the next client_connection_check_interval).
+     */
+    static void killNine(Process process) throws InterruptedException {
         process.destroyForcibly();
         assertThat(process.waitFor(10, TimeUnit.SECONDS)).as("killed within 10 s").isTrue();
         assertThat(process.exitValue()).as("exit status of a process killed by SIGKILL").isEqualTo(SIGKILL_EXIT);
-        awaitTrue(database, Duration.ofSeconds(30), "SELECT NOT EXISTS (SELECT FROM pg_locks WHERE locktype = "
-                + "'advisory' AND database = (SELECT oid FROM pg_database WHERE datname = current_database()))");
     }
 
     /** Lets a paused runner go on from its pause. */

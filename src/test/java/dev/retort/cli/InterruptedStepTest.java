@@ -117,8 +117,8 @@ class InterruptedStepTest {
         killNine(runner, database);
 
         assertThat(underWay.out()).isEqualTo("003\n");
-        assertThat(underWay.err()).startsWith("retort: note: upgrade 003 -> 004 is under way in the run holding the "
-                + "migration lock, pid ").contains("(application_name 'retort'), after statement 2/6: ",
+        assertThat(underWay.err()).startsWith("retort: note: upgrade 003 -> 004 is under way in a run at work now, "
+                + "pid ").contains("(application_name 'retort'), after statement 2/6: ",
                 "Until it ends, the database is at 003 with part of 004 applied.").doesNotContain("warning");
         assertThat(json.get("running_in").get("application_name").asText()).isEqualTo("retort");
         assertThat(Cli.shipped(home).runOn(database.postgresUrl(), "current").err())

@@ -157,7 +157,7 @@ class OnlineStepCrashTest {
         awaitTrue(database, WAIT, "SELECT EXISTS (SELECT 1 FROM pg_locks"
                 + " WHERE relation = 'alembic_version'::regclass AND NOT granted)");
 
-        killNine(runner, database);
+        killNine(runner); // its work session, blocked on alembic_version, ends once the lock is let go
         versionLock.rollback();
         assertThat(currentRevision(database)).isEqualTo(revision.revises());
 

@@ -10,6 +10,7 @@ import dev.retort.engine.Migrator;
 import dev.retort.engine.OfflineScript;
 import dev.retort.engine.Plan;
 import dev.retort.engine.RevisionGraph;
+import dev.retort.engine.WorkMark;
 import dev.retort.testing.TestPostgres;
 import dev.retort.testing.TestPostgres.TestDatabase;
 import org.junit.jupiter.api.Test;
@@ -85,12 +86,13 @@ class OfflineScriptTest {
                 .containsPattern("\n        INSERT INTO retort_history [^;]*'003', 'upgrade', '002', '003', '[0-9a-f]{64}'"
                         + "[^;]*;\n    END IF;\nEND \\$retort\\$;\n\nCOMMIT;\n")
                 .contains("\n-- Running upgrade 003 -> 004, add customer foreign keys (online: each statement on its "
-                        + "own, in autocommit)\n\nDO $retort$ BEGIN\n", "'progress', '0/6: begun by a --sql script, "
-                        + "which records no statement''s progress');\n    END IF;\nEND $retort$;\n\nALTER TABLE customers\n")
+                        + "own, in autocommit)\n\nDO $retort$ BEGIN\n", "'progress', '?/6: run by a --sql script, "
+                        + "which does not record how far it got');\n    END IF;\nEND $retort$;\n\nALTER TABLE customers\n")
                 .contains("CREATE INDEX CONCURRENTLY IF NOT EXISTS ix_customers_updated_by ON customers (updated_by);"
                         + "\n\nDO $retort$ BEGIN\n    UPDATE alembic_version SET version_num = '004' WHERE version_num = "
                         + "'003';\n")
-                .endsWith("END $retort$;\n");
+                .endsWith("END $retort$;\n\n-- Done: the migration lock goes back (psql -f ending would let it go too).\n"
+                        + "DO $retort$ BEGIN PERFORM pg_advisory_unlock(125780070724212); END $retort$;\n");
         assertThat(script.indexOf("BEGIN;")).isEqualTo(script.lastIndexOf("BEGIN;"));
     }
 
@@ -109,7 +111,7 @@ class OfflineScriptTest {
         assertThatThrownBy(() -> runAsPsqlWould(offline, script)).hasMessageContaining("ck_customers_name_not_empty");
         assertThat(migrator(offline).current()).isEqualTo("005");
         assertThat(migrator(offline).status().unfinished().lastDone())
-                .as("current warns of it, as of a Retort run that stopped").startsWith("0/");
+                .as("current warns of it, as of a Retort run that stopped").startsWith("?/");
         offline.execute("UPDATE customers SET name = 'A'");
         migrator(offline).upgrade("006");
 
@@ -191,6 +193,11 @@ class OfflineScriptTest {
                     .hasMessageContaining("Another migration holds Retort's lock on this database (pid ");
             assertThatThrownBy(() -> runAsPsqlWould(database, OfflineScript.stamp(graph, "006")))
                     .hasMessageContaining("Another migration holds Retort's lock on this database (pid ");
+        }
+        try (Connection runner = database.connect(); Statement statement = runner.createStatement()) {
+            statement.execute("SELECT pg_advisory_lock_shared(" + WorkMark.KEY + ")"); // a run that lost the lock
+            assertThatThrownBy(() -> runAsPsqlWould(database, script(Direction.UPGRADE, "003:head")))
+                    .hasMessageContaining("A Retort run that lost its migration lock is still at work (pid ");
         }
         assertThat(database.schema()).isEqualTo(before);
         assertThat(migrator(database).current()).isEqualTo("003");
