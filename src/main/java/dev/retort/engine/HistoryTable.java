@@ -81,14 +81,21 @@ final class HistoryTable {
             "COMMENT ON COLUMN retort_history.error IS 'PostgreSQL''s error for a failed step; NULL on success'",
             "COMMENT ON COLUMN retort_history.id IS 'Row id: a uuid, so the table owns no sequence'");
 
+    /**
+     * The times are the server's: the row ends now by its clock, and began as long before as the step took by
+     * Retort's. The newest row tells whether a step was left half done, and runners on hosts whose clocks disagree
+     * would otherwise order each other's rows wrong.
+     */
     private static final String INSERT = """
             INSERT INTO retort_history (revision, direction, from_revision, to_revision, checksum,
                                         started_at, finished_at, duration_ms, retort_version, outcome, error, part)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
+            SELECT ?, ?, ?, ?, ?, finished - ? * interval '1 microsecond', finished, ?, ?, ?, ?, ?
+            FROM (SELECT clock_timestamp() AS finished) now""";
 
     /**
      * What is recorded for one step, or for one statement of an online step ({@code part}, outcome
-     * {@code progress}). {@code error} is null on success.
+     * {@code progress}). {@code error} is null on success. Of the two times, by this machine's clock, only how
+     * long the step took is kept: the row's times are the server's ({@link #INSERT}).
      */
     record Entry(String revision, String direction, String from, String to, String checksum,
                  Instant startedAt, Instant finishedAt, String outcome, String error, String part) {
@@ -183,13 +190,13 @@ final class HistoryTable {
             insert.setString(3, entry.from());
             insert.setString(4, entry.to());
             insert.setString(5, entry.checksum());
-            insert.setTimestamp(6, Timestamp.from(entry.startedAt()));
-            insert.setTimestamp(7, Timestamp.from(entry.finishedAt()));
-            insert.setLong(8, Duration.between(entry.startedAt(), entry.finishedAt()).toMillis());
-            insert.setString(9, RetortVersion.get());
-            insert.setString(10, entry.outcome());
-            insert.setString(11, entry.error());
-            insert.setString(12, entry.part());
+            Duration took = Duration.between(entry.startedAt(), entry.finishedAt());
+            insert.setLong(6, took.toNanos() / 1_000);
+            insert.setLong(7, took.toMillis());
+            insert.setString(8, RetortVersion.get());
+            insert.setString(9, entry.outcome());
+            insert.setString(10, entry.error());
+            insert.setString(11, entry.part());
             insert.executeUpdate();
         }
     }
