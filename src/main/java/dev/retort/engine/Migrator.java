@@ -174,11 +174,18 @@ public final class Migrator {
         Plan plan = plan(direction, target, current);
         int at = graph.positionOf(current);
         boolean stays = plan.steps().isEmpty() && graph.resolve(target, at) != at;
-        if (stays || !HistoryTable.exists(connection)) {
+        if (!HistoryTable.exists(connection)) {
             return plan;
         }
-        Optional<Step> halfDone = HistoryTable.newest(connection).flatMap(row -> UnfinishedStep.of(row, current))
-                .filter(left -> plan.steps().isEmpty() || !takesUp(plan.steps().get(0), left))
+        Optional<UnfinishedStep> left = HistoryTable.newest(connection).flatMap(row -> UnfinishedStep.of(row, current));
+        if (stays) {
+            // Nothing is done, that step included; but this is where an operator looks, as current would warn.
+            return left.map(step -> Plan.nothing(plan.from(), plan.note() + " " + step.describe() + " is left half "
+                    + "done: " + step.finishingCommand() + " finishes it, " + step.revertingCommand() + " reverts it."))
+                    .orElse(plan);
+        }
+        Optional<Step> halfDone = left
+                .filter(step -> plan.steps().isEmpty() || !takesUp(plan.steps().get(0), step))
                 .flatMap(this::stepOf);
         return halfDone.map(step -> new Plan(plan.from(), plan.to(), plan.steps(), null, step)).orElse(plan);
     }

@@ -107,6 +107,11 @@ public record UnfinishedStep(String revision, String direction, String from, Str
         return direction + " " + (to == null ? "base" : to);
     }
 
+    /** The command that reverts it, a run to where the database is: {@code downgrade 004}, {@code upgrade 006}. */
+    public String revertingCommand() {
+        return opposite(direction) + " " + (from == null ? "base" : from);
+    }
+
     private static String opposite(String direction) {
         return direction.equals(Direction.UPGRADE.word()) ? Direction.DOWNGRADE.word() : Direction.UPGRADE.word();
     }

@@ -222,7 +222,8 @@ class InterruptedStepTest {
 
         assertThat(dryRun.out()).contains("From 003, downgrade 003 would run 0 revisions, after reverting what an "
                 + "earlier run left half done:\n");
-        assertThat(behind.out()).contains("nothing to upgrade");
+        assertThat(behind.out()).contains("nothing to upgrade. To go back, use downgrade 002. upgrade 003 -> 004 is "
+                + "left half done: upgrade 004 finishes it, downgrade 003 reverts it.");
         assertThat(stillHalfDone.err()).as("a target behind changes nothing, that step included")
                 .contains("stopped partway");
         JsonNode result = new ObjectMapper().readTree(abandon.out());
