@@ -81,9 +81,8 @@ final class ConsoleListener implements MigrationListener {
     @Override
     public synchronized void waitingForEarlierRun(List<BlockingSession> sessions) {
         waitedForLock = true;
-        Instant now = Instant.now();
-        err.println("Waiting for a run that lost its migration lock but is still at work: " + String.join("; ",
-                sessions.stream().map(session -> session.describe(now)).toList()) + "…");
+        err.println("Waiting for a run that lost its migration lock but is still at work: "
+                + BlockingSession.describeAll(sessions) + "…");
         err.flush();
     }
 

@@ -94,14 +94,16 @@ final class RevisionText {
      */
     private static String unfinished(UnfinishedStep step) {
         if (step.runningIn() != null) {
-            return "retort: note: " + underWay(step) + " Until it ends, the database is at "
-                    + RevisionGraph.labelOf(step.from()) + " with part of " + step.revision() + " "
-                    + Direction.ofWord(step.direction()).partDone() + ".";
+            return "retort: note: " + underWay(step) + " Until it ends, " + halfDoneState(step) + ".";
         }
-        return "retort: warning: " + step.describe() + " " + how(step) + ": the database is at "
-                + RevisionGraph.labelOf(step.from()) + " with part of " + step.revision() + " "
-                + Direction.ofWord(step.direction()).partDone() + ". "
+        return "retort: warning: " + step.describe() + " " + how(step) + ": " + halfDoneState(step) + ". "
                 + finishing(step);
+    }
+
+    /** Where a half-done step leaves the database: {@code the database is at 004 with part of 005 applied}. */
+    private static String halfDoneState(UnfinishedStep step) {
+        return "the database is at " + RevisionGraph.labelOf(step.from()) + " with part of " + step.revision() + " "
+                + Direction.ofWord(step.direction()).partDone();
     }
 
     /** How the step was left, and when: {@code stopped partway (2026-…, after statement 2/6: ALTER TABLE …)}. */

@@ -36,6 +36,11 @@ public final class AdvisoryLock implements AutoCloseable {
 
     /** Who holds the lock: the session's pid and application_name. */
     public record Holder(int pid, String applicationName) {
+
+        static Holder of(BlockingSession session) {
+            return new Holder(session.pid(), session.applicationName());
+        }
+
         @Override
         public String toString() {
             return "pid " + pid + " (application_name '" + applicationName + "')";
@@ -80,21 +85,9 @@ public final class AdvisoryLock implements AutoCloseable {
         }
     }
 
-    /** A bigint advisory key shows in pg_locks as classid (high 32 bits), objid (low 32 bits), objsubid 1. */
+    /** Who else holds the lock, as pg_locks shows it. */
     static Optional<Holder> holder(Connection connection) throws SQLException {
-        String sql = """
-                SELECT a.pid, a.application_name
-                FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
-                WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1
-                  AND l.classid = ? AND l.objid = ?
-                  AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())""";
-        try (PreparedStatement statement = connection.prepareStatement(sql)) {
-            statement.setLong(1, KEY >>> 32);
-            statement.setLong(2, KEY & 0xffff_ffffL);
-            try (ResultSet rows = statement.executeQuery()) {
-                return rows.next() ? Optional.of(new Holder(rows.getInt(1), rows.getString(2))) : Optional.empty();
-            }
-        }
+        return BlockingSession.holdingAdvisoryLock(connection, KEY).stream().findFirst().map(Holder::of);
     }
 
     /**
@@ -103,9 +96,17 @@ public final class AdvisoryLock implements AutoCloseable {
      */
     @Override
     public void close() throws SQLException {
+        releaseOrAbort(connection, "pg_advisory_unlock", KEY);
+    }
+
+    /**
+     * Releases an advisory lock {@code key} of the session with {@code unlockFunction}; aborts the session when that
+     * fails, so that no pool keeps the lock for good.
+     */
+    static void releaseOrAbort(Connection connection, String unlockFunction, long key) throws SQLException {
         boolean released = false;
-        try (PreparedStatement statement = connection.prepareStatement("SELECT pg_advisory_unlock(?)")) {
-            statement.setLong(1, KEY);
+        try (PreparedStatement statement = connection.prepareStatement("SELECT " + unlockFunction + "(?)")) {
+            statement.setLong(1, key);
             try (ResultSet rows = statement.executeQuery()) {
                 released = rows.next() && rows.getBoolean(1);
             }

@@ -96,6 +96,12 @@ public record BlockingSession(int pid, String applicationName, String state, Ins
         return timestamp == null ? null : timestamp.toInstant();
     }
 
+    /** Each of {@code sessions} {@link #describe described}, as of now, joined by "; ". */
+    public static String describeAll(List<BlockingSession> sessions) {
+        Instant now = Instant.now();
+        return String.join("; ", sessions.stream().map(session -> session.describe(now)).toList());
+    }
+
     /**
      * E.g. {@code pid 4242 (psql), idle in transaction, transaction open 3 min 2 s, query started 3 min 1 s ago:
      * "LOCK TABLE customers"}.

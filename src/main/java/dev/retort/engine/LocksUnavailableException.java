@@ -2,7 +2,6 @@ package dev.retort.engine;
 
 import java.sql.SQLException;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 
 /** A statement that could not get its locks in all the tries the {@link LockPolicy} allows. */
@@ -41,7 +40,7 @@ public final class LocksUnavailableException extends RuntimeException {
     String describe() {
         String tries = attempts == 1 ? "1 try" : attempts + " tries";
         String who = blockers.isEmpty() ? "the blocking session had gone by the time it was looked for"
-                : "blocked by " + String.join("; ", blockers.stream().map(b -> b.describe(Instant.now())).toList());
+                : "blocked by " + BlockingSession.describeAll(blockers);
         return "could not get its locks in " + tries + " over " + Durations.format(elapsed) + " ("
                 + SqlErrors.describe((SQLException) getCause(), statement) + "); " + who;
     }

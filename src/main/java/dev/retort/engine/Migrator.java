@@ -93,15 +93,13 @@ public final class Migrator {
     private DatabaseStatus statusWithHistory(Connection connection, String current) {
         try {
             Map<String, AppliedRevision> applied = HistoryTable.appliedRevisions(connection, graph);
-            UnfinishedStep unfinished = HistoryTable.newest(connection)
-                    .flatMap(row -> UnfinishedStep.of(row, current)).orElse(null);
+            UnfinishedStep unfinished = UnfinishedStep.readAt(connection, current).orElse(null);
             if (unfinished != null && unfinished.lastRowIsProgress()) {
                 // A run at work looks the same in the history as one that stopped; its work session's mark tells
                 // them apart (the migration lock would not: anyone may hold it, by hand, to keep runners off).
                 List<BlockingSession> runs = BlockingSession.holdingAdvisoryLock(connection, WorkMark.KEY);
                 if (!runs.isEmpty()) {
-                    unfinished = unfinished.underWayIn(new AdvisoryLock.Holder(runs.get(0).pid(),
-                            runs.get(0).applicationName()));
+                    unfinished = unfinished.underWayIn(AdvisoryLock.Holder.of(runs.get(0)));
                 }
             }
             return new DatabaseStatus(current, applied, edited(graph.positionOf(current), applied), unfinished);
@@ -177,7 +175,7 @@ public final class Migrator {
         if (!HistoryTable.exists(connection)) {
             return plan;
         }
-        Optional<UnfinishedStep> left = HistoryTable.newest(connection).flatMap(row -> UnfinishedStep.of(row, current));
+        Optional<UnfinishedStep> left = UnfinishedStep.readAt(connection, current);
         if (stays) {
             // Nothing is done, that step included; but this is where an operator looks, as current would warn.
             return left.map(step -> Plan.nothing(plan.from(), plan.note() + " " + step.describe() + " is left half "
@@ -185,13 +183,10 @@ public final class Migrator {
                     .orElse(plan);
         }
         Optional<Step> halfDone = left
-                .filter(step -> plan.steps().isEmpty() || !takesUp(plan.steps().get(0), step))
+                // The first step takes it up itself: what is done is skipped, the rest is done.
+                .filter(step -> plan.steps().isEmpty() || !step.isOf(plan.steps().get(0)))
                 .flatMap(this::stepOf);
         return halfDone.map(step -> new Plan(plan.from(), plan.to(), plan.steps(), null, step)).orElse(plan);
-    }
-
-    private static boolean takesUp(Step step, UnfinishedStep left) {
-        return left.isOf(step.revision().id()) && left.direction().equals(step.direction().word());
     }
 
     /** The step left half done, as this project's revisions have it (none, if the revision is no longer among them). */
@@ -278,7 +273,7 @@ public final class Migrator {
             });
             String from = stored.isEmpty() ? null : String.join(", ", stored);
             Optional<UnfinishedStep> halfDone = known && HistoryTable.exists(work)
-                    ? HistoryTable.newest(work).flatMap(row -> UnfinishedStep.of(row, from)) : Optional.empty();
+                    ? UnfinishedStep.readAt(work, from) : Optional.empty();
             String warning = halfDone.map(left -> left.describe() + " was left half done by an earlier run: stamping "
                     + "does not undo it, and no longer will it be reported. What it did stays; verify shows it.")
                     .orElse(null);
@@ -304,7 +299,7 @@ public final class Migrator {
 
     /** How a place is named as a target: {@code base} or the id. */
     private String targetWord(int position) {
-        return position == RevisionGraph.BASE ? "base" : graph.idAt(position);
+        return RevisionGraph.targetWordOf(graph.idAt(position));
     }
 
     /** The stored revision, checked against the chain: an id we do not know means the wrong database or Retort. */

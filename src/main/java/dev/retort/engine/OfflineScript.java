@@ -109,7 +109,7 @@ public final class OfflineScript {
                 COMMIT;
                 """.formatted(takeMigrationLock("pg_try_advisory_xact_lock"), halfDone, versionArray(to),
                 SqlText.literal(graph.labelWithHead(to)),
-                HistoryTable.recordSql(SqlText.literal(to == null ? "base" : to), "stamp", held, to, null, "now()"),
+                HistoryTable.recordSql(SqlText.literal(RevisionGraph.targetWordOf(to)), "stamp", held, to, null, "now()"),
                 to == null ? "" : VersionTable.moveSql(null, to));
     }
 
@@ -131,7 +131,7 @@ public final class OfflineScript {
                 -- finishes the job, skipping what is done.
                 -- Retort waits at most lock_timeout for each lock and tries again; psql does not. Consider:
                 --   SET lock_timeout = '%3$dms';
-                """.formatted(plan.to() == null ? "base" : plan.to(), plan.steps().get(0).direction().word(),
+                """.formatted(RevisionGraph.targetWordOf(plan.to()), plan.steps().get(0).direction().word(),
                 policy.lockTimeout().toMillis(), RevisionGraph.labelOf(plan.from())));
         if (!policy.statementTimeout().isZero()) {
             // Given with --sql, it would otherwise be dropped without a word: the script cannot set it for psql.

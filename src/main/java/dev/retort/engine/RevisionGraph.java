@@ -267,6 +267,11 @@ public final class RevisionGraph {
         return id == null ? BASE_LABEL : id;
     }
 
+    /** An id as a command names it for a target: {@code base} for null, else the id. */
+    public static String targetWordOf(String id) {
+        return id == null ? "base" : id;
+    }
+
     /** An id as {@code current} prints it: {@code 006 (head)}, {@code 003}, or {@code <base>}. */
     public String labelWithHead(String id) {
         return id != null && isHead(id) ? id + " (head)" : labelOf(id);

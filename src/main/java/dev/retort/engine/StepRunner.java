@@ -155,11 +155,9 @@ final class StepRunner implements AutoCloseable {
         } catch (SQLException | RuntimeException e) {
             rollbackQuietly();
             String what = e instanceof MigrationLockLostException ? notUndone(halfDone)
-                    : UNDO_FAILED + reason(e) + "): part of " + halfDone.revision().id() + " is still "
-                    + halfDone.direction().partDone() + " while alembic_version says "
-                    + RevisionGraph.labelOf(halfDone.from()) + ". Once the cause is fixed, run the same command "
-                    + "again, or finish the step: " + halfDone.direction().word() + " "
-                    + (halfDone.to() == null ? "base" : halfDone.to()) + ".";
+                    : undoFailed(halfDone, e) + " Once the cause is fixed, run the same command again, or finish "
+                    + "the step: " + halfDone.direction().word() + " " + RevisionGraph.targetWordOf(halfDone.to())
+                    + ".";
             // As the step's own row, so that current and the next run still see it half done; a lock lost, with
             // how far the undoing got, as a step's own failure row tells it.
             recordQuietly(entry(halfDone, RecordingContext.checksumOf(RecordingContext.statementsOf(halfDone)),
@@ -273,8 +271,7 @@ final class StepRunner implements AutoCloseable {
 
     /** This online step as an earlier run left it half done, if the newest history row says so. */
     private Optional<UnfinishedStep> leftHalfDone(Step step) throws SQLException {
-        return HistoryTable.newest(work).flatMap(row -> UnfinishedStep.of(row, step.from()))
-                .filter(left -> left.isOf(step.revision().id()) && left.direction().equals(step.direction().word()));
+        return UnfinishedStep.readAt(work, step.from()).filter(left -> left.isOf(step));
     }
 
     /** A step stopped because the lock is gone is not undone: another runner may be applying it by now. */
@@ -295,11 +292,19 @@ final class StepRunner implements AutoCloseable {
             return "Undone: the database is still at " + RevisionGraph.labelOf(failed.from()) + ".";
         } catch (SQLException | RuntimeException e) {
             rollbackQuietly();
-            return UNDO_FAILED + reason(e) + "): part of " + failed.revision().id() + " is "
-                    + failed.direction().partDone() + " while"
-                    + " alembic_version still says " + RevisionGraph.labelOf(failed.from()) + ". Once the cause is "
-                    + "fixed, run the same command again: it takes up the step where it stopped.";
+            return undoFailed(failed, e) + " Once the cause is fixed, run the same command again: it takes up the "
+                    + "step where it stopped.";
         }
+    }
+
+    /**
+     * What undoing {@code step} failing leaves, as a history row's error tells it: the {@link #UNDO_FAILED} mark,
+     * why, and what is left applied (or reverted).
+     */
+    private static String undoFailed(Step step, Exception failure) {
+        return UNDO_FAILED + reason(failure) + "): part of " + step.revision().id() + " is "
+                + step.direction().partDone() + " while alembic_version still says "
+                + RevisionGraph.labelOf(step.from()) + ".";
     }
 
     /** Before a step, names the sessions that will probably make it wait, so the operator can act before it does. */

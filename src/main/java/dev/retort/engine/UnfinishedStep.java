@@ -1,5 +1,7 @@
 package dev.retort.engine;
 
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
@@ -51,6 +53,11 @@ public record UnfinishedStep(String revision, String direction, String from, Str
         LOCK_LOST
     }
 
+    /** What the newest row of retort_history, which must exist, says is left half done at {@code current}. */
+    static Optional<UnfinishedStep> readAt(Connection connection, String current) throws SQLException {
+        return HistoryTable.newest(connection).flatMap(row -> of(row, current));
+    }
+
     /**
      * What the newest history row says is left half done, if anything, with the database at {@code current}. An undo
      * records its rows as the reverse step (from and to swapped, the other direction); this reads them as the step
@@ -78,12 +85,11 @@ public record UnfinishedStep(String revision, String direction, String from, Str
     }
 
     /**
-     * A query that finds a row when {@link #of} would find a step left half done at {@code current} (an SQL
+     * A query that finds a row when {@link #of} would find a step left half done at {@code at} (an SQL
      * expression: a literal, or what alembic_version holds): the same reading of the newest history row, in SQL,
      * for an offline script that must not run over one.
      */
-    static String newestRowLeavesOneAtSql(String current) {
-        String at = current;
+    static String newestRowLeavesOneAtSql(String at) {
         return "SELECT FROM (SELECT * FROM retort_history ORDER BY finished_at DESC, outcome = 'progress' LIMIT 1) "
                 + "newest\n            WHERE (outcome = 'progress' AND (from_revision IS NOT DISTINCT FROM " + at
                 + " OR to_revision IS NOT DISTINCT FROM " + at + "))\n               OR (outcome = 'failed' AND "
@@ -97,6 +103,11 @@ public record UnfinishedStep(String revision, String direction, String from, Str
         return revision.equals(id);
     }
 
+    /** Whether this is {@code step}: its revision, its way. */
+    boolean isOf(Step step) {
+        return isOf(step.revision().id()) && direction.equals(step.direction().word());
+    }
+
     /** As Alembic names a step: {@code upgrade 005 -> 006}. */
     public String describe() {
         return direction + " " + RevisionGraph.labelOf(from) + " -> " + RevisionGraph.labelOf(to);
@@ -104,12 +115,12 @@ public record UnfinishedStep(String revision, String direction, String from, Str
 
     /** The command that finishes it: {@code upgrade 006}, {@code downgrade base}. */
     public String finishingCommand() {
-        return direction + " " + (to == null ? "base" : to);
+        return direction + " " + RevisionGraph.targetWordOf(to);
     }
 
     /** The command that reverts it, a run to where the database is: {@code downgrade 004}, {@code upgrade 006}. */
     public String revertingCommand() {
-        return opposite(direction) + " " + (from == null ? "base" : from);
+        return opposite(direction) + " " + RevisionGraph.targetWordOf(from);
     }
 
     private static String opposite(String direction) {

@@ -2,10 +2,8 @@ package dev.retort.engine;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -58,10 +56,8 @@ public final class WorkMark implements AutoCloseable {
                 }
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
-                    Instant now = Instant.now();
                     throw new LockNotAcquiredException("A run that lost its migration lock is still at work: "
-                            + String.join("; ", others.stream().map(session -> session.describe(now)).toList())
-                            + "; waited " + Durations.format(maxWait) + ". Let it end, or end it (SELECT "
+                            + BlockingSession.describeAll(others) + "; waited " + Durations.format(maxWait) + ". Let it end, or end it (SELECT "
                             + "pg_terminate_backend(pid)): a run beside it could apply or revert the same revision.");
                 }
                 pause.pause(left, "Interrupted while waiting for an earlier run's sessions to end.");
@@ -76,14 +72,7 @@ public final class WorkMark implements AutoCloseable {
     /** Releases the mark; if that fails, the session is aborted, lest a pool keep it marked for good. */
     @Override
     public void close() throws SQLException {
-        boolean released = false;
-        try {
-            released = unlock(work);
-        } finally {
-            if (!released) {
-                work.abort(Runnable::run);
-            }
-        }
+        AdvisoryLock.releaseOrAbort(work, "pg_advisory_unlock_shared", KEY);
     }
 
     private void closeQuietly(Exception failure) {
@@ -91,15 +80,6 @@ public final class WorkMark implements AutoCloseable {
             close();
         } catch (SQLException e) {
             failure.addSuppressed(e);
-        }
-    }
-
-    private static boolean unlock(Connection connection) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement("SELECT pg_advisory_unlock_shared(?)")) {
-            statement.setLong(1, KEY);
-            try (ResultSet rows = statement.executeQuery()) {
-                return rows.next() && rows.getBoolean(1);
-            }
         }
     }
 }

@@ -128,9 +128,7 @@ class InterruptedStepTest {
     /** Nothing in alembic_version tells of the half-applied 004: only the newest history row does. */
     @Test
     void currentWarnsOfAnOnlineStepLeftHalfDoneUntilARerunFinishesIt() throws Exception {
-        Process runner = startPausing(statementNumber("004", 3));
-        awaitMarker(runner);
-        killNine(runner, database);
+        killBeforeStatement3Of004();
 
         Cli.Result text = Cli.shipped(home).runOn(database.postgresUrl(), "current");
         assertThat(text.out()).isEqualTo("003\n");
@@ -177,9 +175,7 @@ class InterruptedStepTest {
      */
     @Test
     void aDowngradeFirstRevertsWhatAStepLeftHalfDoneAboveItDid() throws Exception {
-        Process runner = startPausing(statementNumber("004", 3));
-        awaitMarker(runner);
-        killNine(runner, database);
+        killBeforeStatement3Of004();
 
         Cli.Result dryRun = Cli.shipped(home).runOn(database.postgresUrl(), "downgrade", "002", "--dry-run");
         JsonNode undoFirst = new ObjectMapper().readTree(Cli.shipped(home).runOn(database.postgresUrl(), "--json",
@@ -211,9 +207,7 @@ class InterruptedStepTest {
     /** A run to where the database already is only reverts the step left half done: how an operator abandons it. */
     @Test
     void aRunToTheCurrentRevisionRevertsAStepLeftHalfDoneThere() throws Exception {
-        Process runner = startPausing(statementNumber("004", 3));
-        awaitMarker(runner);
-        killNine(runner, database);
+        killBeforeStatement3Of004();
 
         Cli.Result dryRun = Cli.shipped(home).runOn(database.postgresUrl(), "downgrade", "003", "--dry-run");
         Cli.Result behind = Cli.shipped(home).runOn(database.postgresUrl(), "upgrade", "002");
@@ -236,9 +230,7 @@ class InterruptedStepTest {
     /** A stamp cannot undo a step left half done: it says that what the step did stays, and is no longer told of. */
     @Test
     void aStampOverAStepLeftHalfDoneWarnsThatWhatItDidStays() throws Exception {
-        Process runner = startPausing(statementNumber("004", 3));
-        awaitMarker(runner);
-        killNine(runner, database);
+        killBeforeStatement3Of004();
 
         Cli.Result stamp = Cli.shipped(home).runOn(database.postgresUrl(), "stamp", "003");
         Cli.Result again = Cli.shipped(home).runOn(database.postgresUrl(), "stamp", "003");
@@ -277,6 +269,13 @@ class InterruptedStepTest {
         assertThat(current.err()).startsWith("retort: warning: upgrade 005 -> 006 failed, and stopped partway while "
                 + "it was being undone (").contains(", after statement 1/", " of the undoing): the database is at 005 "
                 + "with part of 006 applied. Run upgrade 006 to finish it: what is done is skipped.");
+    }
+
+    /** What a run killed (SIGKILL) in an online step leaves: 004 half done, its first two statements done. */
+    private void killBeforeStatement3Of004() throws Exception {
+        Process runner = startPausing(statementNumber("004", 3));
+        awaitMarker(runner);
+        killNine(runner, database);
     }
 
     private Process startPausing(int statement) throws Exception {
