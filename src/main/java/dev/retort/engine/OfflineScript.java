@@ -89,6 +89,7 @@ public final class OfflineScript {
                     half_done boolean := false;
                 BEGIN
                     %1$s
+                    %7$s
                     IF to_regclass('retort_history') IS NOT NULL THEN
                         half_done := EXISTS (%2$s);
                     END IF;
@@ -110,7 +111,7 @@ public final class OfflineScript {
                 """.formatted(takeMigrationLock("pg_try_advisory_xact_lock"), halfDone, versionArray(to),
                 SqlText.literal(graph.labelWithHead(to)),
                 HistoryTable.recordSql(SqlText.literal(RevisionGraph.targetWordOf(to)), "stamp", held, to, null, "now()"),
-                to == null ? "" : VersionTable.moveSql(null, to));
+                to == null ? "" : VersionTable.moveSql(null, to), noRunAtWork("    "));
     }
 
     public static String render(RevisionGraph graph, Plan plan, LockPolicy policy) {
@@ -176,35 +177,44 @@ public final class OfflineScript {
         return """
                 DO $retort$ BEGIN
                     %4$s
-                    IF (SELECT array_agg(version_num) FROM alembic_version) IS DISTINCT FROM %1$s THEN
-                        RAISE EXCEPTION 'This script starts from %%, but alembic_version holds %%.', %2$s,
-                            (SELECT coalesce(string_agg(version_num, ', '), 'nothing') FROM alembic_version);
-                    END IF;
-                    IF to_regclass('retort_history') IS NOT NULL THEN
-                        IF EXISTS (%3$s) THEN
-                            RAISE EXCEPTION 'A Retort run left a step half done at %%: retort current says '
-                                'which. Finish or revert it with retort, then apply this script.', %2$s;
+                    BEGIN
+                        %5$s
+                        IF (SELECT array_agg(version_num) FROM alembic_version) IS DISTINCT FROM %1$s THEN
+                            RAISE EXCEPTION 'This script starts from %%, but alembic_version holds %%.', %2$s,
+                                (SELECT coalesce(string_agg(version_num, ', '), 'nothing') FROM alembic_version);
                         END IF;
-                    END IF;
+                        IF to_regclass('retort_history') IS NOT NULL THEN
+                            IF EXISTS (%3$s) THEN
+                                RAISE EXCEPTION 'A Retort run left a step half done at %%: retort current says '
+                                    'which. Finish or revert it with retort, then apply this script.', %2$s;
+                            END IF;
+                        END IF;
+                    EXCEPTION WHEN raise_exception THEN
+                        PERFORM pg_advisory_unlock(%6$d); -- a script that refuses to start keeps no lock
+                        RAISE;
+                    END;
                 END $retort$;
                 """.formatted(versionArray(from), label, UnfinishedStep.newestRowLeavesOneAtSql(SqlText.literal(from)),
-                takeMigrationLock("pg_try_advisory_lock"));
+                takeMigrationLock("pg_try_advisory_lock"), noRunAtWork("        "), AdvisoryLock.KEY);
     }
 
-    /**
-     * Takes Retort's migration lock with {@code function} (for the session, or the transaction), or stops; stops too
-     * while a Retort run that lost that lock is still at work (its work session holds the run's mark, WorkMark).
-     */
+    /** Takes Retort's migration lock with {@code function} (for the session, or the transaction), or stops. */
     private static String takeMigrationLock(String function) {
         return """
                 IF NOT %1$s(%2$d) THEN
                         RAISE EXCEPTION 'Another migration holds Retort''s lock on this database (pid %%): let it finish.',
                             (%3$s);
-                    END IF;
-                    IF EXISTS (%4$s) THEN
-                        RAISE EXCEPTION 'A Retort run that lost its migration lock is still at work (pid %%): let it end.',
-                            (%4$s);
-                    END IF;""".formatted(function, AdvisoryLock.KEY, holders(AdvisoryLock.KEY), holders(WorkMark.KEY));
+                    END IF;""".formatted(function, AdvisoryLock.KEY, holders(AdvisoryLock.KEY));
+    }
+
+    /**
+     * Stops while a Retort run that lost the migration lock is still at work (its work session holds WorkMark); its
+     * lines after the first start with {@code indent}, the block's.
+     */
+    private static String noRunAtWork(String indent) {
+        return ("IF EXISTS (%1$s) THEN\n" + indent + "    RAISE EXCEPTION 'A Retort run that lost its migration lock is "
+                + "still at work (pid %%): let it end.',\n" + indent + "        (%1$s);\n" + indent + "END IF;")
+                .formatted(holders(WorkMark.KEY));
     }
 
     /** The pids of the other sessions holding the advisory lock {@code key}, as a query. */

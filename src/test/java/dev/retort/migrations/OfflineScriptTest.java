@@ -77,7 +77,7 @@ class OfflineScriptTest {
         assertThat(script).startsWith("-- Retort ").contains(", offline: 002 -> 004\n")
                 .contains("\n\\set ON_ERROR_STOP on\n\\set AUTOCOMMIT on\n\nDO $retort$ BEGIN\n    IF NOT "
                         + "pg_try_advisory_lock(125780070724212) THEN\n")
-                .contains("\n    IF (SELECT array_agg(version_num) FROM alembic_version) IS DISTINCT FROM "
+                .contains("\n        IF (SELECT array_agg(version_num) FROM alembic_version) IS DISTINCT FROM "
                         + "ARRAY['002']::varchar[] THEN\n")
                 .contains("\n-- Running upgrade 002 -> 003, create audit_logs table (one transaction)\n\nBEGIN;\n\n"
                         + "CREATE TABLE audit_logs (")
@@ -133,6 +133,13 @@ class OfflineScriptTest {
                 .hasMessageContaining("This script starts from <base>, but alembic_version holds 002");
         assertThat(database.schema()).isEqualTo(before);
         assertThat(migrator(database).current()).isEqualTo("002");
+        try (Connection session = database.connect()) {
+            assertThatThrownBy(() -> runAsPsqlWould(session, script(Direction.UPGRADE, "003:head")))
+                    .hasMessageContaining("This script starts from 003");
+            assertThat(database.column("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'"))
+                    .as("a script that refuses to start keeps no lock, though its session lives on")
+                    .containsExactly("0");
+        }
     }
 
     /** stamp --sql: what a stamp writes, for psql; it replaces whatever alembic_version held. */
@@ -264,6 +271,13 @@ class OfflineScriptTest {
      * server's notices and warnings, as psql would print them.
      */
     private static List<String> runAsPsqlWould(TestDatabase database, String script) throws SQLException {
+        try (Connection session = database.connect()) {
+            return runAsPsqlWould(session, script);
+        }
+    }
+
+    /** As above, in {@code session}, which lives on after the script, as psql's does after {@code \\i}. */
+    private static List<String> runAsPsqlWould(Connection session, String script) throws SQLException {
         List<String> statements = new ArrayList<>();
         StringBuilder current = new StringBuilder();
         boolean insideBody = false;
@@ -288,7 +302,7 @@ class OfflineScriptTest {
         }
         assertThat(current.toString()).as("text after the last statement").isBlank();
         List<String> notices = new ArrayList<>();
-        try (Connection connection = database.connect(); Statement statement = connection.createStatement()) {
+        try (Statement statement = session.createStatement()) {
             for (String sql : statements) {
                 statement.execute(sql);
                 for (SQLWarning warning = statement.getWarnings(); warning != null; warning = warning.getNextWarning()) {
