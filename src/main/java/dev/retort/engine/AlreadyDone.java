@@ -67,8 +67,8 @@ final class AlreadyDone {
 
     private static boolean found(Connection connection, String sql, CatalogObject object) throws SQLException {
         try (PreparedStatement query = connection.prepareStatement(sql)) {
-            query.setString(1, DdlStatement.quote(object.table()));
-            query.setString(2, object.name());
+            query.setString(1, SqlName.quotedParts(object.table()));
+            query.setString(2, SqlName.inCatalog(object.name()));
             try (ResultSet rows = query.executeQuery()) {
                 return rows.next();
             }
@@ -79,7 +79,7 @@ final class AlreadyDone {
     private static Optional<Boolean> indexValid(Connection connection, String index) throws SQLException {
         try (PreparedStatement query = connection.prepareStatement(
                 "SELECT indisvalid AND indisready FROM pg_index WHERE indexrelid = to_regclass(?)")) {
-            query.setString(1, DdlStatement.quote(index));
+            query.setString(1, SqlName.quotedParts(index));
             try (ResultSet rows = query.executeQuery()) {
                 return rows.next() ? Optional.of(rows.getBoolean(1)) : Optional.empty();
             }

@@ -56,7 +56,7 @@ public record BlockingSession(int pid, String applicationName, String state, Ins
                   AND (a.state LIKE 'idle in transaction%' OR a.xact_start < clock_timestamp() - ?::interval)
                 ORDER BY a.pid, c.relname""";
         try (PreparedStatement query = connection.prepareStatement(sql)) {
-            Object[] names = tables.stream().map(DdlStatement::quote).toArray();
+            Object[] names = tables.stream().map(SqlName::quotedParts).toArray();
             query.setArray(1, connection.createArrayOf("text", names));
             query.setArray(2, connection.createArrayOf("int4", ours.toArray()));
             query.setString(3, olderThan.toMillis() + " milliseconds");

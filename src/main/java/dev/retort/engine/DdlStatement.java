@@ -89,10 +89,8 @@ public record DdlStatement(String sql, List<TableLock> locks, Work work, String 
     }
 
     private static final int FLAGS = Pattern.CASE_INSENSITIVE | Pattern.DOTALL;
-    private static final String NAME = "(\"[^\"]+\"|[\\w.$]+)";
+    private static final String NAME = SqlName.PATTERN;
     private static final Pattern CREATE_TABLE = Pattern.compile("CREATE TABLE (IF NOT EXISTS )?" + NAME + "(.*)", FLAGS);
-    /** Unquoted and folded: no ASCII capitals (others are not folded), no quote, no space. */
-    private static final Pattern QUALIFIED = Pattern.compile("[^A-Z.\"\\s]+(\\.[^A-Z.\"\\s]+)+");
     /** What a role creates in a schema, with the right to create there; unqualified, so in the current schema. */
     private static final Pattern CREATES_IN_CURRENT_SCHEMA = Pattern.compile("CREATE (?:OR REPLACE )?(?:UNLOGGED )?"
             + "(?:TABLE|VIEW|MATERIALIZED VIEW|SEQUENCE|TYPE|DOMAIN|FUNCTION|PROCEDURE) (?:IF NOT EXISTS )?"
@@ -103,7 +101,7 @@ public record DdlStatement(String sql, List<TableLock> locks, Work work, String 
     private static final Pattern DROP_INDEX = Pattern.compile("DROP INDEX (CONCURRENTLY )?(?:IF EXISTS )?" + NAME + ".*", FLAGS);
     private static final Pattern ALTER_TABLE = Pattern.compile("ALTER TABLE (?:IF EXISTS )?(?:ONLY )?" + NAME + " (.*)", FLAGS);
     private static final Pattern COMMENT_ON_TABLE = Pattern.compile("COMMENT ON TABLE " + NAME + " IS .*", FLAGS);
-    private static final Pattern COMMENT_ON_COLUMN = Pattern.compile("COMMENT ON COLUMN " + NAME + "\\.\\w+ IS .*", FLAGS);
+    private static final Pattern COMMENT_ON_COLUMN = Pattern.compile("COMMENT ON COLUMN " + NAME + "\\." + SqlName.PART + " IS .*", FLAGS);
     private static final Pattern COMMENT_ON_CONSTRAINT =
             Pattern.compile("COMMENT ON CONSTRAINT " + NAME + " ON " + NAME + " IS .*", FLAGS);
     private static final Pattern NO_TABLE_LOCK = Pattern.compile(
@@ -128,35 +126,35 @@ public record DdlStatement(String sql, List<TableLock> locks, Work work, String 
         Matcher m;
         if ((m = CREATE_TABLE.matcher(text)).matches()) {
             // A new table is invisible to others until commit; what others can feel is the lock on what it references.
-            String created = unquote(m.group(2));
+            String created = SqlName.canonical(m.group(2));
             reading.newTable = m.group(1) == null ? created : null;
             references(m.group(3)).stream().filter(referenced -> !referenced.equals(created))
                     .forEach(referenced -> reading.lock(referenced, LockMode.SHARE_ROW_EXCLUSIVE));
         } else if ((m = DROP_TABLE.matcher(text)).matches()) {
-            reading.owned(unquote(m.group(1)), LockMode.ACCESS_EXCLUSIVE);
+            reading.owned(SqlName.canonical(m.group(1)), LockMode.ACCESS_EXCLUSIVE);
             facts.referencedBy(m.group(1)).forEach(referenced -> reading.lock(referenced, LockMode.ACCESS_EXCLUSIVE));
         } else if ((m = CREATE_INDEX.matcher(text)).matches()) {
             boolean concurrently = m.group(1) != null;
-            reading.owned(unquote(m.group(3)), concurrently ? LockMode.SHARE_UPDATE_EXCLUSIVE : LockMode.SHARE);
-            reading.work(Work.BUILD_INDEX, unquote(m.group(3)));
+            reading.owned(SqlName.canonical(m.group(3)), concurrently ? LockMode.SHARE_UPDATE_EXCLUSIVE : LockMode.SHARE);
+            reading.work(Work.BUILD_INDEX, SqlName.canonical(m.group(3)));
             reading.outsideTransaction = concurrently;
-            reading.creates(CatalogObject.Kind.INDEX, null, unquote(m.group(2)));
+            reading.creates(CatalogObject.Kind.INDEX, null, SqlName.canonical(m.group(2)));
         } else if ((m = DROP_INDEX.matcher(text)).matches()) {
             boolean concurrently = m.group(1) != null;
             String table = facts.tableOfIndex(m.group(2)).orElse("the index's table");
             reading.lock(table, concurrently ? LockMode.SHARE_UPDATE_EXCLUSIVE : LockMode.ACCESS_EXCLUSIVE);
             reading.outsideTransaction = concurrently;
-            reading.drops(CatalogObject.Kind.INDEX, null, unquote(m.group(2)));
+            reading.drops(CatalogObject.Kind.INDEX, null, SqlName.canonical(m.group(2)));
         } else if ((m = ALTER_TABLE.matcher(text)).matches()) {
-            reading.ownedTable = unquote(m.group(1));
-            alterTable(reading, unquote(m.group(1)), m.group(2), facts);
+            reading.ownedTable = SqlName.canonical(m.group(1));
+            alterTable(reading, SqlName.canonical(m.group(1)), m.group(2), facts);
         } else if ((m = COMMENT_ON_TABLE.matcher(text)).matches() || (m = COMMENT_ON_COLUMN.matcher(text)).matches()) {
-            reading.owned(unquote(m.group(1)), LockMode.SHARE_UPDATE_EXCLUSIVE);
+            reading.owned(SqlName.canonical(m.group(1)), LockMode.SHARE_UPDATE_EXCLUSIVE);
         } else if ((m = COMMENT_ON_CONSTRAINT.matcher(text)).matches()) {
-            reading.lock(unquote(m.group(2)), LockMode.ACCESS_SHARE);
+            reading.lock(SqlName.canonical(m.group(2)), LockMode.ACCESS_SHARE);
         } else if ((m = DML.matcher(text)).matches()) {
-            reading.lock(unquote(m.group(1)), LockMode.ROW_EXCLUSIVE);
-            reading.work(Work.SCAN, unquote(m.group(1)));
+            reading.lock(SqlName.canonical(m.group(1)), LockMode.ROW_EXCLUSIVE);
+            reading.work(Work.SCAN, SqlName.canonical(m.group(1)));
         } else if (!NO_TABLE_LOCK.matcher(text).matches()) {
             reading.known = false;
         }
@@ -174,23 +172,23 @@ public record DdlStatement(String sql, List<TableLock> locks, Work work, String 
             } else if (upper.startsWith("VALIDATE CONSTRAINT") && named.find()) {
                 reading.lock(table, LockMode.SHARE_UPDATE_EXCLUSIVE);
                 // A rerun skips one already valid: validating it again would take its locks to do nothing.
-                reading.creates(CatalogObject.Kind.VALID_CONSTRAINT, table, unquote(named.group(1)));
+                reading.creates(CatalogObject.Kind.VALID_CONSTRAINT, table, SqlName.canonical(named.group(1)));
                 facts.referencedByConstraint(named.group(1)).ifPresent(ref -> reading.lock(ref, LockMode.ROW_SHARE));
                 reading.work(Work.SCAN, table);
             } else if (upper.startsWith("DROP CONSTRAINT") && named.find()) {
                 reading.lock(table, LockMode.ACCESS_EXCLUSIVE);
-                reading.drops(CatalogObject.Kind.CONSTRAINT, table, unquote(named.group(1)));
+                reading.drops(CatalogObject.Kind.CONSTRAINT, table, SqlName.canonical(named.group(1)));
                 // Dropping a foreign key removes its triggers from the referenced table too.
                 facts.referencedByConstraint(named.group(1)).ifPresent(ref -> reading.lock(ref, LockMode.ACCESS_EXCLUSIVE));
             } else if (upper.startsWith("ADD COLUMN") && column.find()) {
                 reading.lock(table, LockMode.ACCESS_EXCLUSIVE);
-                reading.creates(CatalogObject.Kind.COLUMN, table, unquote(column.group(1)));
+                reading.creates(CatalogObject.Kind.COLUMN, table, SqlName.canonical(column.group(1)));
                 if (VOLATILE_DEFAULT.matcher(action).find()) {
                     reading.work(Work.REWRITE, table);
                 }
             } else if (upper.startsWith("DROP COLUMN") && column.find()) {
                 reading.lock(table, LockMode.ACCESS_EXCLUSIVE);
-                reading.drops(CatalogObject.Kind.COLUMN, table, unquote(column.group(1)));
+                reading.drops(CatalogObject.Kind.COLUMN, table, SqlName.canonical(column.group(1)));
             } else if (upper.matches("ALTER COLUMN \\S+ (SET|DROP) DEFAULT.*")
                     || upper.startsWith("RENAME") || upper.matches("ALTER COLUMN \\S+ DROP NOT NULL.*")) {
                 reading.lock(table, LockMode.ACCESS_EXCLUSIVE);
@@ -224,15 +222,15 @@ public record DdlStatement(String sql, List<TableLock> locks, Work work, String 
         } else if (!notValid) {
             reading.work(Work.SCAN, table);
         }
-        reading.creates(CatalogObject.Kind.CONSTRAINT, table, unquote(name));
+        reading.creates(CatalogObject.Kind.CONSTRAINT, table, SqlName.canonical(name));
     }
 
     private static List<String> references(String text) {
         List<String> tables = new ArrayList<>();
         Matcher m = REFERENCES.matcher(text);
         while (m.find()) {
-            if (!tables.contains(unquote(m.group(1)))) {
-                tables.add(unquote(m.group(1)));
+            if (!tables.contains(SqlName.canonical(m.group(1)))) {
+                tables.add(SqlName.canonical(m.group(1)));
             }
         }
         return tables;
@@ -281,24 +279,6 @@ public record DdlStatement(String sql, List<TableLock> locks, Work work, String 
         return line.endsWith(";") ? line.substring(0, line.length() - 1) : line;
     }
 
-    /**
-     * A name as the catalog holds it: a quoted one as written, an unquoted one folded to lower case. Once only: a
-     * second pass would fold a quoted name's capitals ({@code "Cust"} is {@code Cust}, then {@code cust}).
-     */
-    static String unquote(String name) {
-        return name.startsWith("\"") ? name.substring(1, name.length() - 1) : name.toLowerCase(Locale.ROOT);
-    }
-
-    /**
-     * A name as the catalog holds it ({@link #unquote}), written as SQL that reads back as that name, e.g. for
-     * {@code to_regclass}. One that reads as an unquoted schema-qualified name, lower case as folding left it, was
-     * written so and is left as it is; any other is quoted whole (a quoted {@code "My.Table"} is one name). Only a
-     * quoted name with a dot and no capitals stays ambiguous: it is taken as qualified.
-     */
-    static String quote(String name) {
-        return QUALIFIED.matcher(name).matches() ? name : "\"" + name.replace("\"", "\"\"") + "\"";
-    }
-
     /** The strongest lock the statement takes, or empty when it takes none on a table. */
     public Optional<LockMode> strongestLock() {
         return locks.stream().map(TableLock::mode).reduce(LockMode::strongest);
@@ -342,8 +322,8 @@ public record DdlStatement(String sql, List<TableLock> locks, Work work, String 
     }
 
     /**
-     * Collects what the analysis finds, merging several locks on one table into the strongest. It is given names as
-     * the catalog holds them: its callers {@link #unquote} what they match.
+     * Collects what the analysis finds, merging several locks on one table into the strongest. It is given names in
+     * their one spelling: its callers take {@link SqlName#canonical} of what they match.
      */
     private static final class Reading {
         private final String sql;

@@ -21,7 +21,7 @@ final class RunObstacles {
     }
 
     /**
-     * @param tables  the tables whose owner the run's statements need, as the catalog names them
+     * @param tables  the tables whose owner the run's statements need, each in its one spelling ({@link SqlName})
      * @param creates whether the run's statements create a table, a type or the like in the current schema (an
      *                index is created by its table's owner, wherever the schema)
      */
@@ -35,7 +35,7 @@ final class RunObstacles {
                                AND NOT pg_has_role(c.relowner, 'USAGE')
                              ORDER BY 1)""")) {
             query.setBoolean(1, creates);
-            query.setArray(2, connection.createArrayOf("text", tables.stream().map(DdlStatement::quote).toArray()));
+            query.setArray(2, connection.createArrayOf("text", tables.stream().map(SqlName::quotedParts).toArray()));
             try (ResultSet row = query.executeQuery()) {
                 row.next();
                 return obstacles(row.getBoolean(1), row.getBoolean(2), row.getString(3), row.getString(4),

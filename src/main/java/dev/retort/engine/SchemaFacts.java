@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
  */
 public final class SchemaFacts {
 
-    private static final String NAME = "(\"[^\"]+\"|[\\w.$]+)";
+    private static final String NAME = SqlName.PATTERN;
     private static final Pattern INDEX = Pattern.compile(
             "CREATE (?:UNIQUE )?INDEX (?:CONCURRENTLY )?(?:IF NOT EXISTS )?" + NAME + " ON (?:ONLY )?" + NAME,
             Pattern.CASE_INSENSITIVE);
@@ -43,15 +43,15 @@ public final class SchemaFacts {
             String text = statement.replaceAll("\\s+", " ");
             Matcher index = INDEX.matcher(text);
             if (index.find()) {
-                indexTables.put(DdlStatement.unquote(index.group(1)), DdlStatement.unquote(index.group(2)));
+                indexTables.put(SqlName.canonical(index.group(1)), SqlName.canonical(index.group(2)));
             }
             Matcher table = TABLE.matcher(text);
             if (table.find()) {
-                String owner = DdlStatement.unquote(table.group(1));
+                String owner = SqlName.canonical(table.group(1));
                 Matcher key = FOREIGN_KEY.matcher(text);
                 while (key.find()) {
-                    String target = DdlStatement.unquote(key.group(2));
-                    foreignKeyTargets.put(DdlStatement.unquote(key.group(1)), target);
+                    String target = SqlName.canonical(key.group(2));
+                    foreignKeyTargets.put(SqlName.canonical(key.group(1)), target);
                     // Only a table's own CREATE TABLE counts: keys added later are dropped, by their revision's
                     // downgrade, before the table is.
                     if (!target.equals(owner) && text.regionMatches(true, 0, "CREATE", 0, 6)) {
@@ -71,16 +71,16 @@ public final class SchemaFacts {
     }
 
     public Optional<String> tableOfIndex(String index) {
-        return Optional.ofNullable(indexTables.get(DdlStatement.unquote(index)));
+        return Optional.ofNullable(indexTables.get(SqlName.canonical(index)));
     }
 
     /** The table a foreign key constraint references; empty when the constraint is not a known foreign key. */
     public Optional<String> referencedByConstraint(String constraint) {
-        return Optional.ofNullable(foreignKeyTargets.get(DdlStatement.unquote(constraint)));
+        return Optional.ofNullable(foreignKeyTargets.get(SqlName.canonical(constraint)));
     }
 
     /** The other tables {@code table}'s foreign keys reference: dropping it locks them too. */
     public Set<String> referencedBy(String table) {
-        return referencedTables.getOrDefault(DdlStatement.unquote(table), Set.of());
+        return referencedTables.getOrDefault(SqlName.canonical(table), Set.of());
     }
 }

@@ -219,7 +219,7 @@ final class StepRunner implements AutoCloseable {
         if (index.isPresent() && AlreadyDone.indexInvalid(work, index.get())) {
             listener.statementSkipped(step, statement.sql(), "index " + index.get()
                     + " was left INVALID by an interrupted build: dropping it to build it again");
-            context.execute("DROP INDEX CONCURRENTLY IF EXISTS " + DdlStatement.quote(index.get()));
+            context.execute("DROP INDEX CONCURRENTLY IF EXISTS " + SqlName.quotedParts(index.get()));
         }
         if (statement.outsideTransaction()) {
             context.execute(statement.sql());

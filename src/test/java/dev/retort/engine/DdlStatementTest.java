@@ -112,15 +112,24 @@ class DdlStatementTest {
         DdlStatement dropped = analyze("ALTER TABLE \"Cust\" DROP COLUMN IF EXISTS \"Note\", DROP COLUMN Other");
         DdlStatement index = analyze("CREATE INDEX CONCURRENTLY \"IxA\" ON \"Cust\" (x)");
 
-        assertThat(dropped.drops()).containsExactly(new CatalogObject(Kind.COLUMN, "Cust", "Note"),
-                new CatalogObject(Kind.COLUMN, "Cust", "other"));
-        assertThat(dropped.tables()).containsExactly("Cust");
-        assertThat(index.creates()).containsExactly(new CatalogObject(Kind.INDEX, null, "IxA"));
-        assertThat(index.tables()).containsExactly("Cust");
-        assertThat(DdlStatement.quote("IxA")).isEqualTo("\"IxA\"");
-        assertThat(DdlStatement.quote("public.customers")).isEqualTo("public.customers");
-        assertThat(DdlStatement.quote("My.Table")).isEqualTo("\"My.Table\"");
-        assertThat(DdlStatement.quote("a\"b")).isEqualTo("\"a\"\"b\"");
+        assertThat(dropped.drops()).containsExactly(new CatalogObject(Kind.COLUMN, "\"Cust\"", "\"Note\""),
+                new CatalogObject(Kind.COLUMN, "\"Cust\"", "other"));
+        assertThat(dropped.tables()).containsExactly("\"Cust\"");
+        assertThat(index.creates()).containsExactly(new CatalogObject(Kind.INDEX, null, "\"IxA\""));
+        assertThat(index.tables()).containsExactly("\"Cust\"");
+    }
+
+    @Test
+    void aNameHasOneSpellingWhetherQuotedQualifiedOrDotted() {
+        DdlStatement folded = analyze("ALTER TABLE Public.\"customers\" ADD COLUMN \"note\" text");
+        DdlStatement qualified = analyze("ALTER TABLE \"App\".\"Cust\" DROP CONSTRAINT \"Ck.A\"");
+        DdlStatement dotted = analyze("ALTER TABLE \"a.b\" DROP COLUMN x");
+        DdlStatement commented = analyze("COMMENT ON COLUMN app.\"Cust\".\"Note\" IS 'n'");
+
+        assertThat(folded.creates()).containsExactly(new CatalogObject(Kind.COLUMN, "public.customers", "note"));
+        assertThat(qualified.drops()).containsExactly(new CatalogObject(Kind.CONSTRAINT, "\"App\".\"Cust\"", "\"Ck.A\""));
+        assertThat(dotted.tables()).containsExactly("\"a.b\"");
+        assertThat(commented.tables()).containsExactly("app.\"Cust\"");
     }
 
     @Test
@@ -134,12 +143,11 @@ class DdlStatementTest {
                 "DROP TABLE old_things"), FACTS);
 
         assertThat(DdlStatement.tablesNeedingTheirOwner(step))
-                .containsExactly("customers", "Orders", "invoices", "old_things");
+                .containsExactly("customers", "\"Orders\"", "invoices", "old_things");
         assertThat(DdlStatement.createInCurrentSchema(step)).isTrue();
         assertThat(DdlStatement.createInCurrentSchema(step.subList(1, step.size()))).isFalse();
         assertThat(DdlStatement.createInCurrentSchema(DdlStatement.analyzeAll(List.of(
                 "CREATE TABLE app.t (id int)", "CREATE TEMP TABLE t (id int)", "CREATE EXTENSION pgcrypto"), FACTS)))
                 .isFalse();
-        assertThat(DdlStatement.quote("café.t")).isEqualTo("café.t");
     }
 }

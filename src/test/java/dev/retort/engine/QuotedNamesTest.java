@@ -58,10 +58,27 @@ class QuotedNamesTest {
 
         assertThat(database.column("SELECT part FROM retort_history WHERE revision = '002' AND outcome = 'progress'"
                 + " ORDER BY finished_at")).containsExactly(
-                "1/2: ALTER TABLE \"Cust\" ADD COLUMN IF NOT EXISTS \"Note\" text (skipped: column Cust.Note is "
-                        + "already there)",
-                "2/2: CREATE INDEX CONCURRENTLY IF NOT EXISTS \"IxA\" ON \"Cust\" (\"Note\") (skipped: index IxA is "
-                        + "already there)");
+                "1/2: ALTER TABLE \"Cust\" ADD COLUMN IF NOT EXISTS \"Note\" text (skipped: column \"Cust\".\"Note\" "
+                        + "is already there)",
+                "2/2: CREATE INDEX CONCURRENTLY IF NOT EXISTS \"IxA\" ON \"Cust\" (\"Note\") (skipped: index \"IxA\" "
+                        + "is already there)");
+    }
+
+    @Test
+    void aQuotedNameWithADotIsOneTableNotATableInAnotherSchema() throws SQLException {
+        Migrator dotted = new Migrator(database.dataSource(), new RevisionGraph(List.of(
+                new FakeRevision("001", null, "create a.b", List.of("CREATE TABLE \"a.b\" (id int)"),
+                        List.of("DROP TABLE \"a.b\"")),
+                FakeRevision.online("002", "001", List.of("ALTER TABLE \"a.b\" ADD COLUMN IF NOT EXISTS note text"),
+                        List.of("ALTER TABLE \"a.b\" DROP COLUMN IF EXISTS note")))),
+                MigrationListener.SILENT, Duration.ofSeconds(5));
+        dotted.upgrade("head");
+
+        dotted.downgrade("001");
+
+        // Read as table b of schema a, the column looked gone already, and the drop was skipped.
+        assertThat(database.column("SELECT attname FROM pg_attribute WHERE attrelid = to_regclass('\"a.b\"')"
+                + " AND attname = 'note' AND NOT attisdropped")).isEmpty();
     }
 
     /** The index on "Cust" and its column "Note", by their names in the catalog. */
