@@ -10,6 +10,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -29,9 +32,9 @@ import java.util.UUID;
 public final class AuditTrail {
 
     static final String INSERT = """
-            INSERT INTO audit_logs (action, resource_type, resource_id, description, user_id, user_email, user_role,
-                                    ip_address, user_agent, old_values, new_values, success, error_message)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?, ?)
+            INSERT INTO audit_logs (created_at, action, resource_type, resource_id, description, user_id, user_email,
+                                    user_role, ip_address, user_agent, old_values, new_values, success, error_message)
+            VALUES (coalesce(?::timestamptz, clock_timestamp()), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?, ?)
             RETURNING id
             """;
 
@@ -79,22 +82,32 @@ public final class AuditTrail {
         return transactions.inTransaction(connection -> record(connection, actor, entry));
     }
 
-    /** Writes {@code entry} on {@code connection}, inside whatever transaction it is in, and returns the row's id. */
+    /**
+     * Writes {@code entry} on {@code connection}, inside whatever transaction it is in, and returns the row's id. Its
+     * time is when it is written ({@code clock_timestamp()}, not the transaction's start), so that entries about one
+     * row are in the order its changes were applied.
+     */
     public UUID record(Connection connection, Actor actor, AuditEntry entry) throws SQLException {
+        return record(connection, actor, entry, null);
+    }
+
+    /** As above, at {@code at}, the time of the change it records; null for now. */
+    UUID record(Connection connection, Actor actor, AuditEntry entry, Instant at) throws SQLException {
         try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
-            insert.setString(1, entry.action());
-            insert.setString(2, entry.resourceType());
-            insert.setString(3, entry.resourceId());
-            insert.setString(4, entry.description());
-            Rows.setUuid(insert, 5, actor.userId());
-            insert.setString(6, actor.email());
-            insert.setString(7, actor.role());
-            insert.setString(8, actor.ipAddress());
-            insert.setString(9, actor.userAgent());
-            setJson(insert, 10, entry.oldValues());
-            setJson(insert, 11, entry.newValues());
-            insert.setBoolean(12, entry.success());
-            insert.setString(13, entry.errorMessage());
+            insert.setObject(1, at == null ? null : OffsetDateTime.ofInstant(at, ZoneOffset.UTC));
+            insert.setString(2, entry.action());
+            insert.setString(3, entry.resourceType());
+            insert.setString(4, entry.resourceId());
+            insert.setString(5, entry.description());
+            Rows.setUuid(insert, 6, actor.userId());
+            insert.setString(7, actor.email());
+            insert.setString(8, actor.role());
+            insert.setString(9, actor.ipAddress());
+            insert.setString(10, actor.userAgent());
+            setJson(insert, 11, entry.oldValues());
+            setJson(insert, 12, entry.newValues());
+            insert.setBoolean(13, entry.success());
+            insert.setString(14, entry.errorMessage());
             return Rows.one(insert, row -> Rows.uuid(row, "id")).orElseThrow(); // RETURNING: always a row
         }
     }

@@ -27,6 +27,14 @@ import java.util.function.Function;
  */
 final class AuditedTable<T extends SoftDeletable> {
 
+    /**
+     * The time of a change, for an UPDATE's FROM: taken when the statement runs, with the row already locked, so the
+     * changes to one row, and their audit rows, are in the order they were applied. {@code now()} is when the
+     * transaction began, which may be before another transaction's change to the same row that committed first.
+     * Taken once, so that every column set to it, and the audit row, hold one time.
+     */
+    static final String CHANGED_AT = "(SELECT clock_timestamp() AS at) AS changed";
+
     private final String resourceType;
     private final Rows.Reader<T> reader;
     private final Function<T, String> label;
@@ -52,13 +60,15 @@ final class AuditedTable<T extends SoftDeletable> {
         this.auditTrail = auditTrail;
         this.lock = "SELECT %s FROM %s WHERE id = ? FOR NO KEY UPDATE".formatted(columns, table);
         this.softDelete = """
-                UPDATE %s SET deleted_at = now(), deleted_by = ?, updated_at = now(), updated_by = ?
+                UPDATE %s SET deleted_at = changed.at, deleted_by = ?, updated_at = changed.at, updated_by = ?
+                FROM %s
                 WHERE id = ?
-                RETURNING %s""".formatted(table, columns);
+                RETURNING %s""".formatted(table, CHANGED_AT, columns);
         this.restore = """
-                UPDATE %s SET deleted_at = NULL, deleted_by = NULL, updated_at = now(), updated_by = ?
+                UPDATE %s SET deleted_at = NULL, deleted_by = NULL, updated_at = changed.at, updated_by = ?
+                FROM %s
                 WHERE id = ?
-                RETURNING %s""".formatted(table, columns);
+                RETURNING %s""".formatted(table, CHANGED_AT, columns);
         // The primary key finds the row; deleted_at is checked on it.
         this.findLive = "SELECT %s FROM %s WHERE id = ? AND deleted_at IS NULL".formatted(columns, table);
         // Expects ix_<table>_deleted_at, scanned backwards: it holds the deleted rows' times (and NULLs, which
@@ -138,12 +148,15 @@ final class AuditedTable<T extends SoftDeletable> {
         }
     }
 
-    /** Writes the audit row of a change to {@code row}, on the connection (and in the transaction) of the change. */
+    /**
+     * Writes the audit row of a change to {@code row}, on the connection (and in the transaction) of the change, at
+     * the row's {@code updated_at}: the entry's time is the change's.
+     */
     void audit(Connection connection, Actor actor, String action, T row, String description, ChangedFields changes)
             throws SQLException {
         AuditEntry entry = AuditEntry.event(action, resourceType, row.id().toString(), description)
                 .withValues(changes.before(), changes.after());
-        auditTrail.record(connection, actor, entry);
+        auditTrail.record(connection, actor, entry, row.updatedAt());
     }
 
     private ChangedFields deletion(T before, T after) {

@@ -11,12 +11,14 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 
 /**
- * Customers, with the seed's patterns: every change audited in its own transaction, soft delete and restore,
+ * Customers, with the seed's patterns: every change audited in the same transaction, soft delete and restore,
  * reads of live rows only or of deleted rows only.
  *
  * <p>Each change is one transaction holding the change and its audit row: both are written or neither. A
  * refusal (an unknown id, a deleted or a live row, a value a check or an enum refuses, an actor who is no
- * user) is a {@link DataException} thrown after that transaction has been rolled back.
+ * user) is a {@link DataException} thrown after that transaction has been rolled back. In a transaction the
+ * caller already has open, the change joins it instead, and a refusal rolls back only the change: see
+ * {@link Transactions}.
  *
  * <p>Holds only SQL text and its collaborators, so it is as thread-safe as its {@link Transactions}: shared by
  * any number of threads over a data source, one thread at a time over {@link Transactions#on one connection}.
@@ -37,9 +39,10 @@ public final class Customers {
 
     static final String UPDATE = """
             UPDATE customers
-            SET name = ?, phone = ?, status = ?::customer_status_enum, updated_at = now(), updated_by = ?
+            SET name = ?, phone = ?, status = ?::customer_status_enum, updated_at = changed.at, updated_by = ?
+            FROM %s
             WHERE id = ?
-            RETURNING %s""".formatted(COLUMNS);
+            RETURNING %s""".formatted(AuditedTable.CHANGED_AT, COLUMNS);
 
     /**
      * The seed's indexes serve it whichever way the planner weighs them, by how common the type is. When few

@@ -8,6 +8,9 @@ public interface SoftDeletable {
 
     UUID id();
 
+    /** When the row was last changed: created, updated, soft-deleted or restored. */
+    Instant updatedAt();
+
     /** When the row was soft-deleted; null while it is live. */
     Instant deletedAt();
 

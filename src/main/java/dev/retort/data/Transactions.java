@@ -3,12 +3,24 @@ package dev.retort.data;
 import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Savepoint;
+import java.util.IdentityHashMap;
+import java.util.Map;
 import java.util.Objects;
 
 /**
  * Runs work in one transaction: committed if the work returns, rolled back if it throws anything at all. This
  * is where every audited change gets its guarantee that the change and its audit row are written together or
  * not at all.
+ *
+ * <p>A change made while a transaction is already open joins it rather than committing it: when the connection is
+ * out of autocommit (its owner began a transaction and has not ended it), or when the call is nested in an
+ * {@link #inTransaction} of this thread over the same data source. The work then runs under a savepoint: if it
+ * fails, what it did is rolled back to the savepoint and the transaction goes on as it was, the owner's own
+ * pending work kept; if it returns, nothing is committed here, and the change and its audit row commit, or roll
+ * back, with the owner's transaction. A read in such a transaction runs in it too, so it sees what the transaction
+ * wrote. (Over a pool, a nested call on a connection of its own would wait for the locks of the very transaction it
+ * is nested in.)
  *
  * <p>The exception the caller sees is the one that broke the work: an {@link SQLException} becomes the matching
  * {@link DataException} (with the original as its cause), anything else is rethrown as it is, and a rollback or
@@ -32,6 +44,9 @@ public final class Transactions {
         T on(Connection connection);
     }
 
+    /** The connection of each data source's transaction open on this thread, which nested calls join. */
+    private static final ThreadLocal<Map<DataSource, Connection>> OPEN = ThreadLocal.withInitial(IdentityHashMap::new);
+
     private final DataSource dataSource;
     private final Connection dedicated;
 
@@ -46,52 +61,68 @@ public final class Transactions {
 
     /**
      * Transactions that all run on {@code connection}, which is never closed here. Like the connection itself,
-     * the result (and the stores built on it) must be used by one thread at a time.
+     * the result (and the stores built on it) must be used by one thread at a time. While its owner keeps it out of
+     * autocommit, every change joins the owner's transaction (see above).
      */
     public static Transactions on(Connection connection) {
         return new Transactions(null, Objects.requireNonNull(connection, "connection"));
     }
 
-    /** Runs {@code work} in a transaction of its own. */
+    /** Runs {@code work} in a transaction of its own, or in the one open on this thread (see above). */
     public <T> T inTransaction(Work<T> work) {
-        return borrowed(connection -> inTransaction(connection, work));
+        return borrowed(connection -> {
+            if (dataSource == null || OPEN.get().containsKey(dataSource)) {
+                return inTransaction(connection, work);
+            }
+            OPEN.get().put(dataSource, connection);
+            try {
+                return inTransaction(connection, work);
+            } finally {
+                OPEN.remove(); // a pool's thread keeps no map
+            }
+        });
     }
 
     /**
-     * Runs {@code work} in a transaction on {@code connection}, for callers who hold their own connection.
-     * Anything already pending on it (when it was not in autocommit) commits or rolls back with the work.
+     * Runs {@code work} in a transaction on {@code connection}, for callers who hold their own connection: one of its
+     * own in autocommit; out of autocommit, the transaction open on it, under a savepoint (see above).
      */
     public static <T> T inTransaction(Connection connection, Work<T> work) {
         boolean autoCommit;
-        T result;
         try {
             autoCommit = connection.getAutoCommit();
         } catch (SQLException e) {
             throw SqlFailures.translate(e, null);
         }
+        if (!autoCommit) {
+            return underSavepoint(connection, work);
+        }
+        T result;
         try {
-            if (autoCommit) {
-                connection.setAutoCommit(false);
-            }
+            connection.setAutoCommit(false);
             result = work.run(connection);
             connection.commit();
         } catch (Throwable failure) {
-            throw abort(connection, autoCommit, failure);
+            throw abort(connection, failure);
         }
-        restoreAutoCommit(connection, autoCommit);
+        restoreAutoCommit(connection);
         return result;
     }
 
     /**
      * Runs {@code work} on a connection as it is (in autocommit, as pools hand them out and as
      * {@link #inTransaction} leaves them): for single-statement reads, which need no BEGIN and COMMIT round trips.
+     * In a transaction already open (see above), under a savepoint: a read that fails leaves it as it was.
      */
     public <T> T withConnection(Work<T> work) {
         return borrowed(connection -> {
             try {
+                if (!connection.getAutoCommit()) {
+                    return underSavepoint(connection, work);
+                }
                 return work.run(connection);
             } catch (SQLException failure) {
-                throw SqlFailures.translate(failure, usableAfter(connection, failure));
+                throw SqlFailures.translate(failure, connection);
             }
         });
     }
@@ -100,6 +131,10 @@ public final class Transactions {
         if (dedicated != null) {
             return use.on(dedicated);
         }
+        Connection open = OPEN.get().get(dataSource);
+        if (open != null) {
+            return use.on(open);
+        }
         try (Connection connection = dataSource.getConnection()) {
             return use.on(connection);
         } catch (SQLException gettingOrClosing) {
@@ -107,8 +142,48 @@ public final class Transactions {
         }
     }
 
+    /**
+     * Runs {@code work} in the transaction open on {@code connection}, committing nothing: on failure, only what the
+     * work did is rolled back, to a savepoint taken first.
+     */
+    private static <T> T underSavepoint(Connection connection, Work<T> work) {
+        Savepoint savepoint;
+        try {
+            savepoint = connection.setSavepoint();
+        } catch (SQLException e) {
+            // The owner's transaction has failed already (PostgreSQL refuses every statement until it ends): theirs
+            // to roll back, so it is left alone.
+            throw SqlFailures.translate(e, null);
+        }
+        T result;
+        try {
+            result = work.run(connection);
+        } catch (Throwable failure) {
+            throw rollBackTo(connection, savepoint, failure);
+        }
+        try {
+            connection.releaseSavepoint(savepoint);
+        } catch (SQLException e) {
+            throw SqlFailures.translate(e, null);
+        }
+        return result;
+    }
+
+    /** Rolls back to {@code savepoint} and returns what to throw: {@code failure}, translated if it is SQL's. */
+    private static RuntimeException rollBackTo(Connection connection, Savepoint savepoint, Throwable failure) {
+        boolean rolledBack = false;
+        try {
+            connection.rollback(savepoint);
+            connection.releaseSavepoint(savepoint);
+            rolledBack = true;
+        } catch (SQLException | RuntimeException rollback) {
+            failure.addSuppressed(rollback);
+        }
+        return thrown(failure, rolledBack ? connection : null);
+    }
+
     /** Rolls back, restores autocommit, and returns what to throw: {@code failure}, translated if it is SQL's. */
-    private static RuntimeException abort(Connection connection, boolean autoCommit, Throwable failure) {
+    private static RuntimeException abort(Connection connection, Throwable failure) {
         boolean rolledBack = false;
         try {
             connection.rollback();
@@ -118,15 +193,23 @@ public final class Transactions {
         }
         // After a failed rollback the session is in an unknown state; turning autocommit on would try to commit,
         // so it is left off and the pool (or close) ends the transaction.
-        if (rolledBack && autoCommit) {
+        if (rolledBack) {
             try {
                 connection.setAutoCommit(true);
             } catch (SQLException | RuntimeException restore) {
                 failure.addSuppressed(restore);
             }
         }
+        return thrown(failure, rolledBack ? connection : null);
+    }
+
+    /**
+     * What to throw for {@code failure}: an SQL failure translated (with {@code usable}, a connection fit for a
+     * lookup, or null), anything else as it is.
+     */
+    private static RuntimeException thrown(Throwable failure, Connection usable) {
         if (failure instanceof SQLException sql) {
-            return SqlFailures.translate(sql, rolledBack ? connection : null);
+            return SqlFailures.translate(sql, usable);
         }
         if (failure instanceof RuntimeException runtime) {
             return runtime;
@@ -137,29 +220,11 @@ public final class Transactions {
         return new DataException("the transaction failed: " + failure, null, failure);
     }
 
-    /**
-     * The connection, fit for the enum lookup after a failed read: a read on a connection that was not in
-     * autocommit left a failed transaction, which is rolled back first. Null when even that fails.
-     */
-    private static Connection usableAfter(Connection connection, SQLException failure) {
+    private static void restoreAutoCommit(Connection connection) {
         try {
-            if (!connection.getAutoCommit()) {
-                connection.rollback();
-            }
-            return connection;
-        } catch (SQLException | RuntimeException rollback) {
-            failure.addSuppressed(rollback);
-            return null;
-        }
-    }
-
-    private static void restoreAutoCommit(Connection connection, boolean autoCommit) {
-        if (autoCommit) {
-            try {
-                connection.setAutoCommit(true);
-            } catch (SQLException e) {
-                throw SqlFailures.translate(e, null);
-            }
+            connection.setAutoCommit(true);
+        } catch (SQLException e) {
+            throw SqlFailures.translate(e, null);
         }
     }
 }

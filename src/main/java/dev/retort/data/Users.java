@@ -10,7 +10,7 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * User accounts, with the seed's patterns: every change audited in its own transaction, soft delete and restore,
+ * User accounts, with the seed's patterns: every change audited in the same transaction, soft delete and restore,
  * the sign-in lookup of a live, active user by email.
  *
  * <p>As for {@link Customers}: each change and its audit row commit together or not at all, and a refusal is a
@@ -29,9 +29,10 @@ public final class Users {
 
     static final String UPDATE = """
             UPDATE users
-            SET full_name = ?, role = ?::user_role, is_active = ?, updated_at = now(), updated_by = ?
+            SET full_name = ?, role = ?::user_role, is_active = ?, updated_at = changed.at, updated_by = ?
+            FROM %s
             WHERE id = ?
-            RETURNING %s""".formatted(COLUMNS);
+            RETURNING %s""".formatted(AuditedTable.CHANGED_AT, COLUMNS);
 
     /**
      * The seed's sign-in check. Expects ix_users_email_active (email, is_active), both columns matched; the

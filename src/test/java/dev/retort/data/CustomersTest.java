@@ -3,6 +3,7 @@ package dev.retort.data;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
@@ -120,11 +121,33 @@ class CustomersTest {
         assertThat(json(audit.get(2).get("old_values"))).isEqualTo(gone);
         assertThat(json(audit.get(2).get("new_values"))).isEqualTo(live);
         assertThat(audit.get(1).get("description")).isEqualTo("Soft-deleted customer '" + customer.name() + "'");
-        // The audit row and the change share a transaction, so they share now().
+        // The audit row is written at the change's time.
         assertThat(db.value("""
                 SELECT (a.new_values ->> 'deleted_at')::timestamptz = a.created_at
                 FROM audit_logs a WHERE a.resource_id = ? AND a.action = 'delete'
                 """, customer.id().toString())).isEqualTo("t");
+    }
+
+    @Test
+    void theTrailIsInTheOrderTheChangesWereAppliedEvenWhenTheLastOnesTransactionBeganFirst() throws SQLException {
+        Customer customer = newCustomer("individual");
+        Customer restored;
+        try (Connection connection = db.database.connect()) {
+            connection.setAutoCommit(false);
+            Transactions early = Transactions.on(connection);
+            Customers slow = new Customers(early, new AuditTrail(early));
+            slow.find(customer.id()); // its transaction begins, and now() with it
+            Customer deleted = customers.softDelete(admin, customer.id()); // another request's, committed meanwhile
+
+            restored = slow.restore(admin, customer.id());
+            connection.commit();
+            assertThat(restored.updatedAt()).isAfter(deleted.deletedAt());
+        }
+
+        assertThat(db.auditTrail.forResource("customer", customer.id().toString(), 10))
+                .extracting(AuditRecord::action).containsExactly("restore", "delete", "create");
+        assertThat(db.auditTrail.forResource("customer", customer.id().toString(), 1).get(0).createdAt())
+                .isEqualTo(restored.updatedAt());
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.retort.data;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -81,15 +82,79 @@ class TransactionsTest {
     }
 
     @Test
-    void aConnectionOutOfAutocommitStaysSo() throws SQLException {
+    void workOnAConnectionOutOfAutocommitJoinsItsOwnersTransactionAndCommitsNothing() throws SQLException {
         try (Connection connection = db.database.connect()) {
             connection.setAutoCommit(false);
 
             Transactions.inTransaction(connection, c -> insertNote(c, 6));
 
             assertThat(connection.getAutoCommit()).isFalse();
-            assertThat(notes(6)).as("committed").isEqualTo("1");
+            assertThat(notes(6)).as("not committed behind the owner's back").isEqualTo("0");
+            connection.rollback();
+            assertThat(notes(6)).isEqualTo("0");
         }
+    }
+
+    @Test
+    void aRefusedChangeInTheOwnersTransactionRollsBackOnlyItselfAndLeavesTheRestToTheOwner() throws SQLException {
+        Actor admin = db.newAdmin();
+        Customer live = db.customers.create(admin, NewCustomer.of("Live", "live@example.com", "individual"));
+        try (Connection connection = db.database.connect()) {
+            connection.setAutoCommit(false);
+            Transactions own = Transactions.on(connection);
+            Customers customers = new Customers(own, new AuditTrail(own));
+            insertNote(connection, 12);
+
+            assertThatThrownBy(() -> customers.restore(admin, live.id())).isInstanceOf(NotDeletedException.class);
+            assertThatThrownBy(() -> customers.update(admin, live.id(), CustomerChanges.none().withName(" ")))
+                    .isInstanceOf(CheckViolationException.class);
+            Customer renamed = customers.update(admin, live.id(), CustomerChanges.none().withName("Renamed"));
+
+            assertThat(notes(12)).as("the owner's pending insert, not committed by the refusals").isEqualTo("0");
+            connection.commit();
+            assertThat(notes(12)).isEqualTo("1");
+            assertThat(renamed.name()).isEqualTo("Renamed");
+            assertThat(db.auditRows(live.id())).extracting(row -> row.get("action")).containsExactly("create", "update");
+        }
+    }
+
+    @Test
+    void aReadThatFailsInTheOwnersTransactionLeavesItUsable() throws SQLException {
+        try (Connection connection = db.database.connect()) {
+            connection.setAutoCommit(false);
+            insertNote(connection, 8);
+            Transactions own = Transactions.on(connection);
+            Customers customers = new Customers(own, new AuditTrail(own));
+
+            assertThatThrownBy(() -> customers.activeOfType("premium", 10))
+                    .isInstanceOf(InvalidEnumValueException.class).hasMessageContaining("individual");
+
+            insertNote(connection, 9);
+            connection.commit();
+            assertThat(notes(8)).isEqualTo("1");
+            assertThat(notes(9)).isEqualTo("1");
+        }
+    }
+
+    @Test
+    @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // without the join, it waits forever
+    void aChangeNestedInATransactionOverAPoolJoinsItInsteadOfWaitingForItsLocks() throws SQLException {
+        Actor admin = db.newAdmin();
+        Customer customer = db.customers.create(admin, NewCustomer.of("Nested", "nested@example.com", "business"));
+        IllegalStateException broken = new IllegalStateException("the caller's work failed after the change");
+
+        assertThatThrownBy(() -> db.transactions.inTransaction(connection -> {
+            try (Statement touch = connection.createStatement()) {
+                touch.executeUpdate("UPDATE customers SET city = 'Porto' WHERE id = '" + customer.id() + "'");
+            }
+            // On a connection of its own, this would wait for the row the statement above locked, forever.
+            db.customers.softDelete(admin, customer.id());
+            assertThat(db.customers.find(customer.id())).as("a nested read sees the transaction's writes").isEmpty();
+            throw broken;
+        })).isSameAs(broken);
+
+        assertThat(db.row("customers", customer.id())).containsEntry("deleted_at", null).containsEntry("city", null);
+        assertThat(db.auditRows(customer.id())).extracting(row -> row.get("action")).containsExactly("create");
     }
 
     @Test
