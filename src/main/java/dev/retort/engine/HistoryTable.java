@@ -1,5 +1,10 @@
 package dev.retort.engine;
 
+import org.postgresql.PGConnection;
+import org.postgresql.core.Encoding;
+
+import java.nio.charset.Charset;
+import java.nio.charset.CharsetEncoder;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -42,7 +47,7 @@ final class HistoryTable {
             )""";
 
     private static final String PART_COMMENT = "COMMENT ON COLUMN retort_history.part IS 'For an online step''s "
-            + "progress row, the statement it records, e.g. 3/8: CREATE INDEX CONCURRENTLY …; NULL for a whole step'";
+            + "progress row, the statement it records, e.g. 3/8: CREATE INDEX CONCURRENTLY ...; NULL for a whole step'";
 
     /**
      * Brings a table made by Retort 0.1's first cut up to date: {@code part} and the {@code progress} outcome came
@@ -195,9 +200,46 @@ final class HistoryTable {
             insert.setLong(7, took.toMillis());
             insert.setString(8, RetortVersion.get());
             insert.setString(9, entry.outcome());
-            insert.setString(10, entry.error());
-            insert.setString(11, entry.part());
+            String encoding = serverEncoding(connection);
+            insert.setString(10, storable(entry.error(), encoding));
+            insert.setString(11, storable(entry.part(), encoding));
             insert.executeUpdate();
+        }
+    }
+
+    /**
+     * {@code text} as a database in {@code encoding} can store it. Retort's own messages shorten a statement with an
+     * ellipsis (U+2026), which LATIN1, WIN1252 and most other server encodings lack: PostgreSQL refuses the whole row
+     * (22P05), and a failed step's row, written quietly, would be lost. So an ellipsis becomes three dots there, and
+     * any other character the encoding lacks a question mark. UTF8 and SQL_ASCII (which converts nothing) store
+     * anything, as does an encoding Java does not know.
+     */
+    static String storable(String text, String encoding) {
+        if (text == null || encoding == null || text.chars().allMatch(c -> c < 0x80)
+                || encoding.equalsIgnoreCase("UTF8") || encoding.equalsIgnoreCase("SQL_ASCII")) {
+            return text;
+        }
+        CharsetEncoder encoder;
+        try {
+            encoder = Charset.forName(Encoding.getDatabaseEncoding(encoding).name()).newEncoder();
+        } catch (RuntimeException unknown) {
+            return text;
+        }
+        String dotted = text.replace("\u2026", "...");
+        StringBuilder fitted = new StringBuilder(dotted.length());
+        dotted.codePoints().forEach(c -> {
+            String character = new String(Character.toChars(c));
+            fitted.append(c < 0x80 || encoder.canEncode(character) ? character : "?");
+        });
+        return fitted.toString();
+    }
+
+    /** The server's encoding as it reported it at login (no round trip); null when the driver does not say. */
+    private static String serverEncoding(Connection connection) {
+        try {
+            return connection.unwrap(PGConnection.class).getParameterStatus("server_encoding");
+        } catch (SQLException | RuntimeException notPgjdbc) {
+            return null;
         }
     }
 
