@@ -2,6 +2,7 @@ package dev.retort.cli;
 
 import dev.retort.Retort;
 import dev.retort.Verification;
+import dev.retort.engine.ConnectionFailedException;
 import dev.retort.engine.DatabaseException;
 import dev.retort.engine.LockPolicy;
 import dev.retort.engine.MigrationListener;
@@ -73,7 +74,14 @@ final class VerifyCommand implements Callable<Integer> {
 
     private List<PsqlTable> runSeedQueries() {
         List<PsqlTable> results = new ArrayList<>();
-        try (Connection connection = root.session().dataSource().getConnection();
+        Connection opened;
+        try {
+            opened = root.session().dataSource().getConnection();
+        } catch (SQLException e) {
+            // Not a query that failed: the server could not be reached, or refused the login (exit 4, as any verb).
+            throw new ConnectionFailedException(SqlErrors.describe(e), e);
+        }
+        try (Connection connection = opened;
              Statement statement = connection.createStatement()) {
             for (SeedVerification.Query query : SeedVerification.QUERIES) {
                 try (ResultSet rows = statement.executeQuery(query.sql())) {

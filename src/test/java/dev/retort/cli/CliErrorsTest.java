@@ -145,6 +145,19 @@ class CliErrorsTest {
         assertThat(result.err()).hasLineCount(1).contains("no_such_db");
     }
 
+    /** verify's first connection is for the seed's queries: failing to open it is no failed query, but exit 4. */
+    @Test
+    void verifyOnADatabaseItCannotReachExitsFourAsEveryVerbDoes() {
+        String missing = "postgresql://postgres@localhost:" + database.port() + "/no_such_db";
+
+        Cli.Result result = cli.run("--url", missing, "verify");
+
+        assertThat(result.exitCode()).isEqualTo(ExitCodes.CANNOT_CONNECT);
+        assertThat(result.err()).hasLineCount(1)
+                .startsWith("retort: error: Cannot connect to " + missing + ": database \"no_such_db\" does not exist")
+                .doesNotContain("verification query");
+    }
+
     /** A role that may not create in the schema: the error says what Retort was doing, and what to do about it. */
     @Test
     void aRoleWithoutAPrivilegeItNeedsIsToldWhatToDo() throws SQLException {
