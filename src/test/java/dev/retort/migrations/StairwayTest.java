@@ -57,7 +57,9 @@ class StairwayTest {
             assertThat(database.schema()).as("upgrade to %s again", revision.id()).isEqualTo(after);
             before = after;
         }
-        assertThat(migrator.current()).isEqualTo("006");
+        // The head of the list, not the seed's 006: a project's own revisions climb the same stairway.
+        List<Revision> revisions = Migrations.all();
+        assertThat(migrator.current()).isEqualTo(revisions.get(revisions.size() - 1).id());
     }
 
     @Test
