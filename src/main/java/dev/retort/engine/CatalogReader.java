@@ -29,7 +29,8 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * The queries behind {@link CatalogSnapshot}: one per kind of object, each limited to {@code current_schema()}.
+ * The queries behind {@link CatalogSnapshot}: one per kind of object, each limited to its schema
+ * ({@link CatalogSnapshot#SCHEMA}).
  *
  * <p>Only plain SELECTs on one connection, so the caller's transaction and settings are left alone. The text of
  * definitions comes from PostgreSQL's own {@code pg_get_*def} functions, which name objects of the current schema
@@ -65,7 +66,8 @@ final class CatalogReader {
     private static final String RANGE =
             "(SELECT 'of ' || format_type(r.rngsubtype, NULL) FROM pg_range r WHERE r.rngtypid = t.oid)";
 
-    private static final String IN_SCHEMA = "JOIN pg_namespace n ON n.oid = %s AND n.nspname = current_schema()";
+    private static final String IN_SCHEMA = "JOIN pg_namespace n ON n.oid = %s AND n.nspname = "
+            + CatalogSnapshot.SCHEMA;
 
     private final Connection connection;
 
@@ -74,14 +76,14 @@ final class CatalogReader {
     }
 
     CatalogSnapshot read() throws SQLException {
-        String schema = currentSchema();
+        String schema = schema();
         return new CatalogSnapshot(extensions(), enums(), otherTypes(), sequences(), tables(), constraints(),
                 indexes(schema), views(), routines(), triggers(schema), policies());
     }
 
-    /** The current schema as it appears in SQL (quoted when it must be). */
-    private String currentSchema() throws SQLException {
-        List<String> schema = query("SELECT quote_ident(current_schema())", row -> row.getString(1));
+    /** The schema read, as it appears in SQL (quoted when it must be). */
+    private String schema() throws SQLException {
+        List<String> schema = query("SELECT quote_ident(" + CatalogSnapshot.SCHEMA + ")", row -> row.getString(1));
         if (schema.get(0) == null) {
             throw new SQLException("There is no current schema: no schema on the search_path exists.");
         }

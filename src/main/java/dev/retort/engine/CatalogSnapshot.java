@@ -9,7 +9,7 @@ import java.util.Set;
 import java.util.function.Predicate;
 
 /**
- * The schema a connection works in ({@code current_schema()}), read from {@code pg_catalog} and written as
+ * The schema a connection's revisions live in ({@link #SCHEMA}), read from {@code pg_catalog} and written as
  * stable, diffable text: one line per object, the kind first, e.g. {@code index ix_users_email_active on
  * users: CREATE INDEX …}.
  *
@@ -33,6 +33,16 @@ public record CatalogSnapshot(List<Extension> extensions, List<EnumType> enums, 
                               List<Index> indexes, List<View> views, List<Routine> routines,
                               List<Trigger> triggers, List<Policy> policies) {
 
+    /**
+     * The schema a database's revisions live in, as an SQL expression: the one holding the {@code alembic_version}
+     * the search_path finds, which is where Retort reads the database's revision; else, before any revision, the
+     * current schema, where the first one creates its tables. The two differ when a schema was put before the
+     * migrated one on the search_path later (a schema named after the role, under the default {@code "$user",
+     * public}): reading the current schema then would find nothing migrated beside a revision of 006.
+     */
+    public static final String SCHEMA = "coalesce((SELECT n.nspname FROM pg_class c JOIN pg_namespace n"
+            + " ON n.oid = c.relnamespace WHERE c.oid = to_regclass('alembic_version')), current_schema())";
+
     public CatalogSnapshot {
         extensions = sorted(extensions, Comparator.comparing(Extension::name));
         enums = sorted(enums, Comparator.comparing(EnumType::name));
@@ -47,7 +57,7 @@ public record CatalogSnapshot(List<Extension> extensions, List<EnumType> enums, 
         policies = sorted(policies, Comparator.comparing(Policy::table).thenComparing(Policy::name));
     }
 
-    /** Reads the connection's current schema. Leaves the connection's settings and transaction as they were. */
+    /** Reads the connection's {@link #SCHEMA}. Leaves the connection's settings and transaction as they were. */
     public static CatalogSnapshot read(Connection connection) throws SQLException {
         return new CatalogReader(connection).read();
     }

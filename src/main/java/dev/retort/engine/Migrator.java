@@ -314,6 +314,7 @@ public final class Migrator {
     }
 
     private MigrationResult run(Connection work, Connection watch, Plan plan) throws SQLException {
+        refuseSchemaApart(work, plan);
         createTables(work);
         List<MigrationResult.StepTiming> timings = new ArrayList<>();
         try (StepRunner runner = new StepRunner(work, watch, lockPolicy, listener, facts())) {
@@ -325,6 +326,16 @@ public final class Migrator {
             }
         }
         return new MigrationResult(plan.from(), plan.to(), timings, null, plan.undoFirst());
+    }
+
+    /** A run that would create tables apart from the database's others is refused before it changes anything. */
+    private void refuseSchemaApart(Connection work, Plan plan) throws SQLException {
+        Optional<String> apart = RunObstacles.schemaApart(work);
+        if (apart.isPresent() && plan.stepsToRun().stream()
+                .anyMatch(step -> DdlStatement.createInCurrentSchema(analyze(step)))) {
+            throw new VersionStateException(Character.toUpperCase(apart.get().charAt(0)) + apart.get().substring(1)
+                    + ". Nothing was changed.");
+        }
     }
 
     /** What the revisions' SQL says about index and foreign key names; read once, when a run first needs it. */

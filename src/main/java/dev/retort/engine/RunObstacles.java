@@ -9,11 +9,12 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * What would make a run fail at once, read before it, for a dry run: a read-only session, no schema to create in, no
- * right to create there, tables the role does not own (ALTER TABLE, CREATE INDEX and DROP need the owner). One
- * query, that changes nothing.
+ * right to create there, tables the role does not own (ALTER TABLE, CREATE INDEX and DROP need the owner), a current
+ * schema apart from the migrated one ({@link #schemaApart}, which a real run refuses too). Reads, changes nothing.
  */
 final class RunObstacles {
 
@@ -38,8 +39,12 @@ final class RunObstacles {
             query.setArray(2, connection.createArrayOf("text", tables.stream().map(SqlName::quotedParts).toArray()));
             try (ResultSet row = query.executeQuery()) {
                 row.next();
-                return obstacles(row.getBoolean(1), row.getBoolean(2), row.getString(3), row.getString(4),
-                        row.getBoolean(5), row.getArray(6));
+                List<String> obstacles = obstacles(row.getBoolean(1), row.getBoolean(2), row.getString(3),
+                        row.getString(4), row.getBoolean(5), row.getArray(6));
+                if (creates) {
+                    schemaApart(connection).ifPresent(obstacles::add);
+                }
+                return obstacles;
             }
         }
     }
@@ -68,5 +73,29 @@ final class RunObstacles {
                     + "dropping a table takes its owner (or a member of the owning role)");
         }
         return obstacles;
+    }
+
+    /**
+     * Why a run that creates tables must not start here, if it must not: the search_path finds
+     * {@code alembic_version} in one schema but makes another the current schema, where {@code CREATE TABLE} would
+     * put new tables while {@code ALTER TABLE} finds the old ones. That happens when a schema is put before the
+     * migrated one later, e.g. one named after the role under the default {@code "$user", public}. One short query.
+     */
+    static Optional<String> schemaApart(Connection connection) throws SQLException {
+        try (PreparedStatement query = connection.prepareStatement("""
+                SELECT n.nspname, current_schema() FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                WHERE c.oid = to_regclass('alembic_version')""");
+             ResultSet row = query.executeQuery()) {
+            if (!row.next() || row.getString(1).equals(row.getString(2))) {
+                return Optional.empty();
+            }
+            String migrated = row.getString(1);
+            String current = row.getString(2);
+            return Optional.of("the search_path finds alembic_version in schema " + migrated + " but makes " + current
+                    + " the current schema, where new tables would go, apart from the others in " + migrated
+                    + ": put " + migrated + " first on the search_path (options=-c search_path=" + migrated
+                    + " in the URL, or ALTER ROLE … SET search_path), or drop schema " + current
+                    + " if it was made by mistake");
+        }
     }
 }

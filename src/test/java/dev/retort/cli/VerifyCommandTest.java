@@ -124,6 +124,33 @@ class VerifyCommandTest {
                 .isEqualTo(retort("verify").out());
     }
 
+    /**
+     * A schema put before the migrated one on the search_path later (one named after the role, under the default
+     * "$user", public): verify reads where alembic_version is, and a run that would create tables in the new schema,
+     * apart from the others, is refused before it changes anything.
+     */
+    @Test
+    void aSchemaPutBeforeTheMigratedOneLaterMovesNeitherWhatVerifyReadsNorWhereNewTablesGo() throws SQLException {
+        TestDatabase later = TestPostgres.newDatabase("verify_user_schema");
+        Cli cli = Cli.shipped(home);
+        assertThat(cli.runOn(later.postgresUrl(), "upgrade", "001").exitCode()).isEqualTo(ExitCodes.OK);
+        later.execute("CREATE SCHEMA AUTHORIZATION CURRENT_USER");
+
+        Cli.Result verify = cli.runOn(later.postgresUrl(), "verify");
+        Cli.Result dryRun = cli.runOn(later.postgresUrl(), "upgrade", "head", "--dry-run");
+        Cli.Result upgrade = cli.runOn(later.postgresUrl(), "upgrade", "head");
+
+        assertThat(verify.exitCode()).as(verify.out()).isEqualTo(ExitCodes.OK);
+        assertThat(verify.out()).contains(" customers\n", "OK: the schema matches revision 001.");
+        assertThat(dryRun.out()).contains("the search_path finds alembic_version in schema public but makes");
+        assertThat(upgrade.exitCode()).isEqualTo(ExitCodes.FAILED);
+        assertThat(upgrade.err()).contains("The search_path finds alembic_version in schema public but makes",
+                "put public first on the search_path", "Nothing was changed.");
+        assertThat(later.column("SELECT version_num FROM public.alembic_version")).containsExactly("001");
+        assertThat(later.column("SELECT relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+                + " WHERE n.nspname = current_user")).isEmpty();
+    }
+
     /** created_at is a column of all three tables: the hunk's header names the table, as git names a function. */
     @Test
     void aHunkOfColumnLinesNamesItsTable() throws SQLException {
