@@ -403,7 +403,7 @@ public final class Migrator {
      * statement ends; checking every second makes it stop the statement, release its locks and free the migration
      * lock for the next runner promptly. The last two settings exist from PostgreSQL 14; older servers go without.
      */
-    private static void prepareSession(Connection connection) {
+    private static void prepareSession(Connection connection) throws SQLException {
         String noIdleTimeout = "SELECT set_config('idle_in_transaction_session_timeout', '0', false), CASE WHEN "
                 + "current_setting('server_version_num')::int >= 140000 THEN set_config('idle_session_timeout', '0', "
                 + "false)";
@@ -414,10 +414,23 @@ public final class Migrator {
             } catch (SQLException e) {
                 // A platform without the check (it needs Linux's POLLRDHUP) refuses its value: the run goes on
                 // without it, but not without the others.
+                throwIfSessionEnded(connection, e);
                 statement.execute(noIdleTimeout + " END");
             }
-        } catch (SQLException ignored) {
+        } catch (SQLException e) {
             // A server that refuses even these (not PostgreSQL, or before 9.6): the run goes on with its defaults.
+            throwIfSessionEnded(connection, e);
+        }
+    }
+
+    /**
+     * A session the server ended before these settings (a role's idle_session_timeout shorter than a command's
+     * start-up, an administrator) fails every later statement with "This connection has been closed": what ended it
+     * is said instead.
+     */
+    private static void throwIfSessionEnded(Connection connection, SQLException failure) throws SQLException {
+        if (connection.isClosed()) {
+            throw failure;
         }
     }
 
