@@ -36,6 +36,8 @@ public final class Main {
     /** The root's options that take a value, and those that take none and are not help: what may precede a verb. */
     private static final Set<String> OPTIONS_WITH_VALUE = Set.of("--url", "--lock-wait");
     private static final Set<String> FLAGS = Set.of("--json", "--debug");
+    /** The verbs that only read the database: a role refused there needs a grant to read, not to own. */
+    private static final Set<String> READING_VERBS = Set.of("current", "history", "show", "verify", "snapshot");
     /** What pgjdbc adds to "Connection to host:port refused", which connectionHint says better. */
     private static final String PGJDBC_REFUSED_ADVICE = ". Check that the hostname and port are correct and that the "
             + "postmaster is accepting TCP/IP connections";
@@ -224,8 +226,10 @@ public final class Main {
             message += " " + lockHint(locks);
         }
         if (causedBy(error, "3F000")) {
-            message = sentence(message) + " No schema on the search_path exists to create the tables in: create it "
-                    + "(CREATE SCHEMA), or name one that exists, e.g. with options=-c%20search_path%3Dapp in the URL "
+            message = sentence(message) + (READING_VERBS.contains(failed.getCommandSpec().name())
+                    ? " No schema on the search_path exists: name the one the tables are in"
+                    : " No schema on the search_path exists to create the tables in: create it (CREATE SCHEMA), or "
+                    + "name one that exists") + ", e.g. with options=-c%20search_path%3Dapp in the URL "
                     + "(options='-c search_path=app' in a keyword string).";
         }
         if (causedBy(error, "25006")) {
@@ -235,8 +239,11 @@ public final class Main {
         }
         if (causedBy(error, "42501") && !(error instanceof ConnectionFailedException)
                 && !message.contains(SqlErrors.MAY_CREATE_DATABASES)) {
-            message = sentence(message) + " The role lacks a privilege: run Retort as the owner of the schema and of "
-                    + "its tables (revisions create, alter and drop them), or GRANT what the message names.";
+            message = sentence(message) + " The role lacks a privilege: " + (READING_VERBS.contains(
+                    failed.getCommandSpec().name()) ? "reading needs SELECT on Retort's tables (GRANT SELECT ON "
+                    + "alembic_version, retort_history TO the role) and, for verify, on the seed's."
+                    : "run Retort as the owner of the schema and of its tables (revisions create, alter and drop "
+                    + "them), or GRANT what the message names.");
         }
         if (error instanceof ConnectionFailedException && url != null) {
             // pgjdbc's own advice would come before ours, and say less: "postmaster", and no word of DATABASE_URL.

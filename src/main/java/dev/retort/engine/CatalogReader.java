@@ -85,7 +85,7 @@ final class CatalogReader {
     private String schema() throws SQLException {
         List<String> schema = query("SELECT quote_ident(" + CatalogSnapshot.SCHEMA + ")", row -> row.getString(1));
         if (schema.get(0) == null) {
-            throw new SQLException("There is no current schema: no schema on the search_path exists.");
+            throw new SQLException("There is no current schema", "3F000"); // invalid_schema_name, as CREATE says
         }
         return schema.get(0);
     }

@@ -181,6 +181,11 @@ class CliErrorsTest {
             assertThat(unreadable.exitCode()).isEqualTo(ExitCodes.FAILED);
             assertThat(unreadable.err()).hasLineCount(1).startsWith("retort: error: Could not read alembic_version: "
                     + "permission denied for table alembic_version (SQLSTATE 42501). The role lacks a privilege");
+            Cli.Result reader = cli.run("--url", "postgresql://" + role + "@localhost:" + database.port() + "/"
+                    + database.name(), "current");
+            assertThat(reader.err()).hasLineCount(1).endsWith("(SQLSTATE 42501). The role lacks a privilege: reading "
+                    + "needs SELECT on Retort's tables (GRANT SELECT ON alembic_version, retort_history TO the role) "
+                    + "and, for verify, on the seed's.\n");
 
             database.execute("REVOKE CONNECT ON DATABASE " + database.name() + " FROM PUBLIC");
             Cli.Result refused = cli.run("--url", "postgresql://" + role + "@localhost:" + database.port() + "/"

@@ -145,6 +145,9 @@ class CliLockTimeoutTest {
         assertThat(result.err()).contains("(SQLSTATE 3F000)").endsWith("No schema on the search_path exists to "
                 + "create the tables in: create it (CREATE SCHEMA), or name one that exists, e.g. with "
                 + "options=-c%20search_path%3Dapp in the URL (options='-c search_path=app' in a keyword string).\n");
+        Cli.Result verify = Cli.shipped(home).runOn(empty.postgresUrl(), "snapshot");
+        assertThat(verify.err()).hasLineCount(1).contains("There is no current schema (SQLSTATE 3F000). No schema on "
+                + "the search_path exists: name the one the tables are in, e.g. with options=");
     }
 
     /** A role or database set read-only (or a standby): the error says so, and what to do. */
