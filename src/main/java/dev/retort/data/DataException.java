@@ -7,7 +7,8 @@ package dev.retort.data;
  * and the {@link java.sql.SQLException} is the cause.
  *
  * <p>By the time a caller sees one, the transaction it interrupted has been rolled back: nothing of the change,
- * and none of its audit row, was written.
+ * and none of its audit row, was written. One exception: a connection lost during COMMIT (SQLSTATE class 08, and a
+ * message that says so), after which nobody can tell whether the server committed.
  */
 public class DataException extends RuntimeException {
 

@@ -101,12 +101,34 @@ public final class Transactions {
         try {
             connection.setAutoCommit(false);
             result = work.run(connection);
-            connection.commit();
         } catch (Throwable failure) {
             throw abort(connection, failure);
         }
-        restoreAutoCommit(connection);
+        commit(connection);
+        try {
+            connection.setAutoCommit(true);
+        } catch (SQLException | RuntimeException lostAfterCommit) {
+            // The change is committed: that is the outcome to report. A connection this broken fails its next use.
+        }
         return result;
+    }
+
+    /**
+     * Commits, or throws what the caller must know: a refusal at commit (a deferred constraint, a serialization
+     * failure) rolled everything back, as any refusal; a connection lost during COMMIT leaves it unknown whether
+     * the server committed, which a caller about to retry must not be told is a rollback.
+     */
+    private static void commit(Connection connection) {
+        try {
+            connection.commit();
+        } catch (SQLException e) {
+            if (e.getSQLState() != null && e.getSQLState().startsWith("08")) {
+                throw new DataException("the connection failed during COMMIT (" + e.getMessage() + "): the change "
+                        + "and its audit row may or may not have been written; read them back before retrying",
+                        e.getSQLState(), e);
+            }
+            throw abort(connection, e);
+        }
     }
 
     /**
@@ -220,11 +242,4 @@ public final class Transactions {
         return new DataException("the transaction failed: " + failure, null, failure);
     }
 
-    private static void restoreAutoCommit(Connection connection) {
-        try {
-            connection.setAutoCommit(true);
-        } catch (SQLException e) {
-            throw SqlFailures.translate(e, null);
-        }
-    }
 }

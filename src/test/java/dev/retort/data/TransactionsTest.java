@@ -4,6 +4,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -194,6 +196,48 @@ class TransactionsTest {
             assertThat(own.inTransaction(TransactionsTest::backendPid)).isEqualTo(backend);
             assertThat(notes(7)).isEqualTo("1");
         }
+    }
+
+    @Test
+    void aConnectionLostDuringCommitIsNotReportedAsARollback() throws SQLException {
+        try (Connection real = db.database.connect()) {
+            Connection lostAtCommit = failing(real, "commit", new SQLException("An I/O error occurred", "08006"));
+
+            assertThatThrownBy(() -> Transactions.inTransaction(lostAtCommit, c -> insertNote(c, 13)))
+                    .isInstanceOf(DataException.class)
+                    .hasMessageContaining("may or may not have been written; read them back before retrying");
+        }
+    }
+
+    @Test
+    void aConnectionLostJustAfterCommitStillReportsTheCommittedResult() throws SQLException {
+        try (Connection real = db.database.connect()) {
+            Connection lostAfter = failing(real, "setAutoCommit", null);
+
+            int inserted = Transactions.inTransaction(lostAfter, c -> insertNote(c, 14));
+
+            assertThat(inserted).isEqualTo(1);
+            assertThat(notes(14)).isEqualTo("1");
+        }
+    }
+
+    /**
+     * {@code real}, except that {@code method} throws {@code failure}, or, when that is null, fails once it has been
+     * called before (setAutoCommit(false) works, setAutoCommit(true) after the commit does not).
+     */
+    private static Connection failing(Connection real, String method, SQLException failure) {
+        int[] calls = {0};
+        return (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(), new Class<?>[] {Connection.class},
+                (proxy, called, arguments) -> {
+                    if (called.getName().equals(method) && (failure != null || calls[0]++ > 0)) {
+                        throw failure != null ? failure : new SQLException("This connection has been closed", "08003");
+                    }
+                    try {
+                        return called.invoke(real, arguments);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
     }
 
     private static int backendPid(Connection connection) throws SQLException {
