@@ -132,9 +132,12 @@ public final class AuditTrail {
      */
     public List<AuditRecord> recent(Duration window, int limit) {
         Objects.requireNonNull(window, "window");
+        if (window.isNegative()) {
+            throw new IllegalArgumentException("window must not be negative: " + window);
+        }
         return transactions.withConnection(connection -> {
             try (PreparedStatement query = connection.prepareStatement(Rows.limitedTo(RECENT, limit))) {
-                query.setDouble(1, window.toNanos() / 1e9);
+                query.setDouble(1, window.getSeconds() + window.getNano() / 1e9); // toNanos overflows past 292 years
                 return Rows.all(query, this::read);
             }
         });

@@ -155,4 +155,12 @@ class AuditTrailTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("limit must be at least 1, was 0");
     }
+
+    @Test
+    void aNegativeWindowIsABugAndAThousandYearsIsAWindow() {
+        assertThatThrownBy(() -> auditTrail.recent(Duration.ofHours(-1), 10))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("window must not be negative: PT-1H");
+        assertThat(auditTrail.recent(Duration.ofDays(365_000), 1)).hasSize(1);
+    }
 }
