@@ -7,8 +7,8 @@ public final class DuplicateEmailException extends DataException {
 
     DuplicateEmailException(String email, Throwable cause) {
         super("a user with email '" + email + "' already exists (unique constraint uq_users_email, which compares"
-                + " emails as stored and also holds the emails of soft-deleted users): use another email, or restore"
-                + " the deleted user that has it", "23505", cause);
+                + " emails as stored and also holds the emails of soft-deleted users): use another email, or, if the"
+                + " user that has it is soft-deleted, restore that user", "23505", cause);
         this.email = email;
     }
 

@@ -120,7 +120,8 @@ class UsersTest {
                 })
                 .hasMessage("a user with email '" + holder.email() + "' already exists (unique constraint"
                         + " uq_users_email, which compares emails as stored and also holds the emails of"
-                        + " soft-deleted users): use another email, or restore the deleted user that has it");
+                        + " soft-deleted users): use another email, or, if the user that has it is soft-deleted, "
+                        + "restore that user");
 
         assertThat(db.value("SELECT count(*) FROM users WHERE email = ?", holder.email())).isEqualTo("1");
         assertThat(Long.parseLong(db.value("SELECT count(*) FROM audit_logs"))).isEqualTo(auditRowsBefore);
