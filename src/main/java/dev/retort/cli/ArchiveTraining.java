@@ -77,7 +77,7 @@ final class ArchiveTraining {
         String[] args = commandLine.toArray(String[]::new);
         Map<String, String> environment = Map.of("DATABASE_URL", url);
         try (EarlyConnection early = EarlyConnection.forCommandLine(args, environment)) {
-            CommandLine cli = Main.commandLine(Migrations::all, environment, Path.of("."), args, early);
+            CommandLine cli = Main.commandLine(Migrations::all, environment, Folders.of(Path.of(".")), args, early);
             cli.setOut(new PrintWriter(Writer.nullWriter()));
             cli.setErr(new PrintWriter(Writer.nullWriter()));
             cli.execute(args);

@@ -164,7 +164,7 @@ final class BenchCommand implements Callable<Integer> {
         BenchDatabase.create(session.dataSource(), replace);
         CliBenchResult result;
         try {
-            result = new CliBench(root.home().resolve("retort"), session.postgresUrlFor(BenchDatabase.NAME),
+            result = new CliBench(root.project().resolve("retort"), session.postgresUrlFor(BenchDatabase.NAME),
                     session.dataSourceFor(BenchDatabase.NAME)).withRuns(runs, CliBench.DEFAULT_WARMUPS).run();
         } finally {
             if (!keep) {
@@ -204,7 +204,7 @@ final class BenchCommand implements Callable<Integer> {
                 BenchDatabase.drop(session.dataSource());
             }
         }
-        Path folder = out != null ? out : root.home().resolve(DEFAULT_OUT);
+        Path folder = out != null ? out : root.project().resolve(DEFAULT_OUT);
         List<Path> charts = Charts.write(result, folder);
         String markdown = BenchReport.markdown(result) + "Charts: " + String.join(", ",
                 charts.stream().map(Path::toString).toList()) + "\n";

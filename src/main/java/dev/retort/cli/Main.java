@@ -68,10 +68,10 @@ public final class Main {
         // Our annotations hold no Groovy closures: without this, picocli looks for groovy.lang.Closure on the class
         // path, which opens every jar on it, on every run (some 5 ms of a short command).
         System.setProperty("picocli.disable.closures", "true");
-        Path home = Path.of(System.getProperty("retort.home", "."));
         Map<String, String> environment = System.getenv();
         EarlyConnection early = EarlyConnection.forCommandLine(args, environment);
-        CommandLine commandLine = commandLine(Migrations::all, environment, home, args, early);
+        CommandLine commandLine = commandLine(Migrations::all, environment, Folders.fromSystemProperties(), args,
+                early);
         int exitCode = commandLine.execute(args);
         early.close(); // unless the command took it: after a usage error, say
         // picocli's writers flush only on println; System.exit would drop what a print left in the buffer.
@@ -80,10 +80,13 @@ public final class Main {
         System.exit(exitCode);
     }
 
-    /** A configured command line with every verb; tests call {@code execute} on it with their own output streams. */
+    /**
+     * A configured command line with every verb, for a {@code checkout} that keeps the embedded data inside itself;
+     * tests call {@code execute} on it with their own output streams.
+     */
     public static CommandLine commandLine(Supplier<List<Revision>> revisions, Map<String, String> environment,
-                                          Path home) {
-        return commandLine(new RetortCommand(revisions, environment, home));
+                                          Path checkout) {
+        return commandLine(new RetortCommand(revisions, environment, checkout));
     }
 
     /**
@@ -91,14 +94,14 @@ public final class Main {
      * {@link #verbsFor}), which is what {@code retort} itself runs.
      */
     public static CommandLine commandLine(Supplier<List<Revision>> revisions, Map<String, String> environment,
-                                          Path home, String[] args) {
-        return commandLine(revisions, environment, home, args, EarlyConnection.NONE);
+                                          Path checkout, String[] args) {
+        return commandLine(revisions, environment, Folders.of(checkout), args, EarlyConnection.NONE);
     }
 
-    /** As above, with the command's first connection already being opened ({@link EarlyConnection}). */
-    static CommandLine commandLine(Supplier<List<Revision>> revisions, Map<String, String> environment, Path home,
-                                   String[] args, EarlyConnection early) {
-        return commandLine(new RetortCommand(revisions, environment, home, early), verbsFor(args));
+    /** As above, in {@code folders}, with the command's first connection opening already ({@link EarlyConnection}). */
+    static CommandLine commandLine(Supplier<List<Revision>> revisions, Map<String, String> environment,
+                                   Folders folders, String[] args, EarlyConnection early) {
+        return commandLine(new RetortCommand(revisions, environment, folders, early), verbsFor(args));
     }
 
     static CommandLine commandLine(RetortCommand root) {

@@ -30,7 +30,7 @@ import java.util.function.UnaryOperator;
                 "Schema migrations for PostgreSQL, with Alembic's verbs.",
                 "",
                 "With no --url and no DATABASE_URL, Retort runs on an embedded PostgreSQL whose data it keeps in "
-                        + ".retort/ beside the retort script."},
+                        + ".retort/ beside the retort script (or in $RETORT_HOME/.retort/)."},
         footerHeading = "%nExamples:%n",
         footer = {
                 "  retort upgrade head",
@@ -40,7 +40,7 @@ public final class RetortCommand implements Callable<Integer> {
 
     private final Supplier<List<Revision>> revisions;
     private final Map<String, String> environment;
-    private final Path home;
+    private final Folders folders;
     private final EarlyConnection early;
 
     @Spec
@@ -70,15 +70,16 @@ public final class RetortCommand implements Callable<Integer> {
     private UnaryOperator<MigrationListener> listenerHook = UnaryOperator.identity();
     private RevisionGraph graph;
 
-    public RetortCommand(Supplier<List<Revision>> revisions, Map<String, String> environment, Path home) {
-        this(revisions, environment, home, EarlyConnection.NONE);
+    /** For a {@code checkout} that keeps the embedded data inside itself, as {@code ./retort} without RETORT_HOME. */
+    public RetortCommand(Supplier<List<Revision>> revisions, Map<String, String> environment, Path checkout) {
+        this(revisions, environment, Folders.of(checkout), EarlyConnection.NONE);
     }
 
-    RetortCommand(Supplier<List<Revision>> revisions, Map<String, String> environment, Path home,
+    RetortCommand(Supplier<List<Revision>> revisions, Map<String, String> environment, Folders folders,
                   EarlyConnection early) {
         this.revisions = revisions;
         this.environment = environment;
-        this.home = home;
+        this.folders = folders;
         this.early = early;
     }
 
@@ -121,9 +122,9 @@ public final class RetortCommand implements Callable<Integer> {
         return ConnectionUrl.parse(given).withPasswordIfAbsent(environment.get("PGPASSWORD"));
     }
 
-    /** The project folder: where .retort/ lives and where snapshot --write writes. */
-    Path home() {
-        return home;
+    /** The project's checkout: where revision and snapshot --write write, whatever RETORT_HOME says. */
+    Path project() {
+        return folders.project();
     }
 
     Duration lockWait() {
@@ -145,7 +146,7 @@ public final class RetortCommand implements Callable<Integer> {
                     PasswordFile.ignoreFromNowOn();
                 });
             }
-            session = new DatabaseSession(server, home, lockWait(), spec.commandLine().getErr(), early);
+            session = new DatabaseSession(server, folders.home(), lockWait(), spec.commandLine().getErr(), early);
         }
         return session;
     }

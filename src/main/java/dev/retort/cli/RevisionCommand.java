@@ -54,11 +54,11 @@ final class RevisionCommand implements Callable<Integer> {
         String className = RevisionSkeleton.className(id, text).orElseThrow(() -> new RevisionRefusedException(
                 "The message '" + text + "' has no letter or digit to name the revision's class by. Say what the "
                         + "revision does, e.g. -m \"add orders table\"."));
-        Path folder = root.home().resolve(RevisionSkeleton.FOLDER);
-        Path list = root.home().resolve(RevisionSkeleton.LIST);
+        Path folder = root.project().resolve(RevisionSkeleton.FOLDER);
+        Path list = root.project().resolve(RevisionSkeleton.LIST);
         Path file = folder.resolve(className + ".java");
         if (!Files.isRegularFile(list)) {
-            throw new RevisionRefusedException("There is no " + RevisionSkeleton.LIST + " in " + root.home()
+            throw new RevisionRefusedException("There is no " + RevisionSkeleton.LIST + " in " + root.project()
                     + ": revision writes into Retort's source tree, so run the retort script of a checkout of the "
                     + "project. Nothing was written.");
         }

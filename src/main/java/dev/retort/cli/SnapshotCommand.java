@@ -60,7 +60,7 @@ final class SnapshotCommand implements Callable<Integer> {
         List<String> written = new ArrayList<>();
         List<String> unchanged = new ArrayList<>();
         String scratch = "retort_snapshot_" + ProcessHandle.current().pid();
-        Path folder = root.home().resolve(ExpectedSnapshots.SOURCE_FOLDER);
+        Path folder = root.project().resolve(ExpectedSnapshots.SOURCE_FOLDER);
         execute("CREATE DATABASE " + scratch);
         try {
             Migrator migrator = new Migrator(root.session().dataSourceFor(scratch), root.graph(),
@@ -70,7 +70,7 @@ final class SnapshotCommand implements Callable<Integer> {
                 migrator.upgrade(revision.id());
                 Path file = folder.resolve(ExpectedSnapshots.fileName(revision.id()));
                 String snapshot = migrator.liveSchema();
-                String path = root.home().relativize(file).toString();
+                String path = root.project().relativize(file).toString();
                 // A file rewritten as it was would look changed to the launcher, which would rebuild Retort.
                 if (Files.exists(file) && Files.readString(file, StandardCharsets.UTF_8).equals(snapshot)) {
                     unchanged.add(path);

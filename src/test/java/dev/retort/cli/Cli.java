@@ -16,25 +16,33 @@ final class Cli {
 
     private final Supplier<List<Revision>> revisions;
     private final Map<String, String> environment;
-    private final Path home;
+    private final Folders folders;
 
-    private Cli(Supplier<List<Revision>> revisions, Map<String, String> environment, Path home) {
+    private Cli(Supplier<List<Revision>> revisions, Map<String, String> environment, Folders folders) {
         this.revisions = revisions;
         this.environment = environment;
-        this.home = home;
+        this.folders = folders;
     }
 
-    /** The shipped revisions, no DATABASE_URL, the embedded database (if one is used) under {@code home}. */
+    /**
+     * The shipped revisions, no DATABASE_URL, {@code home} as both the project (for revision and snapshot --write) and
+     * the folder of the embedded database (if one is used), as {@code ./retort} without RETORT_HOME.
+     */
     static Cli shipped(Path home) {
-        return new Cli(Migrations::all, Map.of(), home);
+        return new Cli(Migrations::all, Map.of(), Folders.of(home));
     }
 
     Cli withRevisions(List<Revision> list) {
-        return new Cli(() -> list, environment, home);
+        return new Cli(() -> list, environment, folders);
     }
 
     Cli withEnvironment(Map<String, String> variables) {
-        return new Cli(revisions, variables, home);
+        return new Cli(revisions, variables, folders);
+    }
+
+    /** The embedded database's data under {@code home} instead of the project, as with RETORT_HOME=home. */
+    Cli withHome(Path home) {
+        return new Cli(revisions, environment, new Folders(folders.project(), home));
     }
 
     /** Runs with {@code --url url} before the arguments, as a user pointing Retort at a server types it. */
@@ -54,7 +62,7 @@ final class Cli {
     Result runWith(EarlyConnection early, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        CommandLine commandLine = Main.commandLine(revisions, environment, home, args, early);
+        CommandLine commandLine = Main.commandLine(revisions, environment, folders, args, early);
         commandLine.setOut(new PrintWriter(out, true));
         commandLine.setErr(new PrintWriter(err, true));
         int exitCode = commandLine.execute(args);

@@ -267,6 +267,17 @@ class RevisionCommandTest {
                 + "retort script of a checkout of the project. Nothing was written.");
     }
 
+    /** RETORT_HOME moves only the embedded database's data: the revision still goes into the project's sources. */
+    @Test
+    void withItsHomeElsewhereItStillWritesIntoTheProject(@TempDir Path elsewhere) throws IOException {
+        Cli.Result result = Cli.shipped(home).withHome(elsewhere).run("revision", "-m", "add orders table");
+
+        assertThat(result.exitCode()).as(result.err()).isEqualTo(ExitCodes.OK);
+        assertThat(home.resolve(RevisionSkeleton.FOLDER + "R007AddOrdersTable.java")).exists();
+        assertThat(Files.readString(list)).contains("new R007AddOrdersTable(),");
+        assertThat(filesUnder(elsewhere)).as("nothing in the home").isEmpty();
+    }
+
     @Test
     void aHeadWhoseIdIsNotANumberIsRefused() throws IOException {
         Revision alembicStyle = new Revision() {

@@ -17,6 +17,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * {@code ./retort revision -m} in a copy of the project, as a user runs it: the next {@code ./retort} rebuilds with
  * the new revision, which is then the single head, and {@code upgrade head} applies it to the embedded PostgreSQL.
+ * With RETORT_HOME set, which moves the embedded data and nothing else, and run from another folder: the revision is
+ * still written into the copy, beside the script.
  * Costs one Maven build of the copy (some 10 to 20 s).
  */
 class RevisionLauncherIT {
@@ -24,11 +26,17 @@ class RevisionLauncherIT {
     @TempDir
     Path project;
 
+    @TempDir
+    Path home;
+
+    @TempDir
+    Path workingDirectory;
+
     private ScriptRun retort(String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of("bash", "retort"));
+        List<String> command = new ArrayList<>(List.of("bash", project.resolve("retort").toString()));
         command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command).directory(project.toFile());
-        builder.environment().remove("RETORT_HOME");
+        ProcessBuilder builder = new ProcessBuilder(command).directory(workingDirectory.toFile());
+        builder.environment().put("RETORT_HOME", home.toString());
         builder.environment().remove("DATABASE_URL");
         return ScriptRun.finish(builder.start(), Duration.ofMinutes(5));
     }
@@ -84,5 +92,9 @@ class RevisionLauncherIT {
         assertThat(upgrade.out()).containsPattern("Running upgrade 006 -> 007, add orders table \\.\\.\\. \\d+ ms\n")
                 .containsPattern("Done: 7 revisions in .+; the database is at 007 \\(head\\)\\.\n");
         assertThat(retort("current").out()).isEqualTo("007 (head)\n");
+        assertThat(home.resolve(".retort")).as("the embedded data, under RETORT_HOME").isDirectory();
+        assertThat(project.resolve(".retort")).doesNotExist();
+        assertThat(home.resolve("src")).as("no sources under RETORT_HOME").doesNotExist();
+        assertThat(workingDirectory).as("nothing where it was run from").isEmptyDirectory();
     }
 }

@@ -196,6 +196,16 @@ class VerifyCommandTest {
         assertThat(retort("snapshot").out()).isEqualTo(ExpectedSnapshots.at("006").orElseThrow());
     }
 
+    /** RETORT_HOME moves only the embedded database's data: the snapshots are the project's sources. */
+    @Test
+    void snapshotWriteWritesIntoTheProjectWhenTheHomeIsElsewhere(@TempDir Path elsewhere) throws IOException {
+        Cli.Result result = Cli.shipped(home).withHome(elsewhere).runOn(database.postgresUrl(), "snapshot", "--write");
+
+        assertThat(result.exitCode()).as(result.err()).isEqualTo(ExitCodes.OK);
+        assertThat(home.resolve(ExpectedSnapshots.SOURCE_FOLDER).resolve("006.txt")).exists();
+        assertThat(elsewhere).isEmptyDirectory();
+    }
+
     /** A file rewritten as it was would look changed to the launcher, and so rebuild Retort for nothing. */
     @Test
     void snapshotWriteLeavesSnapshotsThatAreUpToDateAsTheyWere() throws IOException {

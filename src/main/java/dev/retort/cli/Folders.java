@@ -1,0 +1,25 @@
+package dev.retort.cli;
+
+import java.nio.file.Path;
+
+/**
+ * The two folders Retort works in, which RETORT_HOME tells apart: the project, whose sources {@code revision} and
+ * {@code snapshot --write} write into (the checkout the {@code retort} script is in), and the home, under which the
+ * embedded PostgreSQL keeps its data ({@code .retort/}). Without RETORT_HOME they are the same folder.
+ */
+record Folders(Path project, Path home) {
+
+    /** A checkout that keeps the embedded data inside itself, as {@code ./retort} does without RETORT_HOME. */
+    static Folders of(Path checkout) {
+        return new Folders(checkout, checkout);
+    }
+
+    /**
+     * As the launcher passes them: {@code retort.project} is the script's own folder, {@code retort.home} is
+     * RETORT_HOME or that folder. Either missing is the working directory, as for {@code java -jar}.
+     */
+    static Folders fromSystemProperties() {
+        return new Folders(Path.of(System.getProperty("retort.project", ".")),
+                Path.of(System.getProperty("retort.home", ".")));
+    }
+}
