@@ -302,13 +302,21 @@ public final class Migrator {
         return RevisionGraph.targetWordOf(graph.idAt(position));
     }
 
-    /** The stored revision, checked against the chain: an id we do not know means the wrong database or Retort. */
+    /**
+     * The stored revision, checked against the chain: an id we do not know means the wrong database, or one migrated
+     * by another branch or a newer version (most often: a git checkout of a branch without the newest revisions). The
+     * way back is that Retort's downgrade, which drops what those revisions made; a stamp here would leave it all in
+     * place under a revision that does not have it, so the message says what stamp does before anyone reaches for it.
+     */
     private String knownRevision(String stored) {
         if (stored != null && graph.find(stored).isEmpty()) {
             throw new VersionStateException("The database is at revision '" + stored + "', which is not in this "
-                    + "Retort's revisions (" + graph.revisions().get(0).id() + " … " + graph.head().id() + "). Is this "
-                    + "the right database, or was it migrated by a newer version of the project? If you know its "
-                    + "real state, stamp the revision it is at.");
+                    + "Retort's revisions (" + graph.revisions().get(0).id() + " … " + graph.head().id() + "): "
+                    + "another branch or a newer version of the project migrated it, or this is the wrong database. "
+                    + "With the Retort that has '" + stored + "' (that branch or version), downgrade to the newest "
+                    + "revision both have, e.g. retort downgrade " + graph.head().id() + ", then run this one. Stamp "
+                    + "only records a revision and changes no schema: use it only if the schema is already at one of "
+                    + "these revisions.");
         }
         return stored;
     }

@@ -295,8 +295,10 @@ class BadInputTableTest {
 
     private static Case unknownRevision(String verb, String... args) {
         return bad("alembic_version names an unknown revision: " + verb, ExitCodes.FAILED,
-                "The database is at revision 'ae1027a6acf', which is not in this Retort's revisions (001 … 006).",
-                "If you know its real state, stamp the revision it is at.", args).on(Scene.UNKNOWN_REVISION);
+                "The database is at revision 'ae1027a6acf', which is not in this Retort's revisions (001 … 006): "
+                        + "another branch or a newer version of the project migrated it",
+                "downgrade to the newest revision both have, e.g. retort downgrade 006, then run this one. Stamp only "
+                        + "records a revision and changes no schema", args).on(Scene.UNKNOWN_REVISION);
     }
 
     private static Case twoVersionRows(String verb, String... args) {

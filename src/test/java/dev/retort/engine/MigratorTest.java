@@ -556,7 +556,12 @@ class MigratorTest {
 
         assertThatThrownBy(() -> migrator(THREE_TABLES).current())
                 .isInstanceOf(VersionStateException.class)
-                .hasMessageContaining("'ae1027a6acf', which is not in this Retort's revisions (001 … 003)");
+                .hasMessage("The database is at revision 'ae1027a6acf', which is not in this Retort's revisions "
+                        + "(001 … 003): another branch or a newer version of the project migrated it, or this is the "
+                        + "wrong database. With the Retort that has 'ae1027a6acf' (that branch or version), downgrade "
+                        + "to the newest revision both have, e.g. retort downgrade 003, then run this one. Stamp only "
+                        + "records a revision and changes no schema: use it only if the schema is already at one of "
+                        + "these revisions.");
         assertThatThrownBy(() -> migrator(THREE_TABLES).upgrade("head")).isInstanceOf(VersionStateException.class);
     }
 
