@@ -39,8 +39,8 @@ final class RevisionCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(names = {"-m", "--message"}, required = true, paramLabel = "MESSAGE",
-            description = "What the revision does, in one line, e.g. \"add orders table\"; its words also name "
-                    + "the class (R007AddOrdersTable).")
+            description = "What the revision does, in one line, e.g. \"add orders table\"; its words in Latin "
+                    + "letters and digits also name the class (R007AddOrdersTable).")
     String message;
 
     @Override
@@ -51,9 +51,13 @@ final class RevisionCommand implements Callable<Integer> {
                 "The head revision's id '" + head.id() + "' is not a number, so revision cannot count on from it. "
                         + "Write the next revision by hand, as " + head.path() + " is written, revising "
                         + head.id() + "."));
+        // The class name takes ASCII letters and digits only (RevisionSkeleton.className): the message says "Latin",
+        // since Japanese or Greek are letters too, and that the message itself may keep them.
         String className = RevisionSkeleton.className(id, text).orElseThrow(() -> new RevisionRefusedException(
-                "The message '" + text + "' has no letter or digit to name the revision's class by. Say what the "
-                        + "revision does, e.g. -m \"add orders table\"."));
+                "The message '" + text + "' has no Latin letter or digit (A-Z, a-z, 0-9; accents are dropped), and "
+                        + "the revision's class is named from those (R" + id + "AddOrdersTable from \"add orders "
+                        + "table\"). Add a few Latin words that say what the revision does, e.g. -m \"add orders "
+                        + "table\"; the rest of the message is kept as written."));
         Path folder = root.project().resolve(RevisionSkeleton.FOLDER);
         Path list = root.project().resolve(RevisionSkeleton.LIST);
         Path file = folder.resolve(className + ".java");

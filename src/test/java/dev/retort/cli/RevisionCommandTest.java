@@ -208,9 +208,13 @@ class RevisionCommandTest {
     }
 
     @Test
-    void aMessageWithoutLettersOrDigitsOrOnSeveralLinesIsRefused() throws IOException {
-        assertRefusedWritingNothing(Cli.shipped(home), "-- ?!", "The message '-- ?!' has no letter or digit to name "
-                + "the revision's class by. Say what the revision does, e.g. -m \"add orders table\".");
+    void aMessageWithoutLatinLettersOrDigitsOrOnSeveralLinesIsRefused() throws IOException {
+        for (String message : List.of("-- ?!", "日本語のテーブル", "προσθήκη πίνακα")) {
+            assertRefusedWritingNothing(Cli.shipped(home), message, "The message '" + message + "' has no Latin "
+                    + "letter or digit (A-Z, a-z, 0-9; accents are dropped), and the revision's class is named from "
+                    + "those (R007AddOrdersTable from \"add orders table\"). Add a few Latin words that say what the "
+                    + "revision does, e.g. -m \"add orders table\"; the rest of the message is kept as written.");
+        }
         assertRefusedWritingNothing(Cli.shipped(home), "add orders\ntable", "The message must be one line of text, "
                 + "without line breaks or tabs; say the rest in the revision's Javadoc.");
     }
