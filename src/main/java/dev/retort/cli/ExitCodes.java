@@ -5,6 +5,7 @@ import dev.retort.engine.ConnectionFailedException;
 import dev.retort.engine.InvalidTargetException;
 import dev.retort.engine.LockNotAcquiredException;
 import dev.retort.engine.RevisionGraphException;
+import dev.retort.engine.UnrunnableRevisionException;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -19,8 +20,9 @@ public final class ExitCodes {
     public static final int FAILED = 1;
     /**
      * Bad usage or input: unknown verb or option, bad target, bad URL, a revision list that is not one straight chain
-     * (two revisions revising the same one), a revision that {@code revision -m} will not write, a bench that will not
-     * start (its database exists, or the URL names it). Nothing was changed.
+     * (two revisions revising the same one), a revision that PostgreSQL would refuse as it is written (found before
+     * anything ran), a revision that {@code revision -m} will not write, a bench that will not start (its database
+     * exists, or the URL names it). Nothing was changed.
      */
     public static final int USAGE = 2;
     /** {@code verify} found the live schema differs from what its revision should be. */
@@ -55,7 +57,7 @@ public final class ExitCodes {
 
     public static int of(Throwable error) {
         if (error instanceof InvalidTargetException || error instanceof RevisionGraphException
-                || error instanceof InvalidUrlException || error instanceof RevisionRefusedException
+                || error instanceof UnrunnableRevisionException || error instanceof InvalidUrlException || error instanceof RevisionRefusedException
                 || error instanceof BenchRefusedException) {
             return USAGE;
         }

@@ -196,7 +196,7 @@ final class MigrationRun {
         List<DdlStatement> statements = migrator.analyze(step);
         for (int i = 0; i < statements.size(); i++) {
             out.printf("  %2d. %s%n", i + 1, SqlText.abbreviated(statements.get(i).sql(), STATEMENT_WIDTH));
-            out.println("      " + statements.get(i).describeLocks());
+            out.println("      " + statements.get(i).describeLocks(!step.revision().online()));
         }
         for (BlockingSession session : migrator.sessionsInTheWay(statements)) {
             out.println("  In the way now: " + session.describe(now) + ", holding a lock on " + session.table());

@@ -286,12 +286,21 @@ public record DdlStatement(String sql, List<TableLock> locks, Work work, String 
 
     /** One line for a dry run: {@code ACCESS EXCLUSIVE on users (blocks reads and writes); no scan, no rewrite}. */
     public String describeLocks() {
+        return describeLocks(false);
+    }
+
+    /**
+     * {@link #describeLocks()} for a statement of a revision that runs in one transaction when {@code inOneTransaction}:
+     * one PostgreSQL refuses there says so, rather than that it runs outside a transaction, which it never gets to.
+     */
+    public String describeLocks(boolean inOneTransaction) {
         if (!known) {
             return "unknown statement: assume ACCESS EXCLUSIVE on what it touches";
         }
         String lockText = locks.isEmpty() ? "no lock on any existing table" : String.join(", ",
                 locks.stream().map(lock -> lock + blocking(lock.mode())).toList());
-        String where = outsideTransaction ? "; outside a transaction" : "";
+        String where = !outsideTransaction ? ""
+                : inOneTransaction ? "; PostgreSQL refuses it inside a transaction block" : "; outside a transaction";
         return lockText + "; " + work.describe(workTable) + where;
     }
 

@@ -147,7 +147,15 @@ public final class Migrator {
             if (plan.steps().isEmpty() && plan.undoFirst() == null) {
                 return new MigrationResult(plan.from(), plan.to(), List.of(), plan.note(), null);
             }
-            return run(work, watch, plan);
+            List<StepSql> steps = plan.steps().stream().map(step -> StepSql.of(step, facts())).toList();
+            // Refused before anything runs: found at its step, it would fail the run with the steps before it applied.
+            for (StepSql step : steps) {
+                Optional<String> refusal = step.refusal();
+                if (refusal.isPresent()) {
+                    throw new UnrunnableRevisionException("Nothing was run: " + refusal.get() + ".");
+                }
+            }
+            return run(work, watch, plan, steps);
         });
     }
 
@@ -234,19 +242,23 @@ public final class Migrator {
     }
 
     /**
-     * What would make {@code plan} fail at once, as one line each (see {@link RunObstacles}): for a dry run. Reads,
-     * changes nothing.
+     * What would make {@code plan} fail at once, as one line each: for a dry run. First the steps PostgreSQL would
+     * refuse as written ({@link StepSql#refusal}, which a run refuses before its first step), then what the database
+     * would refuse ({@link RunObstacles}). Reads, changes nothing.
      */
     public List<String> obstacles(Plan plan) {
+        List<String> obstacles = new ArrayList<>();
         Set<String> tables = new LinkedHashSet<>();
         boolean creates = false;
         for (Step step : plan.stepsToRun()) {
-            List<DdlStatement> statements = analyze(step);
-            tables.addAll(DdlStatement.tablesNeedingTheirOwner(statements));
-            creates |= DdlStatement.createInCurrentSchema(statements);
+            StepSql sql = StepSql.of(step, facts());
+            sql.refusal().ifPresent(obstacles::add);
+            tables.addAll(DdlStatement.tablesNeedingTheirOwner(sql.statements()));
+            creates |= DdlStatement.createInCurrentSchema(sql.statements());
         }
         try (Connection connection = open()) {
-            return RunObstacles.find(connection, tables, creates);
+            obstacles.addAll(RunObstacles.find(connection, tables, creates));
+            return obstacles;
         } catch (SQLException e) {
             throw new DatabaseException("Could not check the session's rights: " + SqlErrors.describe(e), e);
         }
@@ -321,26 +333,27 @@ public final class Migrator {
         return stored;
     }
 
-    private MigrationResult run(Connection work, Connection watch, Plan plan) throws SQLException {
-        refuseSchemaApart(work, plan);
+    /** @param steps the plan's steps, each with its SQL, recorded and read */
+    private MigrationResult run(Connection work, Connection watch, Plan plan, List<StepSql> steps)
+            throws SQLException {
+        refuseSchemaApart(work, steps);
         createTables(work);
         List<MigrationResult.StepTiming> timings = new ArrayList<>();
         try (StepRunner runner = new StepRunner(work, watch, lockPolicy, listener, facts())) {
             if (plan.undoFirst() != null) {
                 runner.undoHalfDone(plan.undoFirst());
             }
-            for (Step step : plan.steps()) {
-                timings.add(new MigrationResult.StepTiming(step, runner.run(step)));
+            for (StepSql step : steps) {
+                timings.add(new MigrationResult.StepTiming(step.step(), runner.run(step)));
             }
         }
         return new MigrationResult(plan.from(), plan.to(), timings, null, plan.undoFirst());
     }
 
     /** A run that would create tables apart from the database's others is refused before it changes anything. */
-    private void refuseSchemaApart(Connection work, Plan plan) throws SQLException {
+    private static void refuseSchemaApart(Connection work, List<StepSql> steps) throws SQLException {
         Optional<String> apart = RunObstacles.schemaApart(work);
-        if (apart.isPresent() && plan.stepsToRun().stream()
-                .anyMatch(step -> DdlStatement.createInCurrentSchema(analyze(step)))) {
+        if (apart.isPresent() && steps.stream().anyMatch(step -> DdlStatement.createInCurrentSchema(step.statements()))) {
             throw new VersionStateException(Character.toUpperCase(apart.get().charAt(0)) + apart.get().substring(1)
                     + ". Nothing was changed.");
         }

@@ -28,6 +28,9 @@ public interface Revision {
      * statements: write {@code IF [NOT] EXISTS} where PostgreSQL has it. The engine itself skips an
      * {@code ADD CONSTRAINT} whose constraint exists and a {@code CREATE INDEX} whose index is valid, and drops an
      * index that an interrupted {@code CREATE INDEX CONCURRENTLY} left INVALID before building it again.
+     *
+     * <p>A revision with a {@code CONCURRENTLY} statement must be online: PostgreSQL refuses one inside a transaction
+     * block, so a run refuses such a revision that is not, before its first step.
      */
     default boolean online() {
         return false;

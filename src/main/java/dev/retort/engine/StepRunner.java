@@ -89,18 +89,20 @@ final class StepRunner implements AutoCloseable {
         this.facts = facts;
     }
 
-    /** Runs {@code step}; on failure throws {@link MigrationFailedException} with the database at {@code step.from()}. */
-    Duration run(Step step) throws SQLException {
+    /**
+     * Runs {@code stepSql}'s step; on failure throws {@link MigrationFailedException} with the database at
+     * {@code step.from()}.
+     */
+    Duration run(StepSql stepSql) throws SQLException {
+        Step step = stepSql.step();
         requireMigrationLock(step.describe());
-        // The step's SQL is recorded once: the checksum, the analysis and the count all come from it.
-        List<String> sql = RecordingContext.statementsOf(step);
-        String checksum = RecordingContext.checksumOf(sql);
+        List<DdlStatement> statements = stepSql.statements();
+        String checksum = stepSql.checksum();
         Instant started = Instant.now();
         stepStartNanos = System.nanoTime();
         mayHaveChanged = false;
         lastRecordedPart = null;
         try {
-            List<DdlStatement> statements = DdlStatement.analyzeAll(sql, facts);
             warnAboutSessionsInTheWay(step, statements);
             listener.stepStarted(step);
             if (step.revision().online()) {
@@ -113,7 +115,7 @@ final class StepRunner implements AutoCloseable {
                 requireMigrationLock("the version move of " + step.describe());
                 finish(step, checksum, started);
             } else {
-                runInOneTransaction(step, checksum, started, sql.size());
+                runInOneTransaction(step, checksum, started, statements.size());
             }
         } catch (SQLException | RuntimeException e) {
             listener.stepFailed(step, since(stepStartNanos));
