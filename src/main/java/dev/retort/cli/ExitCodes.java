@@ -57,7 +57,8 @@ public final class ExitCodes {
 
     public static int of(Throwable error) {
         if (error instanceof InvalidTargetException || error instanceof RevisionGraphException
-                || error instanceof UnrunnableRevisionException || error instanceof InvalidUrlException || error instanceof RevisionRefusedException
+                || error instanceof UnrunnableRevisionException || error instanceof InvalidUrlException
+                || error instanceof RevisionRefusedException
                 || error instanceof BenchRefusedException) {
             return USAGE;
         }

@@ -353,7 +353,8 @@ public final class Migrator {
     /** A run that would create tables apart from the database's others is refused before it changes anything. */
     private static void refuseSchemaApart(Connection work, List<StepSql> steps) throws SQLException {
         Optional<String> apart = RunObstacles.schemaApart(work);
-        if (apart.isPresent() && steps.stream().anyMatch(step -> DdlStatement.createInCurrentSchema(step.statements()))) {
+        if (apart.isPresent()
+                && steps.stream().anyMatch(step -> DdlStatement.createInCurrentSchema(step.statements()))) {
             throw new VersionStateException(Character.toUpperCase(apart.get().charAt(0)) + apart.get().substring(1)
                     + ". Nothing was changed.");
         }
