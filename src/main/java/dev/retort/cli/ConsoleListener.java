@@ -4,6 +4,7 @@ import dev.retort.engine.AdvisoryLock;
 import dev.retort.engine.BlockingSession;
 import dev.retort.engine.DdlStatement;
 import dev.retort.engine.Durations;
+import dev.retort.engine.EditedRevision;
 import dev.retort.engine.LockPolicy;
 import dev.retort.engine.LockRetry;
 import dev.retort.engine.MigrationListener;
@@ -83,6 +84,13 @@ final class ConsoleListener implements MigrationListener {
         waitedForLock = true;
         err.println("Waiting for a run that lost its migration lock but is still at work: "
                 + BlockingSession.describeAll(sessions) + "…");
+        err.flush();
+    }
+
+    /** As current warns of them, on stderr, before the run says anything else. */
+    @Override
+    public synchronized void editedRevisions(List<EditedRevision> edited) {
+        RevisionText.warnings(edited, null).forEach(err::println);
         err.flush();
     }
 

@@ -86,12 +86,14 @@ final class Json {
         long total = result.steps().stream().mapToLong(timing -> timing.took().toMillis()).sum();
         return object("database", database, "from", result.from(), "to", result.to(),
                 "undone_first", result.undoneFirst() == null ? null : step(result.undoneFirst()), "steps", steps,
-                "duration_ms", total, "note", result.note());
+                "duration_ms", total, "note", result.note(),
+                "edited_revisions", result.edited().stream().map(Json::edited).toList());
     }
 
     static Map<String, Object> edited(EditedRevision edited) {
         return object("revision", edited.revision(), "applied_at", instant(edited.appliedAt()),
-                "recorded_checksum", edited.recordedChecksum(), "shipped_checksum", edited.shippedChecksum());
+                "recorded_checksum", edited.recordedChecksum(), "shipped_checksum", edited.shippedChecksum(),
+                "ran_empty", edited.ranEmpty());
     }
 
     /** An online step that stopped partway; {@code null} when there is none. */

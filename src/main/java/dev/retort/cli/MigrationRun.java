@@ -60,6 +60,7 @@ final class MigrationRun {
         if (options.dryRun) {
             Migrator migrator = retort.migrator();
             Plan plan = migrator.plan(direction, target);
+            listener.editedRevisions(plan.edited());
             if (root.json()) {
                 Json.print(out, dryRunDocument(database, migrator, plan));
             } else {
@@ -116,7 +117,7 @@ final class MigrationRun {
         return Json.object("database", database, "dry_run", true, "from", plan.from(), "to", plan.to(),
                 "undo_first", plan.undoFirst() == null ? null : stepDocument(migrator, plan.undoFirst().reverse()),
                 "steps", steps, "would_fail", plan.stepsToRun().isEmpty() ? List.of() : migrator.obstacles(plan),
-                "note", plan.note());
+                "note", plan.note(), "edited_revisions", plan.edited().stream().map(Json::edited).toList());
     }
 
     private static Map<String, Object> stepDocument(Migrator migrator, Step step) {

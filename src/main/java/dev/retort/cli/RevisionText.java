@@ -69,6 +69,9 @@ final class RevisionText {
 
     /** The warning for a revision whose SQL changed after it ran here; the checksums are shortened as git does. */
     private static String edited(EditedRevision edited) {
+        if (edited.ranEmpty()) {
+            return ranEmpty(edited);
+        }
         return "retort: warning: revision " + edited.revision() + "'s SQL has changed since it ran here ("
                 + WHEN.format(edited.appliedAt()) + "; checksum " + shortened(edited.recordedChecksum())
                 + " then, " + shortened(edited.shippedChecksum()) + " now): the database may not match "
@@ -76,8 +79,23 @@ final class RevisionText {
     }
 
     /**
+     * The warning for a revision that ran here with no SQL (a skeleton applied before it was filled in) and has some
+     * now: none of it ran, and nothing will run it, since the database is at it or past it. Stamping its parent puts
+     * the database back before it, so that an upgrade runs it; from a revision past it, what came after must be
+     * reverted first, or the upgrade would run that again over what it made.
+     */
+    private static String ranEmpty(EditedRevision edited) {
+        String id = edited.revision();
+        return "retort: warning: revision " + id + " ran here with no SQL at all (" + WHEN.format(edited.appliedAt())
+                + "), as an empty skeleton applied before it was filled in would: none of the SQL it has now ran here. "
+                + "If nothing of " + id + " is in the database, stamp " + RevisionGraph.targetWordOf(edited.revises())
+                + ", then upgrade head, to run it for real (from a revision after " + id + ", downgrade " + id
+                + " first).";
+    }
+
+    /**
      * What current and verify warn of, a line each: the revisions edited since they ran, then a step left half done
-     * ({@code unfinished} may be null).
+     * ({@code unfinished} may be null). Upgrade and downgrade warn of the edited revisions alone, with it null.
      */
     static List<String> warnings(List<EditedRevision> edited, UnfinishedStep unfinished) {
         List<String> lines = new ArrayList<>();

@@ -249,54 +249,92 @@ final class HistoryTable {
     }
 
     /**
-     * The newest row of the table, which must exist, if it has one. Among rows written in the same microsecond, the
-     * step's closing row is newer than its progress rows. {@code part} is read through the row's JSON, so that a table
-     * made by Retort 0.1's first cut (no such column, see {@link #UPGRADES}) reads as null there: {@code current}
-     * never brings the table up to date, and a look at the catalog first would cost every {@code current} a round
-     * trip.
+     * The newest row of the table, the one that tells whether a step was left half done: among rows written in the
+     * same microsecond, the step's closing row is newer than its progress rows. {@code part} is read through the row's
+     * JSON, so that a table made by Retort 0.1's first cut (no such column, see {@link #UPGRADES}) reads as null there:
+     * {@code current} never brings the table up to date, and a look at the catalog first would cost every
+     * {@code current} a round trip.
      */
+    private static final String NEWEST = """
+            SELECT revision, direction, from_revision, to_revision, outcome, error, to_jsonb(newest) ->> 'part',
+                   finished_at
+            FROM (SELECT * FROM retort_history ORDER BY finished_at DESC, outcome = 'progress' LIMIT 1) newest""";
+
+    /** Every successful step, oldest first, for {@link #applied}. */
+    private static final String SUCCESSES = """
+            SELECT revision, direction, to_revision, finished_at, db_user, duration_ms, checksum
+            FROM retort_history
+            WHERE outcome = 'success'
+            ORDER BY finished_at""";
+
+    /** The newest row of the table, which must exist, if it has one (see {@link #NEWEST}). */
     static Optional<Row> newest(Connection connection) throws SQLException {
-        try (PreparedStatement query = connection.prepareStatement("""
-                SELECT revision, direction, from_revision, to_revision, outcome, error, to_jsonb(newest) ->> 'part',
-                       finished_at
-                FROM (SELECT * FROM retort_history ORDER BY finished_at DESC, outcome = 'progress' LIMIT 1) newest""");
-             ResultSet rows = query.executeQuery()) {
-            if (!rows.next()) {
-                return Optional.empty();
+        try (PreparedStatement query = connection.prepareStatement(NEWEST); ResultSet rows = query.executeQuery()) {
+            return newest(rows);
+        }
+    }
+
+    private static Optional<Row> newest(ResultSet rows) throws SQLException {
+        if (!rows.next()) {
+            return Optional.empty();
+        }
+        return Optional.of(new Row(rows.getString(1), rows.getString(2), rows.getString(3), rows.getString(4),
+                rows.getString(5), rows.getString(6), rows.getString(7), rows.getTimestamp(8).toInstant()));
+    }
+
+    /**
+     * What the table says of the applied revisions and of the newest step.
+     *
+     * @param applied each revision applied now, by id, as {@link #applied} reads it
+     * @param newest  the newest row, if the table has one
+     */
+    record Reading(Map<String, AppliedRevision> applied, Optional<Row> newest) {
+
+        /** What the newest row says is left half done at {@code current}, if anything. */
+        Optional<UnfinishedStep> unfinishedAt(String current) {
+            return newest.flatMap(row -> UnfinishedStep.of(row, current));
+        }
+    }
+
+    /**
+     * The applied revisions and the newest row, in one round trip (pgjdbc sends the two queries of one string
+     * together): {@code current} needs both, and so does every migration's plan, which warns of the revisions edited
+     * since they ran as {@code current} does. The table must exist.
+     */
+    static Reading read(Connection connection, RevisionGraph graph) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute(SUCCESSES + ";\n" + NEWEST);
+            Map<String, AppliedRevision> applied;
+            try (ResultSet rows = statement.getResultSet()) {
+                applied = applied(rows, graph);
             }
-            return Optional.of(new Row(rows.getString(1), rows.getString(2), rows.getString(3), rows.getString(4),
-                    rows.getString(5), rows.getString(6), rows.getString(7), rows.getTimestamp(8).toInstant()));
+            statement.getMoreResults();
+            try (ResultSet rows = statement.getResultSet()) {
+                return new Reading(applied, newest(rows));
+            }
         }
     }
 
     /**
      * For each revision applied now, as the table tells it, its latest successful upgrade: when it was applied, by
-     * whom, its SQL's checksum then. The successful steps are replayed in order: a later downgrade of the revision, or
-     * a later stamp to a revision before it, means it is not applied that way any more (a stamp back up says nothing
-     * of how a revision came to be there). The table must exist.
+     * whom, its SQL's checksum then. The successful steps ({@link #SUCCESSES}) are replayed in order: a later
+     * downgrade of the revision, or a later stamp to a revision before it, means it is not applied that way any more
+     * (a stamp back up says nothing of how a revision came to be there).
      */
-    static Map<String, AppliedRevision> appliedRevisions(Connection connection, RevisionGraph graph)
-            throws SQLException {
+    private static Map<String, AppliedRevision> applied(ResultSet rows, RevisionGraph graph) throws SQLException {
         Map<String, AppliedRevision> applied = new HashMap<>();
-        String sql = """
-                SELECT revision, direction, to_revision, finished_at, db_user, duration_ms, checksum
-                FROM retort_history
-                WHERE outcome = 'success'
-                ORDER BY finished_at""";
-        try (PreparedStatement query = connection.prepareStatement(sql); ResultSet rows = query.executeQuery()) {
-            while (rows.next()) {
-                String revision = rows.getString(1);
-                switch (rows.getString(2)) {
-                    case "upgrade" -> applied.put(revision, new AppliedRevision(revision,
-                            rows.getTimestamp(4).toInstant(), rows.getString(5), rows.getLong(6), rows.getString(7)));
-                    case "downgrade" -> applied.remove(revision);
-                    default -> { // a stamp: what comes after its revision in the chain is not applied
-                        String stampedTo = rows.getString(3);
-                        if (stampedTo == null || graph.find(stampedTo).isPresent()) {
-                            int position = graph.positionOf(stampedTo);
-                            applied.keySet().removeIf(id -> graph.find(id).isEmpty()
-                                    || graph.positionOf(id) > position);
-                        }
+        while (rows.next()) {
+            String revision = rows.getString(1);
+            switch (rows.getString(2)) {
+                case "upgrade" -> applied.put(revision, new AppliedRevision(revision,
+                        rows.getTimestamp(4).toInstant(), rows.getString(5), rows.getLong(6), rows.getString(7)));
+                case "downgrade" -> applied.remove(revision);
+                default -> { // a stamp: what comes after its revision in the chain is not applied
+                    String stampedTo = rows.getString(3);
+                    if (stampedTo == null || graph.find(stampedTo).isPresent()) {
+                        int position = graph.positionOf(stampedTo);
+                        applied.keySet().removeIf(id -> graph.find(id).isEmpty()
+                                || graph.positionOf(id) > position);
                     }
                 }
             }

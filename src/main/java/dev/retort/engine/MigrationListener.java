@@ -22,6 +22,13 @@ public interface MigrationListener {
     }
 
     /**
+     * Told once, before the run's first step (or its word that there is nothing to do), when revisions up to the
+     * current one have had their SQL changed since they ran here: the run builds on what they did then.
+     */
+    default void editedRevisions(List<EditedRevision> edited) {
+    }
+
+    /**
      * Before a step that needs locks on {@code tables}: these sessions hold locks there and are idle in a
      * transaction or have had one open for long, so the step's statements are likely to wait for them.
      */

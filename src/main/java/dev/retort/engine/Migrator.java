@@ -92,8 +92,9 @@ public final class Migrator {
     /** {@link #status()} where retort_history exists: what it says of the applied revisions and of the newest step. */
     private DatabaseStatus statusWithHistory(Connection connection, String current) {
         try {
-            Map<String, AppliedRevision> applied = HistoryTable.appliedRevisions(connection, graph);
-            UnfinishedStep unfinished = UnfinishedStep.readAt(connection, current).orElse(null);
+            HistoryTable.Reading history = HistoryTable.read(connection, graph);
+            Map<String, AppliedRevision> applied = history.applied();
+            UnfinishedStep unfinished = history.unfinishedAt(current).orElse(null);
             if (unfinished != null && unfinished.lastRowIsProgress()) {
                 // A run at work looks the same in the history as one that stopped; its work session's mark tells
                 // them apart (the migration lock would not: anyone may hold it, by hand, to keep runners off).
@@ -108,6 +109,7 @@ public final class Migrator {
         }
     }
 
+    /** The revisions up to {@code position} whose recorded checksum differs from their upgrade's SQL now. */
     private List<EditedRevision> edited(int position, Map<String, AppliedRevision> applied) {
         List<EditedRevision> edited = new ArrayList<>();
         for (int i = 0; i <= position; i++) {
@@ -118,7 +120,8 @@ public final class Migrator {
             }
             String shipped = RecordingContext.checksumOf(Step.up(revision));
             if (!record.checksum().equals(shipped)) {
-                edited.add(new EditedRevision(revision.id(), record.appliedAt(), record.checksum(), shipped));
+                edited.add(new EditedRevision(revision.id(), revision.revises(), record.appliedAt(), record.checksum(),
+                        shipped));
             }
         }
         return edited;
@@ -144,8 +147,11 @@ public final class Migrator {
         graph.checkTarget(target);
         return underLock((work, watch) -> {
             Plan plan = plan(work, direction, target);
+            if (!plan.edited().isEmpty()) {
+                listener.editedRevisions(plan.edited());
+            }
             if (plan.steps().isEmpty() && plan.undoFirst() == null) {
-                return new MigrationResult(plan.from(), plan.to(), List.of(), plan.note(), null);
+                return new MigrationResult(plan.from(), plan.to(), List.of(), plan.note(), null, plan.edited());
             }
             List<StepSql> steps = plan.steps().stream().map(step -> StepSql.of(step, facts())).toList();
             // Refused before anything runs: found at its step, it would fail the run with the steps before it applied.
@@ -183,18 +189,21 @@ public final class Migrator {
         if (!HistoryTable.exists(connection)) {
             return plan;
         }
-        Optional<UnfinishedStep> left = UnfinishedStep.readAt(connection, current);
+        HistoryTable.Reading history = HistoryTable.read(connection, graph);
+        List<EditedRevision> edited = edited(at, history.applied());
+        Optional<UnfinishedStep> left = history.unfinishedAt(current);
         if (stays) {
             // Nothing is done, that step included; but this is where an operator looks, as current would warn.
             return left.map(step -> Plan.nothing(plan.from(), plan.note() + " " + step.describe() + " is left half "
                     + "done: " + step.finishingCommand() + " finishes it, " + step.revertingCommand() + " reverts it."))
-                    .orElse(plan);
+                    .orElse(plan).withEdited(edited);
         }
         Optional<Step> halfDone = left
                 // The first step takes it up itself: what is done is skipped, the rest is done.
                 .filter(step -> plan.steps().isEmpty() || !step.isOf(plan.steps().get(0)))
                 .flatMap(this::stepOf);
-        return halfDone.map(step -> new Plan(plan.from(), plan.to(), plan.steps(), null, step)).orElse(plan);
+        return halfDone.map(step -> new Plan(plan.from(), plan.to(), plan.steps(), null, step, edited))
+                .orElse(plan.withEdited(edited));
     }
 
     /** The step left half done, as this project's revisions have it (none, if the revision is no longer among them). */
@@ -220,7 +229,7 @@ public final class Migrator {
                     + ": nothing to " + word + ".");
         }
         List<Step> steps = direction == Direction.UPGRADE ? graph.upgradePath(from, to) : graph.downgradePath(from, to);
-        return new Plan(graph.idAt(from), graph.idAt(to), steps, null, null);
+        return new Plan(graph.idAt(from), graph.idAt(to), steps, null, null, List.of());
     }
 
     /** How each of the step's statements locks the tables it touches, for a dry run. */
@@ -347,7 +356,7 @@ public final class Migrator {
                 timings.add(new MigrationResult.StepTiming(step.step(), runner.run(step)));
             }
         }
-        return new MigrationResult(plan.from(), plan.to(), timings, null, plan.undoFirst());
+        return new MigrationResult(plan.from(), plan.to(), timings, null, plan.undoFirst(), plan.edited());
     }
 
     /** A run that would create tables apart from the database's others is refused before it changes anything. */

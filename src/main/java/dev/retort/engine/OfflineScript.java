@@ -62,7 +62,7 @@ public final class OfflineScript {
         List<Step> steps = direction == Direction.UPGRADE ? graph.upgradePath(from, to) : graph.downgradePath(from, to);
         String note = steps.isEmpty() ? "Nothing to " + word + ": " + graph.label(from) + " to " + graph.label(to) + "."
                 : null;
-        return new Plan(graph.idAt(from), graph.idAt(to), steps, note, null);
+        return new Plan(graph.idAt(from), graph.idAt(to), steps, note, null, List.of());
     }
 
     /**
