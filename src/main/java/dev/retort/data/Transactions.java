@@ -13,9 +13,11 @@ import java.util.Objects;
  * is where every audited change gets its guarantee that the change and its audit row are written together or
  * not at all.
  *
- * <p>A change made while a transaction is already open joins it rather than committing it: when the connection is
- * out of autocommit (its owner began a transaction and has not ended it), or when the call is nested in an
- * {@link #inTransaction} of this thread over the same data source. The work then runs under a savepoint: if it
+ * <p>A change made while a transaction is already open joins it rather than committing it: when a connection its
+ * owner gave ({@link #on(Connection)}, {@link #inTransaction(Connection, Work)}) is out of autocommit (the owner
+ * began a transaction and has not ended it), or when the call is nested in an {@link #inTransaction} of this thread
+ * over the same data source. (A connection taken from the data source is the call's own, even from a pool that hands
+ * them out of autocommit.) The work then runs under a savepoint: if it
  * fails, what it did is rolled back to the savepoint and the transaction goes on as it was, the owner's own
  * pending work kept; if it returns, nothing is committed here, and the change and its audit row commit, or roll
  * back, with the owner's transaction. A read in such a transaction runs in it too, so it sees what the transaction
@@ -44,8 +46,11 @@ public final class Transactions {
         T on(Connection connection);
     }
 
-    /** The connection of each data source's transaction open on this thread, which nested calls join. */
-    private static final ThreadLocal<Map<DataSource, Connection>> OPEN = ThreadLocal.withInitial(IdentityHashMap::new);
+    /**
+     * The connection of each data source's transaction open on this thread, which nested calls join. Null on a thread
+     * with none open, so that a pool's threads keep no map between calls.
+     */
+    private static final ThreadLocal<Map<DataSource, Connection>> OPEN = new ThreadLocal<>();
 
     private final DataSource dataSource;
     private final Connection dedicated;
@@ -70,15 +75,25 @@ public final class Transactions {
 
     /** Runs {@code work} in a transaction of its own, or in the one open on this thread (see above). */
     public <T> T inTransaction(Work<T> work) {
+        if (dedicated != null) {
+            return inTransaction(dedicated, work);
+        }
+        Connection open = openOnThisThread();
+        if (open != null) {
+            return underSavepoint(open, work);
+        }
         return borrowed(connection -> {
-            if (dataSource == null || OPEN.get().containsKey(dataSource)) {
-                return inTransaction(connection, work);
-            }
-            OPEN.get().put(dataSource, connection);
+            // A pool may hand connections out of autocommit: this one is ours all the same, and so is its transaction.
+            Map<DataSource, Connection> opened = OPEN.get() == null ? new IdentityHashMap<>() : OPEN.get();
+            opened.put(dataSource, connection);
+            OPEN.set(opened);
             try {
-                return inTransaction(connection, work);
+                return ownTransaction(connection, work);
             } finally {
-                OPEN.remove(); // a pool's thread keeps no map
+                opened.remove(dataSource);
+                if (opened.isEmpty()) {
+                    OPEN.remove();
+                }
             }
         });
     }
@@ -88,47 +103,7 @@ public final class Transactions {
      * own in autocommit; out of autocommit, the transaction open on it, under a savepoint (see above).
      */
     public static <T> T inTransaction(Connection connection, Work<T> work) {
-        boolean autoCommit;
-        try {
-            autoCommit = connection.getAutoCommit();
-        } catch (SQLException e) {
-            throw SqlFailures.translate(e, null);
-        }
-        if (!autoCommit) {
-            return underSavepoint(connection, work);
-        }
-        T result;
-        try {
-            connection.setAutoCommit(false);
-            result = work.run(connection);
-        } catch (Throwable failure) {
-            throw abort(connection, failure);
-        }
-        commit(connection);
-        try {
-            connection.setAutoCommit(true);
-        } catch (SQLException | RuntimeException lostAfterCommit) {
-            // The change is committed: that is the outcome to report. A connection this broken fails its next use.
-        }
-        return result;
-    }
-
-    /**
-     * Commits, or throws what the caller must know: a refusal at commit (a deferred constraint, a serialization
-     * failure) rolled everything back, as any refusal; a connection lost during COMMIT leaves it unknown whether
-     * the server committed, which a caller about to retry must not be told is a rollback.
-     */
-    private static void commit(Connection connection) {
-        try {
-            connection.commit();
-        } catch (SQLException e) {
-            if (e.getSQLState() != null && e.getSQLState().startsWith("08")) {
-                throw new DataException("the connection failed during COMMIT (" + e.getMessage() + "): the change "
-                        + "and its audit row may or may not have been written; read them back before retrying",
-                        e.getSQLState(), e);
-            }
-            throw abort(connection, e);
-        }
+        return autoCommit(connection) ? ownTransaction(connection, work) : underSavepoint(connection, work);
     }
 
     /**
@@ -137,30 +112,103 @@ public final class Transactions {
      * In a transaction already open (see above), under a savepoint: a read that fails leaves it as it was.
      */
     public <T> T withConnection(Work<T> work) {
-        return borrowed(connection -> {
-            try {
-                if (!connection.getAutoCommit()) {
-                    return underSavepoint(connection, work);
-                }
-                return work.run(connection);
-            } catch (SQLException failure) {
-                throw SqlFailures.translate(failure, connection);
-            }
-        });
+        if (dedicated != null) {
+            return autoCommit(dedicated) ? readAlone(dedicated, work) : underSavepoint(dedicated, work);
+        }
+        Connection open = openOnThisThread();
+        if (open != null) {
+            return underSavepoint(open, work);
+        }
+        return borrowed(connection -> readAlone(connection, work));
+    }
+
+    private Connection openOnThisThread() {
+        Map<DataSource, Connection> opened = OPEN.get();
+        return opened == null ? null : opened.get(dataSource);
     }
 
     private <T> T borrowed(Use<T> use) {
-        if (dedicated != null) {
-            return use.on(dedicated);
-        }
-        Connection open = OPEN.get().get(dataSource);
-        if (open != null) {
-            return use.on(open);
-        }
         try (Connection connection = dataSource.getConnection()) {
             return use.on(connection);
         } catch (SQLException gettingOrClosing) {
             throw SqlFailures.translate(gettingOrClosing, null);
+        }
+    }
+
+    private static boolean autoCommit(Connection connection) {
+        try {
+            return connection.getAutoCommit();
+        } catch (SQLException e) {
+            throw SqlFailures.translate(e, null);
+        }
+    }
+
+    /**
+     * Runs {@code work} in a transaction of its own on {@code connection}, which holds no other: committed if it
+     * returns, rolled back if it throws; autocommit is left as it was.
+     */
+    private static <T> T ownTransaction(Connection connection, Work<T> work) {
+        boolean autoCommit = autoCommit(connection);
+        T result;
+        try {
+            if (autoCommit) {
+                connection.setAutoCommit(false);
+            }
+            result = work.run(connection);
+        } catch (Throwable failure) {
+            throw abort(connection, autoCommit, failure);
+        }
+        commit(connection, autoCommit);
+        if (autoCommit) {
+            try {
+                connection.setAutoCommit(true);
+            } catch (SQLException | RuntimeException lostAfterCommit) {
+                // The change is committed: that is the outcome to report. A connection this broken fails its next use.
+            }
+        }
+        return result;
+    }
+
+    /**
+     * Commits, or throws what the caller must know: a refusal at commit (a deferred constraint, a serialization
+     * failure) rolled everything back, as any refusal; a connection lost during COMMIT (08006, 08007) leaves it
+     * unknown whether the server committed, which a caller about to retry must not be told is a rollback.
+     */
+    private static void commit(Connection connection, boolean autoCommit) {
+        try {
+            connection.commit();
+        } catch (SQLException e) {
+            if ("08006".equals(e.getSQLState()) || "08007".equals(e.getSQLState())) {
+                throw new DataException("the connection failed during COMMIT (" + e.getMessage() + "): the change "
+                        + "and its audit row may or may not have been written; read them back before retrying",
+                        e.getSQLState(), e);
+            }
+            throw abort(connection, autoCommit, e);
+        }
+    }
+
+    /** A read on a connection that holds no other work: a failed one is rolled back if it left a transaction. */
+    private static <T> T readAlone(Connection connection, Work<T> work) {
+        try {
+            return work.run(connection);
+        } catch (SQLException failure) {
+            throw SqlFailures.translate(failure, usableAfter(connection, failure));
+        }
+    }
+
+    /**
+     * The connection, fit for the enum lookup after a failed read: a read on a connection that was not in
+     * autocommit left a failed transaction, which is rolled back first. Null when even that fails.
+     */
+    private static Connection usableAfter(Connection connection, SQLException failure) {
+        try {
+            if (!connection.getAutoCommit()) {
+                connection.rollback();
+            }
+            return connection;
+        } catch (SQLException | RuntimeException rollback) {
+            failure.addSuppressed(rollback);
+            return null;
         }
     }
 
@@ -205,7 +253,7 @@ public final class Transactions {
     }
 
     /** Rolls back, restores autocommit, and returns what to throw: {@code failure}, translated if it is SQL's. */
-    private static RuntimeException abort(Connection connection, Throwable failure) {
+    private static RuntimeException abort(Connection connection, boolean autoCommit, Throwable failure) {
         boolean rolledBack = false;
         try {
             connection.rollback();
@@ -215,7 +263,7 @@ public final class Transactions {
         }
         // After a failed rollback the session is in an unknown state; turning autocommit on would try to commit,
         // so it is left off and the pool (or close) ends the transaction.
-        if (rolledBack) {
+        if (rolledBack && autoCommit) {
             try {
                 connection.setAutoCommit(true);
             } catch (SQLException | RuntimeException restore) {

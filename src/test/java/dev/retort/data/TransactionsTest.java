@@ -4,6 +4,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import javax.sql.DataSource;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
@@ -157,6 +158,36 @@ class TransactionsTest {
 
         assertThat(db.row("customers", customer.id())).containsEntry("deleted_at", null).containsEntry("city", null);
         assertThat(db.auditRows(customer.id())).extracting(row -> row.get("action")).containsExactly("create");
+    }
+
+    /** A transaction over another data source, nested and ended, leaves the outer one's for the calls after it. */
+    @Test
+    void aNestedTransactionOverAnotherDataSourceLeavesTheOuterOneJoinable() {
+        Transactions other = new Transactions(db.database.dataSource());
+
+        db.transactions.inTransaction(outer -> {
+            assertThat(other.inTransaction(TransactionsTest::backendPid)).isNotEqualTo(backendPid(outer));
+            assertThat(db.transactions.withConnection(TransactionsTest::backendPid)).isEqualTo(backendPid(outer));
+            return null;
+        });
+    }
+
+    /** A pool set to hand out connections out of autocommit (HikariCP's autoCommit=false): each call's is its own. */
+    @Test
+    void aConnectionFromAPoolOutOfAutocommitIsTheCallsOwnAndItsWorkCommits() throws SQLException {
+        DataSource pool = db.database.dataSource();
+        DataSource outOfAutocommit = (DataSource) Proxy.newProxyInstance(DataSource.class.getClassLoader(),
+                new Class<?>[] {DataSource.class}, (proxy, called, arguments) -> {
+                    Object result = called.invoke(pool, arguments);
+                    if (result instanceof Connection connection) {
+                        connection.setAutoCommit(false);
+                    }
+                    return result;
+                });
+
+        new Transactions(outOfAutocommit).inTransaction(c -> insertNote(c, 15));
+
+        assertThat(notes(15)).isEqualTo("1");
     }
 
     @Test
