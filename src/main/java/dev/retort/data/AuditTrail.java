@@ -32,9 +32,12 @@ import java.util.UUID;
 public final class AuditTrail {
 
     static final String INSERT = """
-            INSERT INTO audit_logs (created_at, action, resource_type, resource_id, description, user_id, user_email,
-                                    user_role, ip_address, user_agent, old_values, new_values, success, error_message)
-            VALUES (coalesce(?::timestamptz, clock_timestamp()), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?, ?)
+            WITH written AS (SELECT coalesce(?::timestamptz, clock_timestamp()) AS at)
+            INSERT INTO audit_logs (created_at, updated_at, action, resource_type, resource_id, description, user_id,
+                                    user_email, user_role, ip_address, user_agent, old_values, new_values, success,
+                                    error_message)
+            VALUES ((SELECT at FROM written), (SELECT at FROM written), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb,
+                    ?, ?)
             RETURNING id
             """;
 

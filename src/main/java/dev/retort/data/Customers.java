@@ -110,7 +110,7 @@ public final class Customers {
         });
     }
 
-    /** Soft-deletes a live customer ({@code deleted_at = now()}, {@code deleted_by} the actor), audited. */
+    /** Soft-deletes a live customer ({@code deleted_at} the time it is applied, {@code deleted_by} the actor), audited. */
     public Customer softDelete(Actor actor, UUID id) {
         Objects.requireNonNull(actor, "actor");
         Objects.requireNonNull(id, "id");

@@ -91,7 +91,7 @@ public final class Users {
         });
     }
 
-    /** Soft-deletes a live user ({@code deleted_at = now()}, {@code deleted_by} the actor), audited. */
+    /** Soft-deletes a live user ({@code deleted_at} the time it is applied, {@code deleted_by} the actor), audited. */
     public User softDelete(Actor actor, UUID id) {
         Objects.requireNonNull(actor, "actor");
         Objects.requireNonNull(id, "id");

@@ -148,6 +148,8 @@ class CustomersTest {
                 .extracting(AuditRecord::action).containsExactly("restore", "delete", "create");
         assertThat(db.auditTrail.forResource("customer", customer.id().toString(), 1).get(0).createdAt())
                 .isEqualTo(restored.updatedAt());
+        assertThat(db.value("SELECT bool_and(updated_at = created_at) FROM audit_logs WHERE resource_id = ?",
+                customer.id().toString())).as("an entry not corrected since has one time").isEqualTo("t");
     }
 
     @Test
