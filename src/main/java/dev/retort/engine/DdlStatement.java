@@ -94,10 +94,11 @@ public record DdlStatement(String sql, List<TableLock> locks, Work work, String 
     /** What a role creates in a schema, with the right to create there; unqualified, so in the current schema. */
     private static final Pattern CREATES_IN_CURRENT_SCHEMA = Pattern.compile("CREATE (?:OR REPLACE )?(?:UNLOGGED )?"
             + "(?:TABLE|VIEW|MATERIALIZED VIEW|SEQUENCE|TYPE|DOMAIN|FUNCTION|PROCEDURE) (?:IF NOT EXISTS )?"
-            + "(\"[^\"]+\"|[\\w$]+)(?:[ (].*)?", FLAGS);
+            + SqlName.PART + "(?:[ (].*)?", FLAGS);
     private static final Pattern DROP_TABLE = Pattern.compile("DROP TABLE (?:IF EXISTS )?" + NAME + ".*", FLAGS);
     private static final Pattern CREATE_INDEX = Pattern.compile(
-            "CREATE (?:UNIQUE )?INDEX (CONCURRENTLY )?(?:IF NOT EXISTS )?" + NAME + " ON (?:ONLY )?" + NAME + ".*", FLAGS);
+            "CREATE (?:UNIQUE )?INDEX (CONCURRENTLY )?(?:(?:IF NOT EXISTS )?" + NAME + " )?ON (?:ONLY )?" + NAME + ".*",
+            FLAGS);
     private static final Pattern DROP_INDEX = Pattern.compile("DROP INDEX (CONCURRENTLY )?(?:IF EXISTS )?" + NAME + ".*", FLAGS);
     private static final Pattern ALTER_TABLE = Pattern.compile("ALTER TABLE (?:IF EXISTS )?(?:ONLY )?" + NAME + " (.*)", FLAGS);
     private static final Pattern COMMENT_ON_TABLE = Pattern.compile("COMMENT ON TABLE " + NAME + " IS .*", FLAGS);
@@ -138,7 +139,11 @@ public record DdlStatement(String sql, List<TableLock> locks, Work work, String 
             reading.owned(SqlName.canonical(m.group(3)), concurrently ? LockMode.SHARE_UPDATE_EXCLUSIVE : LockMode.SHARE);
             reading.work(Work.BUILD_INDEX, SqlName.canonical(m.group(3)));
             reading.outsideTransaction = concurrently;
-            reading.creates(CatalogObject.Kind.INDEX, null, SqlName.canonical(m.group(2)));
+            if (m.group(2) != null) {
+                reading.creates(CatalogObject.Kind.INDEX, null, SqlName.canonical(m.group(2)));
+            } else {
+                reading.other(); // PostgreSQL names it: nothing tells a rerun that it is there
+            }
         } else if ((m = DROP_INDEX.matcher(text)).matches()) {
             boolean concurrently = m.group(1) != null;
             String table = facts.tableOfIndex(m.group(2)).orElse("the index's table");

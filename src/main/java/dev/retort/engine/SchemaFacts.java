@@ -19,7 +19,7 @@ public final class SchemaFacts {
 
     private static final String NAME = SqlName.PATTERN;
     private static final Pattern INDEX = Pattern.compile(
-            "CREATE (?:UNIQUE )?INDEX (?:CONCURRENTLY )?(?:IF NOT EXISTS )?" + NAME + " ON (?:ONLY )?" + NAME,
+            "CREATE (?:UNIQUE )?INDEX (?:CONCURRENTLY )?(?:(?:IF NOT EXISTS )?" + NAME + " )?ON (?:ONLY )?" + NAME,
             Pattern.CASE_INSENSITIVE);
     private static final Pattern TABLE = Pattern.compile("(?:CREATE|ALTER) TABLE (?:IF (?:NOT )?EXISTS )?(?:ONLY )?"
             + NAME, Pattern.CASE_INSENSITIVE);
@@ -42,7 +42,7 @@ public final class SchemaFacts {
             }
             String text = statement.replaceAll("\\s+", " ");
             Matcher index = INDEX.matcher(text);
-            if (index.find()) {
+            if (index.find() && index.group(1) != null) { // an unnamed index: no DROP INDEX can name it here
                 indexTables.put(SqlName.canonical(index.group(1)), SqlName.canonical(index.group(2)));
             }
             Matcher table = TABLE.matcher(text);

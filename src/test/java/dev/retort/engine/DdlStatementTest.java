@@ -120,6 +120,18 @@ class DdlStatementTest {
     }
 
     @Test
+    void anIndexPostgresNamesIsStillBuiltConcurrentlyOutsideATransaction() {
+        DdlStatement unnamed = analyze("CREATE INDEX CONCURRENTLY ON customers (email)");
+
+        assertThat(unnamed.known()).isTrue();
+        assertThat(unnamed.outsideTransaction()).isTrue();
+        assertThat(unnamed.strongestLock()).contains(LockMode.SHARE_UPDATE_EXCLUSIVE);
+        assertThat(unnamed.tables()).containsExactly("customers");
+        assertThat(unnamed.creates()).as("nothing a rerun could look for").isEmpty();
+        assertThat(DdlStatement.createInCurrentSchema(List.of(analyze("CREATE TABLE \"a\"\"b\" (id int)")))).isTrue();
+    }
+
+    @Test
     void aNameHasOneSpellingWhetherQuotedQualifiedOrDotted() {
         DdlStatement folded = analyze("ALTER TABLE Public.\"customers\" ADD COLUMN \"note\" text");
         DdlStatement qualified = analyze("ALTER TABLE \"App\".\"Cust\" DROP CONSTRAINT \"Ck.A\"");
