@@ -16,10 +16,11 @@ record Folders(Path project, Path home) {
 
     /**
      * As the launcher passes them: {@code retort.project} is the script's own folder, {@code retort.home} is
-     * RETORT_HOME or that folder. Either missing is the working directory, as for {@code java -jar}.
+     * RETORT_HOME or that folder. With neither (a bare {@code java -jar}), both are the working directory; with
+     * {@code retort.home} alone, as before there was {@code retort.project}, both are that folder.
      */
     static Folders fromSystemProperties() {
-        return new Folders(Path.of(System.getProperty("retort.project", ".")),
-                Path.of(System.getProperty("retort.home", ".")));
+        Path home = Path.of(System.getProperty("retort.home", "."));
+        return new Folders(Path.of(System.getProperty("retort.project", home.toString())), home);
     }
 }

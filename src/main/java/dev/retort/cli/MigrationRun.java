@@ -60,7 +60,9 @@ final class MigrationRun {
         if (options.dryRun) {
             Migrator migrator = retort.migrator();
             Plan plan = migrator.plan(direction, target);
-            listener.editedRevisions(plan.edited());
+            if (!plan.edited().isEmpty()) {
+                listener.editedRevisions(plan.edited());
+            }
             if (root.json()) {
                 Json.print(out, dryRunDocument(database, migrator, plan));
             } else {

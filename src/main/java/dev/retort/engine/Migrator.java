@@ -361,9 +361,11 @@ public final class Migrator {
 
     /** A run that would create tables apart from the database's others is refused before it changes anything. */
     private static void refuseSchemaApart(Connection work, List<StepSql> steps) throws SQLException {
+        if (steps.stream().noneMatch(step -> DdlStatement.createInCurrentSchema(step.statements()))) {
+            return; // no round trip for a run that creates nothing
+        }
         Optional<String> apart = RunObstacles.schemaApart(work);
-        if (apart.isPresent()
-                && steps.stream().anyMatch(step -> DdlStatement.createInCurrentSchema(step.statements()))) {
+        if (apart.isPresent()) {
             throw new VersionStateException(Character.toUpperCase(apart.get().charAt(0)) + apart.get().substring(1)
                     + ". Nothing was changed.");
         }

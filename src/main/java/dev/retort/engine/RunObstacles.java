@@ -82,11 +82,10 @@ final class RunObstacles {
      * migrated one later, e.g. one named after the role under the default {@code "$user", public}. One short query.
      */
     static Optional<String> schemaApart(Connection connection) throws SQLException {
-        try (PreparedStatement query = connection.prepareStatement("""
-                SELECT n.nspname, current_schema() FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-                WHERE c.oid = to_regclass('alembic_version')""");
+        try (PreparedStatement query = connection.prepareStatement(
+                "SELECT " + CatalogSnapshot.SCHEMA + ", current_schema()");
              ResultSet row = query.executeQuery()) {
-            if (!row.next() || row.getString(1).equals(row.getString(2))) {
+            if (!row.next() || row.getString(1) == null || row.getString(1).equals(row.getString(2))) {
                 return Optional.empty();
             }
             String migrated = row.getString(1);

@@ -9,10 +9,11 @@ import java.util.regex.Pattern;
  * A table's, index's, constraint's or column's name as SQL writes it, possibly schema-qualified, each part bare or
  * double-quoted; and one spelling for each name, so that two spellings of one name compare equal.
  *
- * <p>That spelling is SQL that reads back as the name: each part folded as PostgreSQL folds it (ASCII capitals to
- * lower case, unless quoted), then written bare when that reads back the same, else quoted, as {@code regclass}
- * prints names: {@code Users} and {@code "users"} are {@code users}; {@code "Cust"} stays {@code "Cust"}; a quoted
- * {@code "a.b"} stays one quoted name, never the table {@code b} of schema {@code a}.
+ * <p>That spelling is each part folded as PostgreSQL folds it (ASCII capitals to lower case, unless quoted), then
+ * written bare when its characters read back the same, else quoted: {@code Users} and {@code "users"} are
+ * {@code users}; {@code "Cust"} stays {@code "Cust"}; a quoted {@code "a.b"} stays one quoted name, never the table
+ * {@code b} of schema {@code a}. It is for comparing and showing names; unlike {@code regclass}, it leaves a reserved
+ * word bare ({@code "user"} is {@code user}), so SQL that Retort runs takes {@link #quotedParts} instead.
  */
 final class SqlName {
 
