@@ -18,7 +18,9 @@
  *
  * <p>Over a data source (a pool), every class here is thread-safe and meant to be shared; a writer thread that
  * owns one connection builds its own over {@link dev.retort.data.Transactions#on}. Refusals are
- * {@link dev.retort.data.DataException}s, thrown after the transaction they broke has been rolled back. This
+ * {@link dev.retort.data.DataException}s, thrown after the transaction they broke has been rolled back. A change
+ * called inside a transaction its caller has open joins it under a savepoint (see
+ * {@link dev.retort.data.Transactions}): a refusal then rolls back that change only. This
  * package uses JDBC, pgjdbc's error fields and Jackson, and nothing else of Retort's: the schema it expects is
  * revision 006.
  */
