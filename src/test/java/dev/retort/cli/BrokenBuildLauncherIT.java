@@ -7,8 +7,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -23,20 +21,7 @@ class BrokenBuildLauncherIT {
 
     /** The sources, pom.xml and the script, without target/: the launcher must build. */
     private void copyProject() throws IOException {
-        for (String path : List.of("src/main", "pom.xml", "retort")) {
-            List<Path> files;
-            try (Stream<Path> walk = Files.walk(Path.of(path))) {
-                files = walk.toList();
-            }
-            for (Path file : files) {
-                Path to = project.resolve(file.toString());
-                if (Files.isDirectory(file)) {
-                    Files.createDirectories(to);
-                } else {
-                    Files.copy(file, to);
-                }
-            }
-        }
+        ProjectCopy.copy(project, "src/main", "pom.xml", "retort");
     }
 
     @Test

@@ -4,13 +4,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -46,27 +43,7 @@ class RevisionLauncherIT {
      * until revision writes into src/main.
      */
     private void copyProject() throws IOException {
-        for (String path : List.of("src/main", "pom.xml", "retort", "target/lib", "target/retort.jar")) {
-            Path from = Path.of(path);
-            List<Path> files;
-            try (Stream<Path> walk = Files.walk(from)) {
-                files = walk.toList();
-            }
-            for (Path file : files) {
-                Path to = project.resolve(file.toString());
-                if (Files.isDirectory(file)) {
-                    Files.createDirectories(to);
-                } else {
-                    Files.copy(file, to, StandardCopyOption.COPY_ATTRIBUTES);
-                }
-            }
-            // A folder's time changes as files are copied into it, and the launcher's staleness check sees folders.
-            for (Path file : files) {
-                if (Files.isDirectory(file)) {
-                    Files.setLastModifiedTime(project.resolve(file.toString()), Files.getLastModifiedTime(file));
-                }
-            }
-        }
+        ProjectCopy.copy(project, "src/main", "pom.xml", "retort", "target/lib", "target/retort.jar");
     }
 
     @Test
