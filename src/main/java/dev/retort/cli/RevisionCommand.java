@@ -14,6 +14,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -66,10 +69,14 @@ final class RevisionCommand implements Callable<Integer> {
                     + ": revision writes into Retort's source tree, so run the retort script of a checkout of the "
                     + "project. Nothing was written.");
         }
-        String listText = read(list);
-        refuseIfWritten(folder, id, listText);
-        String updatedList = RevisionSkeleton.withRevisionAdded(listText, className);
-        write(file, RevisionSkeleton.source(className, id, head.id(), text), list, updatedList);
+        // Another revision run in this project between our read of the list and our write would make both take the
+        // same id, and the last list written would drop the other's line: the lock is held from read to write.
+        try (ProjectLock ignored = ProjectLock.take(root.project())) {
+            String listText = read(list);
+            refuseIfWritten(folder, id, listText);
+            String updatedList = RevisionSkeleton.withRevisionAdded(listText, className);
+            write(file, RevisionSkeleton.source(className, id, head.id(), text), list, updatedList);
+        }
         PrintWriter out = spec.commandLine().getOut();
         if (root.json()) {
             Json.print(out, Json.object("written", RevisionSkeleton.FOLDER + className + ".java", "id", id,
@@ -150,6 +157,68 @@ final class RevisionCommand implements Callable<Integer> {
             deleteQuietly(file);
             throw new UncheckedIOException("Could not write " + list + ": " + e.getMessage() + ". Nothing was "
                     + "written.", e);
+        }
+    }
+
+    /**
+     * An exclusive lock on {@code target/.revision-lock} in the project (git-ignored, beside the launcher's build
+     * lock): the operating system lets it go when the process ends, however it ends, so none is ever left behind.
+     */
+    static final class ProjectLock implements AutoCloseable {
+
+        static final String FILE = "target/.revision-lock";
+
+        private final FileChannel channel;
+        private final FileLock lock;
+
+        private ProjectLock(FileChannel channel, FileLock lock) {
+            this.channel = channel;
+            this.lock = lock;
+        }
+
+        static ProjectLock take(Path project) {
+            Path file = project.resolve(FILE);
+            FileChannel channel;
+            try {
+                Files.createDirectories(file.getParent());
+                channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            } catch (IOException e) {
+                throw new UncheckedIOException("Could not open " + file + ": " + e.getMessage(), e);
+            }
+            FileLock lock;
+            try {
+                lock = channel.tryLock();
+            } catch (OverlappingFileLockException e) {
+                lock = null; // held by another thread of this JVM
+            } catch (IOException e) {
+                closeQuietly(channel);
+                throw new UncheckedIOException("Could not lock " + file + ": " + e.getMessage(), e);
+            }
+            if (lock == null) {
+                closeQuietly(channel);
+                throw new RevisionRefusedException("Another retort revision is writing into this project right now "
+                        + "(it holds " + FILE + "). Run revision again once it is done, after the rebuild, so that "
+                        + "this revision comes after that one. Nothing was written.");
+            }
+            return new ProjectLock(channel, lock);
+        }
+
+        @Override
+        public void close() {
+            try {
+                lock.release();
+            } catch (IOException ignored) {
+                // Closing the channel releases it too.
+            }
+            closeQuietly(channel);
+        }
+
+        private static void closeQuietly(FileChannel channel) {
+            try {
+                channel.close();
+            } catch (IOException ignored) {
+                // Nothing left to do with it.
+            }
         }
     }
 

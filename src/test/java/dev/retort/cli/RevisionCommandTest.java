@@ -182,7 +182,8 @@ class RevisionCommandTest {
     private Map<Path, String> filesUnder(Path folder) throws IOException {
         Map<Path, String> files = new TreeMap<>();
         try (Stream<Path> paths = Files.walk(folder)) {
-            for (Path path : paths.filter(Files::isRegularFile).toList()) {
+            for (Path path : paths.filter(Files::isRegularFile)
+                    .filter(path -> !path.equals(folder.resolve(RevisionCommand.ProjectLock.FILE))).toList()) {
                 files.put(folder.relativize(path), Files.readString(path));
             }
         }
@@ -245,6 +246,62 @@ class RevisionCommandTest {
                 + "R007AddOrdersTable.java already exists, and this Retort does not know revision 007: it was built "
                 + "before that file was written. Rebuild (./retort rebuilds by itself when src/main changes), then "
                 + "run revision again. Nothing was written.");
+    }
+
+    @Test
+    void aRevisionRunWhileAnotherIsWritingIsRefusedWritingNothing() throws IOException {
+        try (RevisionCommand.ProjectLock ignored = RevisionCommand.ProjectLock.take(home)) {
+            assertRefusedWritingNothing(Cli.shipped(home), "add orders table", "Another retort revision is writing "
+                    + "into this project right now (it holds target/.revision-lock). Run revision again once it is "
+                    + "done, after the rebuild, so that this revision comes after that one. Nothing was written.");
+        }
+
+        assertThat(revision("add orders table").exitCode()).as("once the other is done").isEqualTo(ExitCodes.OK);
+    }
+
+    /**
+     * Two runs at once (two terminals, an IDE and a terminal) both read the list and the same head: without a lock both
+     * took id 007, and the list the last one moved into place named its own class while the other said it had added
+     * its own, or said "Nothing was written" when its line was the one left in the list.
+     */
+    @Test
+    void twoRunsAtOnceLeaveOneRevisionListedAndItsFileWritten() throws Exception {
+        for (int round = 0; round < 20; round++) {
+            Files.copy(REAL_LIST, list, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            try (Stream<Path> written = Files.list(home.resolve(RevisionSkeleton.FOLDER))) {
+                for (Path path : written.filter(path -> path.getFileName().toString().startsWith("R007")).toList()) {
+                    Files.delete(path);
+                }
+            }
+            java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(2);
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+            try {
+                List<java.util.concurrent.Future<Cli.Result>> runs = new ArrayList<>();
+                for (String message : List.of("add alpha table", "add beta table")) {
+                    runs.add(pool.submit(() -> {
+                        start.await();
+                        return revision(message);
+                    }));
+                }
+                List<Cli.Result> results = new ArrayList<>();
+                for (java.util.concurrent.Future<Cli.Result> run : runs) {
+                    results.add(run.get());
+                }
+
+                assertThat(results).extracting(Cli.Result::exitCode).as("round %d: %s", round, results)
+                        .containsExactlyInAnyOrder(ExitCodes.OK, ExitCodes.USAGE);
+                String written = results.stream().filter(result -> result.exitCode() == ExitCodes.OK).findFirst()
+                        .orElseThrow().out();
+                String className = written.contains("AlphaTable") ? "R007AddAlphaTable" : "R007AddBetaTable";
+                String other = className.equals("R007AddAlphaTable") ? "R007AddBetaTable" : "R007AddAlphaTable";
+                assertThat(Files.readString(list)).as("round %d", round).contains("new " + className + "(),")
+                        .doesNotContain(other);
+                assertThat(home.resolve(RevisionSkeleton.FOLDER + className + ".java")).exists();
+                assertThat(home.resolve(RevisionSkeleton.FOLDER + other + ".java")).doesNotExist();
+            } finally {
+                pool.shutdownNow();
+            }
+        }
     }
 
     @Test
