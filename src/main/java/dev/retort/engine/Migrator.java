@@ -345,7 +345,7 @@ public final class Migrator {
     /** @param steps the plan's steps, each with its SQL, recorded and read */
     private MigrationResult run(Connection work, Connection watch, Plan plan, List<StepSql> steps)
             throws SQLException {
-        refuseSchemaApart(work, steps);
+        refuseSchemaApart(work);
         createTables(work);
         List<MigrationResult.StepTiming> timings = new ArrayList<>();
         try (StepRunner runner = new StepRunner(work, watch, lockPolicy, listener, facts())) {
@@ -359,11 +359,12 @@ public final class Migrator {
         return new MigrationResult(plan.from(), plan.to(), timings, null, plan.undoFirst(), plan.edited());
     }
 
-    /** A run that would create tables apart from the database's others is refused before it changes anything. */
-    private static void refuseSchemaApart(Connection work, List<StepSql> steps) throws SQLException {
-        if (steps.stream().noneMatch(step -> DdlStatement.createInCurrentSchema(step.statements()))) {
-            return; // no round trip for a run that creates nothing
-        }
+    /**
+     * A run whose search_path puts another schema before the migrated one is refused before it changes anything: its
+     * CREATE TABLE would land apart from the other tables, and its ALTER and DROP would find any table of that schema
+     * that shares a name with one of them, before theirs (a DBA retest dropped such a table, data and all).
+     */
+    private static void refuseSchemaApart(Connection work) throws SQLException {
         Optional<String> apart = RunObstacles.schemaApart(work);
         if (apart.isPresent()) {
             throw new VersionStateException(Character.toUpperCase(apart.get().charAt(0)) + apart.get().substring(1)

@@ -41,9 +41,7 @@ final class RunObstacles {
                 row.next();
                 List<String> obstacles = obstacles(row.getBoolean(1), row.getBoolean(2), row.getString(3),
                         row.getString(4), row.getBoolean(5), row.getArray(6));
-                if (creates) {
-                    schemaApart(connection).ifPresent(obstacles::add);
-                }
+                schemaApart(connection).ifPresent(obstacles::add);
                 return obstacles;
             }
         }
@@ -76,10 +74,11 @@ final class RunObstacles {
     }
 
     /**
-     * Why a run that creates tables must not start here, if it must not: the search_path finds
-     * {@code alembic_version} in one schema but makes another the current schema, where {@code CREATE TABLE} would
-     * put new tables while {@code ALTER TABLE} finds the old ones. That happens when a schema is put before the
-     * migrated one later, e.g. one named after the role under the default {@code "$user", public}. One short query.
+     * Why no run may start here, if none may: the search_path finds {@code alembic_version} in one schema but makes
+     * another the current schema, where {@code CREATE TABLE} would put new tables, and where {@code ALTER} and
+     * {@code DROP} would find a table sharing a name with one of the migrated schema's before it. That happens when a
+     * schema is put before the migrated one later, e.g. one named after the role under the default
+     * {@code "$user", public}. One short query.
      */
     static Optional<String> schemaApart(Connection connection) throws SQLException {
         try (PreparedStatement query = connection.prepareStatement(
@@ -92,6 +91,7 @@ final class RunObstacles {
             String current = row.getString(2);
             return Optional.of("the search_path finds alembic_version in schema " + migrated + " but makes " + current
                     + " the current schema, where new tables would go, apart from the others in " + migrated
+                    + ", and where a table sharing a name with one of them would be altered or dropped instead"
                     + ": put " + migrated + " first on the search_path (options=-c search_path=" + migrated
                     + " in the URL, or ALTER ROLE … SET search_path), or drop schema " + current
                     + " if it was made by mistake");

@@ -126,8 +126,9 @@ class VerifyCommandTest {
 
     /**
      * A schema put before the migrated one on the search_path later (one named after the role, under the default
-     * "$user", public): verify reads where alembic_version is, and a run that would create tables in the new schema,
-     * apart from the others, is refused before it changes anything.
+     * "$user", public): verify reads where alembic_version is, and a run is refused before it changes anything: it
+     * would create tables in the new schema, apart from the others, and a downgrade would drop the new schema's table
+     * of the same name (the DBA retest lost one so, data and all).
      */
     @Test
     void aSchemaPutBeforeTheMigratedOneLaterMovesNeitherWhatVerifyReadsNorWhereNewTablesGo() throws SQLException {
@@ -146,9 +147,13 @@ class VerifyCommandTest {
         assertThat(upgrade.exitCode()).isEqualTo(ExitCodes.FAILED);
         assertThat(upgrade.err()).contains("The search_path finds alembic_version in schema public but makes",
                 "put public first on the search_path", "Nothing was changed.");
+        later.execute("CREATE TABLE customers (note text)"); // in the new schema, first on the search_path
+        Cli.Result downgrade = cli.runOn(later.postgresUrl(), "downgrade", "base");
+        assertThat(downgrade.exitCode()).isEqualTo(ExitCodes.FAILED);
+        assertThat(downgrade.err()).contains("would be altered or dropped instead", "Nothing was changed.");
         assertThat(later.column("SELECT version_num FROM public.alembic_version")).containsExactly("001");
         assertThat(later.column("SELECT relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
-                + " WHERE n.nspname = current_user")).isEmpty();
+                + " WHERE n.nspname = current_user AND c.relkind = 'r'")).containsExactly("customers");
     }
 
     /** created_at is a column of all three tables: the hunk's header names the table, as git names a function. */
