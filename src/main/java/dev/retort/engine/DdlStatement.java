@@ -89,6 +89,9 @@ public record DdlStatement(String sql, List<TableLock> locks, Work work, String 
     }
 
     private static final int FLAGS = Pattern.CASE_INSENSITIVE | Pattern.DOTALL;
+    /** Comments before the statement, line or block ones: the forms below are read after them. */
+    private static final Pattern LEADING_COMMENTS = Pattern.compile("\\A(?:\\s*(?:--[^\\n]*(?:\\n|\\z)|/\\*.*?\\*/))*\\s*",
+            Pattern.DOTALL);
     private static final String NAME = SqlName.PATTERN;
     private static final Pattern CREATE_TABLE = Pattern.compile("CREATE TABLE (IF NOT EXISTS )?" + NAME + "(.*)", FLAGS);
     /** What a role creates in a schema, with the right to create there; unqualified, so in the current schema. */
@@ -122,7 +125,7 @@ public record DdlStatement(String sql, List<TableLock> locks, Work work, String 
 
     /** Reads {@code sql}, using what the revisions' other statements say about index and constraint names. */
     public static DdlStatement analyze(String sql, SchemaFacts facts) {
-        String text = withoutEndingSemicolon(SqlText.oneLine(sql));
+        String text = readable(sql);
         Reading reading = new Reading(sql);
         Matcher m;
         if ((m = CREATE_TABLE.matcher(text)).matches()) {
@@ -277,7 +280,12 @@ public record DdlStatement(String sql, List<TableLock> locks, Work work, String 
     /** Whether any of {@code statements} creates a table, type, function or the like in the current schema. */
     public static boolean createInCurrentSchema(List<DdlStatement> statements) {
         return statements.stream().anyMatch(statement ->
-                CREATES_IN_CURRENT_SCHEMA.matcher(withoutEndingSemicolon(SqlText.oneLine(statement.sql()))).matches());
+                CREATES_IN_CURRENT_SCHEMA.matcher(readable(statement.sql())).matches());
+    }
+
+    /** The statement as the patterns read it: one line, without the comments before it or a semicolon after. */
+    private static String readable(String sql) {
+        return withoutEndingSemicolon(SqlText.oneLine(LEADING_COMMENTS.matcher(sql).replaceFirst("")));
     }
 
     private static String withoutEndingSemicolon(String line) {

@@ -132,6 +132,15 @@ class DdlStatementTest {
     }
 
     @Test
+    void commentsBeforeAStatementDoNotHideIt() {
+        DdlStatement commented = analyze("-- why: lookups by c\n/* built online */ CREATE INDEX CONCURRENTLY ix_t_c ON t (c)");
+
+        assertThat(commented.known()).isTrue();
+        assertThat(commented.outsideTransaction()).isTrue();
+        assertThat(commented.createdIndex()).contains("ix_t_c");
+    }
+
+    @Test
     void aNameHasOneSpellingWhetherQuotedQualifiedOrDotted() {
         DdlStatement folded = analyze("ALTER TABLE Public.\"customers\" ADD COLUMN \"note\" text");
         DdlStatement qualified = analyze("ALTER TABLE \"App\".\"Cust\" DROP CONSTRAINT \"Ck.A\"");
