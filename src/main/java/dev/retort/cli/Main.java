@@ -235,6 +235,12 @@ public final class Main {
                     + "name one that exists") + ", e.g. with options=-c%20search_path%3Dapp in the URL "
                     + "(options='-c search_path=app' in a keyword string).";
         }
+        if (causedBy(error, "57P05")) {
+            message = sentence(message) + " The role's or the database's idle_session_timeout ended the session before "
+                    + "Retort could turn it off for the run: raise it for the role that migrates, or give "
+                    + "options=-c%20idle_session_timeout%3D0 in the URL (options='-c idle_session_timeout=0' in a "
+                    + "keyword string).";
+        }
         if (causedBy(error, "25006")) {
             message = sentence(message) + " The session is read-only: this is a standby, or default_transaction_"
                     + "read_only is on (for the role, the database, the connection's options or the server). Migrate "

@@ -150,6 +150,20 @@ class CliLockTimeoutTest {
                 + "the search_path exists: name the one the tables are in, e.g. with options=");
     }
 
+    /** An idle_session_timeout shorter than a command's start-up: the error says which setting, and how to raise it. */
+    @Test
+    void anIdleSessionTimeoutShorterThanStartUpIsNamedWithItsRemedy() throws SQLException {
+        TestDatabase impatient = TestPostgres.newDatabase("cli_idle_timeout");
+        impatient.execute("ALTER DATABASE " + impatient.name() + " SET idle_session_timeout = 1");
+
+        Cli.Result result = Cli.shipped(home).runOn(impatient.postgresUrl(), "upgrade", "head");
+
+        assertThat(result.exitCode()).isEqualTo(ExitCodes.FAILED);
+        assertThat(result.err()).hasLineCount(1).contains("idle-session timeout (SQLSTATE 57P05)")
+                .endsWith("give options=-c%20idle_session_timeout%3D0 in the URL (options='-c idle_session_timeout=0' "
+                        + "in a keyword string).\n");
+    }
+
     /** A role or database set read-only (or a standby): the error says so, and what to do. */
     @Test
     void aReadOnlySessionIsNamedAsTheCause() throws SQLException {
