@@ -115,6 +115,14 @@ public final class OfflineScript {
     }
 
     public static String render(RevisionGraph graph, Plan plan, LockPolicy policy) {
+        SchemaFacts facts = SchemaFacts.of(graph.revisions());
+        List<StepSql> steps = plan.steps().stream().map(step -> StepSql.of(step, facts)).toList();
+        // A script PostgreSQL would refuse partway (CONCURRENTLY in one transaction) is not written, as a run refuses it.
+        for (StepSql step : steps) {
+            step.refusal().ifPresent(refusal -> {
+                throw new UnrunnableRevisionException("No script was written: " + refusal + ".");
+            });
+        }
         StringBuilder script = new StringBuilder();
         script.append("-- Retort ").append(RetortVersion.get()).append(", offline: ")
                 .append(RevisionGraph.labelOf(plan.from())).append(" -> ").append(graph.labelWithHead(plan.to()))
@@ -144,10 +152,11 @@ public final class OfflineScript {
             script.append(VersionTable.CREATE).append(";\n\n");
         }
         script.append(startsFrom(plan.from()));
-        for (Step step : plan.steps()) {
+        for (StepSql stepSql : steps) {
+            Step step = stepSql.step();
             boolean online = step.revision().online();
-            List<String> statements = RecordingContext.statementsOf(step);
-            String checksum = RecordingContext.checksumOf(statements);
+            List<String> statements = stepSql.sql();
+            String checksum = stepSql.checksum();
             script.append("\n-- Running ").append(step.describe()).append(online
                     ? " (online: each statement on its own, in autocommit)" : " (one transaction)").append("\n\n");
             script.append(online ? ifHistoryExists(HistoryTable.progressSql(step, checksum, "?/" + statements.size()

@@ -98,4 +98,13 @@ class ConcurrentlyInOneTransactionTest {
         assertThat(database.column("SELECT revision || ' ' || outcome FROM retort_history ORDER BY finished_at"))
                 .containsExactly("001 success");
     }
+
+    @Test
+    void noOfflineScriptIsWrittenForIt() {
+        Cli.Result result = cli.run("upgrade", "001:head", "--sql");
+
+        assertThat(result.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(result.out()).isEmpty();
+        assertThat(result.err()).isEqualTo("retort: error: No script was written: " + REFUSAL + ".\n");
+    }
 }
