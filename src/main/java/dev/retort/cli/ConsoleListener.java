@@ -87,6 +87,12 @@ final class ConsoleListener implements MigrationListener {
         err.flush();
     }
 
+    @Override
+    public synchronized void warning(String text) {
+        err.println("retort: warning: " + text + ".");
+        err.flush();
+    }
+
     /** As current warns of them, on stderr, before the run says anything else. */
     @Override
     public synchronized void editedRevisions(List<EditedRevision> edited) {

@@ -46,10 +46,13 @@ final class CurrentCommand implements Callable<Integer> {
                     "label", graph.labelWithHead(current),
                     "applied", current == null ? null : Json.applied(status.applied().get(current)),
                     "edited_revisions", edited.stream().map(Json::edited).toList(),
-                    "unfinished_step", Json.unfinished(status.unfinished())));
+                    "unfinished_step", Json.unfinished(status.unfinished()), "elsewhere", status.elsewhere()));
             return ExitCodes.OK;
         }
         RevisionText.warnings(edited, status.unfinished()).forEach(spec.commandLine().getErr()::println);
+        if (status.elsewhere() != null) {
+            spec.commandLine().getErr().println("retort: warning: " + status.elsewhere() + ".");
+        }
         if (verbose) {
             out.println("Current revision for " + root.session().describe() + ":");
         }

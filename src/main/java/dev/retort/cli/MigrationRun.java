@@ -63,6 +63,9 @@ final class MigrationRun {
             if (!plan.edited().isEmpty()) {
                 listener.editedRevisions(plan.edited());
             }
+            if (plan.from() == null) {
+                migrator.versionTableElsewhere().ifPresent(listener::warning);
+            }
             if (root.json()) {
                 Json.print(out, dryRunDocument(database, migrator, plan));
             } else {

@@ -12,9 +12,11 @@ import java.util.Map;
  * @param edited  the revisions up to the current one whose recorded checksum differs from the shipped SQL's
  * @param unfinished an online step that stopped partway and was not run again since, {@code null} if none: the
  *                   database is then at {@code current} with part of the next revision (or of its undoing) applied
+ * @param elsewhere  at base, the warning that an alembic_version the search_path misses exists in another schema;
+ *                   else {@code null}
  */
 public record DatabaseStatus(String current, Map<String, AppliedRevision> applied, List<EditedRevision> edited,
-                             UnfinishedStep unfinished) {
+                             UnfinishedStep unfinished, String elsewhere) {
 
     public DatabaseStatus {
         applied = Map.copyOf(applied);

@@ -28,6 +28,10 @@ public interface MigrationListener {
     default void editedRevisions(List<EditedRevision> edited) {
     }
 
+    /** Something the operator should know before the run's first step, in one sentence without its full stop. */
+    default void warning(String text) {
+    }
+
     /**
      * Before a step that needs locks on {@code tables}: these sessions hold locks there and are idle in a
      * transaction or have had one open for long, so the step's statements are likely to wait for them.

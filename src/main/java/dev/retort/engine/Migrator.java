@@ -82,15 +82,17 @@ public final class Migrator {
     public DatabaseStatus status() {
         try (Connection connection = open()) {
             String current = knownRevision(readVersion(connection));
-            return HistoryTable.exists(connection) ? statusWithHistory(connection, current)
-                    : new DatabaseStatus(current, Map.of(), List.of(), null);
+            // Only at base, one more round trip: to say so if the search_path misses the database's schema.
+            String elsewhere = current == null ? VersionTable.elsewhere(connection).orElse(null) : null;
+            return HistoryTable.exists(connection) ? statusWithHistory(connection, current, elsewhere)
+                    : new DatabaseStatus(current, Map.of(), List.of(), null, elsewhere);
         } catch (SQLException e) {
             throw new DatabaseException("Could not read the current revision: " + SqlErrors.describe(e), e);
         }
     }
 
     /** {@link #status()} where retort_history exists: what it says of the applied revisions and of the newest step. */
-    private DatabaseStatus statusWithHistory(Connection connection, String current) {
+    private DatabaseStatus statusWithHistory(Connection connection, String current, String elsewhere) {
         try {
             HistoryTable.Reading history = HistoryTable.read(connection, graph);
             Map<String, AppliedRevision> applied = history.applied();
@@ -103,7 +105,8 @@ public final class Migrator {
                     unfinished = unfinished.underWayIn(AdvisoryLock.Holder.of(runs.get(0)));
                 }
             }
-            return new DatabaseStatus(current, applied, edited(graph.positionOf(current), applied), unfinished);
+            return new DatabaseStatus(current, applied, edited(graph.positionOf(current), applied), unfinished,
+                    elsewhere);
         } catch (SQLException e) {
             throw new DatabaseException("Could not read retort_history: " + SqlErrors.describe(e), e);
         }
@@ -161,8 +164,23 @@ public final class Migrator {
                     throw new UnrunnableRevisionException("Nothing was run: " + refusal.get() + ".");
                 }
             }
+            if (plan.from() == null) {
+                VersionTable.elsewhere(work).ifPresent(listener::warning);
+            }
             return run(work, watch, plan, steps);
         });
+    }
+
+    /**
+     * At base, why the search_path may miss the database's schema: another schema holds an alembic_version it does
+     * not find (see {@link VersionTable#elsewhere}). Empty otherwise. Reads only.
+     */
+    public Optional<String> versionTableElsewhere() {
+        try (Connection connection = open()) {
+            return VersionTable.elsewhere(connection);
+        } catch (SQLException e) {
+            throw new DatabaseException("Could not look for alembic_version: " + SqlErrors.describe(e), e);
+        }
     }
 
     /** What {@code upgrade} or {@code downgrade} to {@code target} would do now; reads, takes no lock, changes nothing. */

@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Alembic's own {@code alembic_version} table, so that a database the seed's Python Alembic migrated is
@@ -41,6 +42,32 @@ final class VersionTable {
              ResultSet rows = statement.executeQuery("SELECT to_regclass('alembic_version') IS NOT NULL")) {
             rows.next();
             return rows.getBoolean(1);
+        }
+    }
+
+    /**
+     * For a database that reads as base because the search_path finds no {@code alembic_version}: the warning to give
+     * when other schemas, which the role may use, hold one. Then the search_path most likely misses the database's
+     * schema, and a run would build a second copy of it in the current one. Not a refusal: a database with a schema
+     * per tenant migrates a new tenant's from base beside the others. Empty when the search_path finds the table, or
+     * no schema holds one.
+     */
+    static Optional<String> elsewhere(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement(); ResultSet row = statement.executeQuery("""
+                SELECT current_schema(), string_agg(n.nspname, ', ' ORDER BY n.nspname)
+                FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                WHERE c.relname = 'alembic_version' AND c.relkind IN ('r', 'p')
+                  AND has_schema_privilege(n.oid, 'USAGE') AND to_regclass('alembic_version') IS NULL""")) {
+            row.next();
+            String others = row.getString(2);
+            if (others == null) {
+                return Optional.empty();
+            }
+            String current = row.getString(1);
+            return Optional.of("the search_path finds no alembic_version, so this database reads as <base>, but schema "
+                    + others + " holds one: if the database's tables are there, put that schema on the search_path "
+                    + "(options=-c%20search_path%3D<schema> in the URL); a run here would build them anew in "
+                    + (current == null ? "no schema (none on the search_path exists)" : "schema " + current));
         }
     }
 

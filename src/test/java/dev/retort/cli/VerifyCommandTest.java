@@ -156,6 +156,33 @@ class VerifyCommandTest {
                 + " WHERE n.nspname = current_user AND c.relkind = 'r'")).containsExactly("customers");
     }
 
+    /** The search_path misses the schema holding alembic_version: base, said with where the database seems to be. */
+    @Test
+    void aDatabaseReadAsBaseSaysWhereAnotherAlembicVersionIs() throws SQLException {
+        TestDatabase missed = TestPostgres.newDatabase("verify_elsewhere");
+        missed.execute("CREATE SCHEMA app");
+        missed.execute("CREATE TABLE app.alembic_version (version_num varchar(32) PRIMARY KEY)");
+        missed.execute("INSERT INTO app.alembic_version VALUES ('006')");
+        Cli cli = Cli.shipped(home);
+
+        Cli.Result current = cli.runOn(missed.postgresUrl(), "current");
+        Cli.Result json = cli.runOn(missed.postgresUrl(), "--json", "current");
+        Cli.Result dryRun = cli.runOn(missed.postgresUrl(), "upgrade", "001", "--dry-run");
+        Cli.Result upgrade = cli.runOn(missed.postgresUrl(), "upgrade", "001");
+
+        String warning = "retort: warning: the search_path finds no alembic_version, so this database reads as <base>, "
+                + "but schema app holds one: if the database's tables are there, put that schema on the search_path "
+                + "(options=-c%20search_path%3D<schema> in the URL); a run here would build them anew in schema "
+                + "public.\n";
+        assertThat(current.out()).isEqualTo("<base>\n");
+        assertThat(current.err()).isEqualTo(warning);
+        assertThat(json.out()).contains("\"elsewhere\" : \"the search_path finds no alembic_version");
+        assertThat(dryRun.err()).startsWith(warning);
+        assertThat(upgrade.exitCode()).isEqualTo(ExitCodes.OK);
+        assertThat(upgrade.err()).startsWith(warning);
+        assertThat(cli.runOn(missed.postgresUrl(), "current").err()).as("no longer at base").isEmpty();
+    }
+
     /** created_at is a column of all three tables: the hunk's header names the table, as git names a function. */
     @Test
     void aHunkOfColumnLinesNamesItsTable() throws SQLException {
