@@ -289,5 +289,4 @@ public final class Transactions {
         }
         return new DataException("the transaction failed: " + failure, null, failure);
     }
-
 }

@@ -83,7 +83,7 @@ public final class Migrator {
         try (Connection connection = open()) {
             String current = knownRevision(readVersion(connection));
             // Only at base, one more round trip: to say so if the search_path misses the database's schema.
-            String elsewhere = current == null ? VersionTable.elsewhere(connection).orElse(null) : null;
+            String elsewhere = current == null ? VersionTable.placement(connection).elsewhere().orElse(null) : null;
             return HistoryTable.exists(connection) ? statusWithHistory(connection, current, elsewhere)
                     : new DatabaseStatus(current, Map.of(), List.of(), null, elsewhere);
         } catch (SQLException e) {
@@ -164,8 +164,11 @@ public final class Migrator {
                     throw new UnrunnableRevisionException("Nothing was run: " + refusal.get() + ".");
                 }
             }
+            // One look at where alembic_version is, for the refusal and the warning (they exclude each other).
+            VersionTable.Placement placement = VersionTable.placement(work);
+            refuseSchemaApart(placement);
             if (plan.from() == null) {
-                VersionTable.elsewhere(work).ifPresent(listener::warning);
+                placement.elsewhere().ifPresent(listener::warning);
             }
             return run(work, watch, plan, steps);
         });
@@ -173,11 +176,11 @@ public final class Migrator {
 
     /**
      * At base, why the search_path may miss the database's schema: another schema holds an alembic_version it does
-     * not find (see {@link VersionTable#elsewhere}). Empty otherwise. Reads only.
+     * not find (see {@link VersionTable.Placement#elsewhere}). Empty otherwise. Reads only.
      */
     public Optional<String> versionTableElsewhere() {
         try (Connection connection = open()) {
-            return VersionTable.elsewhere(connection);
+            return VersionTable.placement(connection).elsewhere();
         } catch (SQLException e) {
             throw new DatabaseException("Could not look for alembic_version: " + SqlErrors.describe(e), e);
         }
@@ -363,7 +366,6 @@ public final class Migrator {
     /** @param steps the plan's steps, each with its SQL, recorded and read */
     private MigrationResult run(Connection work, Connection watch, Plan plan, List<StepSql> steps)
             throws SQLException {
-        refuseSchemaApart(work);
         createTables(work);
         List<MigrationResult.StepTiming> timings = new ArrayList<>();
         try (StepRunner runner = new StepRunner(work, watch, lockPolicy, listener, facts())) {
@@ -382,8 +384,8 @@ public final class Migrator {
      * CREATE TABLE would land apart from the other tables, and its ALTER and DROP would find any table of that schema
      * that shares a name with one of them, before theirs (a DBA retest dropped such a table, data and all).
      */
-    private static void refuseSchemaApart(Connection work) throws SQLException {
-        Optional<String> apart = RunObstacles.schemaApart(work);
+    private static void refuseSchemaApart(VersionTable.Placement placement) {
+        Optional<String> apart = placement.apart();
         if (apart.isPresent()) {
             throw new VersionStateException(Character.toUpperCase(apart.get().charAt(0)) + apart.get().substring(1)
                     + ". Nothing was changed.");

@@ -9,12 +9,12 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * What would make a run fail at once, read before it, for a dry run: a read-only session, no schema to create in, no
  * right to create there, tables the role does not own (ALTER TABLE, CREATE INDEX and DROP need the owner), a current
- * schema apart from the migrated one ({@link #schemaApart}, which a real run refuses too). Reads, changes nothing.
+ * schema apart from the migrated one ({@link VersionTable.Placement#apart}, which a real run refuses too). Reads,
+ * changes nothing.
  */
 final class RunObstacles {
 
@@ -41,7 +41,7 @@ final class RunObstacles {
                 row.next();
                 List<String> obstacles = obstacles(row.getBoolean(1), row.getBoolean(2), row.getString(3),
                         row.getString(4), row.getBoolean(5), row.getArray(6));
-                schemaApart(connection).ifPresent(obstacles::add);
+                VersionTable.placement(connection).apart().ifPresent(obstacles::add);
                 return obstacles;
             }
         }
@@ -71,30 +71,5 @@ final class RunObstacles {
                     + "dropping a table takes its owner (or a member of the owning role)");
         }
         return obstacles;
-    }
-
-    /**
-     * Why no run may start here, if none may: the search_path finds {@code alembic_version} in one schema but makes
-     * another the current schema, where {@code CREATE TABLE} would put new tables, and where {@code ALTER} and
-     * {@code DROP} would find a table sharing a name with one of the migrated schema's before it. That happens when a
-     * schema is put before the migrated one later, e.g. one named after the role under the default
-     * {@code "$user", public}. One short query.
-     */
-    static Optional<String> schemaApart(Connection connection) throws SQLException {
-        try (PreparedStatement query = connection.prepareStatement(
-                "SELECT " + CatalogSnapshot.SCHEMA + ", current_schema()");
-             ResultSet row = query.executeQuery()) {
-            if (!row.next() || row.getString(1) == null || row.getString(1).equals(row.getString(2))) {
-                return Optional.empty();
-            }
-            String migrated = row.getString(1);
-            String current = row.getString(2);
-            return Optional.of("the search_path finds alembic_version in schema " + migrated + " but makes " + current
-                    + " the current schema, where new tables would go, apart from the others in " + migrated
-                    + ", and where a table sharing a name with one of them would be altered or dropped instead"
-                    + ": put " + migrated + " first on the search_path (options=-c search_path=" + migrated
-                    + " in the URL, or ALTER ROLE … SET search_path), or drop schema " + current
-                    + " if it was made by mistake");
-        }
     }
 }

@@ -46,28 +46,62 @@ final class VersionTable {
     }
 
     /**
-     * For a database that reads as base because the search_path finds no {@code alembic_version}: the warning to give
-     * when other schemas, which the role may use, hold one. Then the search_path most likely misses the database's
-     * schema, and a run would build a second copy of it in the current one. Not a refusal: a database with a schema
-     * per tenant migrates a new tenant's from base beside the others. Empty when the search_path finds the table, or
-     * no schema holds one.
+     * Where the search_path finds {@code alembic_version}, against where it would create tables, and which schemas hold
+     * one when it finds none: what a run checks before it starts, and {@code current} at base, in one query.
+     *
+     * @param schema        the schema of the alembic_version the search_path finds, or null
+     * @param currentSchema where the search_path would create tables (null when no schema on it exists)
+     * @param others        when it finds none, the schemas the role may use that hold one, comma-separated, or null
      */
-    static Optional<String> elsewhere(Connection connection) throws SQLException {
-        try (Statement statement = connection.createStatement(); ResultSet row = statement.executeQuery("""
-                SELECT current_schema(), string_agg(n.nspname, ', ' ORDER BY n.nspname)
-                FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-                WHERE c.relname = 'alembic_version' AND c.relkind IN ('r', 'p')
-                  AND has_schema_privilege(n.oid, 'USAGE') AND to_regclass('alembic_version') IS NULL""")) {
-            row.next();
-            String others = row.getString(2);
-            if (others == null) {
+    record Placement(String schema, String currentSchema, String others) {
+
+        /**
+         * Why no run may start, if none may: another schema comes before the migrated one on the search_path. New
+         * tables would go there, apart from the others, and ALTER and DROP would find a table of it that shares a name
+         * with one of theirs first. That happens when a schema is put before the migrated one later, e.g. one named
+         * after the role under the default {@code "$user", public}.
+         */
+        Optional<String> apart() {
+            if (schema == null || schema.equals(currentSchema)) {
                 return Optional.empty();
             }
-            String current = row.getString(1);
+            return Optional.of("the search_path finds alembic_version in schema " + schema + " but makes "
+                    + currentSchema + " the current schema, where new tables would go, apart from the others in "
+                    + schema + ", and where a table sharing a name with one of them would be altered or dropped "
+                    + "instead: put " + schema + " first on the search_path (options=-c search_path=" + schema
+                    + " in the URL, or ALTER ROLE … SET search_path), or drop schema " + currentSchema
+                    + " if it was made by mistake");
+        }
+
+        /**
+         * For a database that reads as base because the search_path finds no alembic_version, the warning to give
+         * when other schemas hold one: the search_path most likely misses the database's schema, and a run would build
+         * a second copy of it. Not a refusal: a database with a schema per tenant migrates a new tenant's from base
+         * beside the others.
+         */
+        Optional<String> elsewhere() {
+            if (schema != null || others == null) {
+                return Optional.empty();
+            }
             return Optional.of("the search_path finds no alembic_version, so this database reads as <base>, but schema "
                     + others + " holds one: if the database's tables are there, put that schema on the search_path "
                     + "(options=-c%20search_path%3D<schema> in the URL); a run here would build them anew in "
-                    + (current == null ? "no schema (none on the search_path exists)" : "schema " + current));
+                    + (currentSchema == null ? "no schema (none on the search_path exists)"
+                    : "schema " + currentSchema));
+        }
+    }
+
+    static Placement placement(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement(); ResultSet row = statement.executeQuery("""
+                SELECT (SELECT n.nspname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                        WHERE c.oid = to_regclass('alembic_version')),
+                       current_schema(),
+                       (SELECT string_agg(n.nspname, ', ' ORDER BY n.nspname)
+                        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                        WHERE c.relname = 'alembic_version' AND c.relkind IN ('r', 'p')
+                          AND has_schema_privilege(n.oid, 'USAGE') AND to_regclass('alembic_version') IS NULL)""")) {
+            row.next();
+            return new Placement(row.getString(1), row.getString(2), row.getString(3));
         }
     }
 
