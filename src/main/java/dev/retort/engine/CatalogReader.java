@@ -17,8 +17,10 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -32,10 +34,13 @@ import java.util.regex.Pattern;
  * The queries behind {@link CatalogSnapshot}: one per kind of object, each limited to its schema
  * ({@link CatalogSnapshot#SCHEMA}).
  *
- * <p>Only plain SELECTs on one connection, so the caller's transaction and settings are left alone. The text of
- * definitions comes from PostgreSQL's own {@code pg_get_*def} functions, which name objects of the current schema
- * without their schema as long as it is on the search path; index and trigger definitions name their table with
- * its schema regardless, and that schema is taken out here.
+ * <p>Only SELECTs on one connection, which is left as it was: its transaction, and its settings. The text of
+ * definitions comes from PostgreSQL's own {@code pg_get_*def} functions, {@code pg_get_expr} and
+ * {@code format_type}, which name an object without its schema only when the search_path finds that very object
+ * first. So they are read with the search_path set to the schema alone ({@link #withOnlySchemaOnPath}): else a
+ * table of the same name in a schema ahead of it ({@code app.users} before {@code public.users}) would turn every
+ * {@code REFERENCES users(id)} into {@code REFERENCES public.users(id)}, drift that is not there. Index and trigger
+ * definitions name their table with its schema regardless, and that schema is taken out here.
  */
 final class CatalogReader {
 
@@ -77,8 +82,60 @@ final class CatalogReader {
 
     CatalogSnapshot read() throws SQLException {
         String schema = schema();
-        return new CatalogSnapshot(extensions(), enums(), otherTypes(), sequences(), tables(), constraints(),
-                indexes(schema), views(), routines(), triggers(schema), policies());
+        return withOnlySchemaOnPath(schema, () -> new CatalogSnapshot(extensions(), enums(), otherTypes(),
+                sequences(), tables(), constraints(), indexes(schema), views(), routines(), triggers(schema),
+                policies()));
+    }
+
+    @FunctionalInterface
+    private interface Reading<T> {
+        T read() throws SQLException;
+    }
+
+    /**
+     * Runs {@code reading} with the search_path set to {@code schema} alone (pg_catalog is searched anyway), then puts
+     * everything back: the setting is made local to a transaction that is rolled back, or, in the caller's open
+     * transaction, to a savepoint rolled back to, which undoes it too. Under the new path {@link CatalogSnapshot#SCHEMA}
+     * still names the same schema: the alembic_version found first is that schema's, or there is none and the
+     * current schema is the one named.
+     */
+    private <T> T withOnlySchemaOnPath(String schema, Reading<T> reading) throws SQLException {
+        boolean autoCommit = connection.getAutoCommit();
+        Savepoint savepoint = null;
+        if (autoCommit) {
+            connection.setAutoCommit(false);
+        } else {
+            savepoint = connection.setSavepoint();
+        }
+        SQLException failure = null;
+        try (PreparedStatement path = connection.prepareStatement("SELECT set_config('search_path', ?, true)")) {
+            path.setString(1, schema);
+            path.execute();
+            return reading.read();
+        } catch (SQLException e) {
+            failure = e;
+            throw e;
+        } finally {
+            putBack(autoCommit, savepoint, failure);
+        }
+    }
+
+    /** A failure to put the connection back must not hide the failure that ended the reading. */
+    private void putBack(boolean autoCommit, Savepoint savepoint, SQLException failure) throws SQLException {
+        try {
+            if (autoCommit) {
+                connection.rollback();
+                connection.setAutoCommit(true);
+            } else {
+                connection.rollback(savepoint);
+                connection.releaseSavepoint(savepoint);
+            }
+        } catch (SQLException e) {
+            if (failure == null) {
+                throw e;
+            }
+            failure.addSuppressed(e);
+        }
     }
 
     /** The schema read, as it appears in SQL (quoted when it must be). */

@@ -5,6 +5,7 @@ import dev.retort.testing.TestPostgres.TestDatabase;
 import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -79,6 +80,57 @@ class CatalogSnapshotTest {
             execute(connection, SCHEMA);
 
             assertThat(CatalogSnapshot.read(connection).text()).isEqualTo(inPublic);
+        }
+    }
+
+    @Test
+    void sameNamedObjectsInASchemaAheadOnTheSearchPathChangeNothing() throws SQLException {
+        try (Connection connection = TestPostgres.newDatabase("catalog_shadowed").connect()) {
+            execute(connection, SCHEMA);
+            execute(connection, List.of("CREATE TABLE alembic_version (version_num varchar(32) PRIMARY KEY)"));
+            String alone = CatalogSnapshot.read(connection).text();
+
+            // A schema named after the role, created later, comes first under the default "$user", public.
+            execute(connection, List.of("CREATE SCHEMA app", "CREATE TABLE app.users (id int)",
+                    "CREATE TYPE app.user_role AS ENUM ('x')", "CREATE SEQUENCE app.invoice_no_seq",
+                    "SET search_path = app, public"));
+
+            assertThat(CatalogSnapshot.read(connection).text()).isEqualTo(alone)
+                    .contains("REFERENCES users(id)").doesNotContain("public.");
+        }
+    }
+
+    @Test
+    void readingLeavesTheConnectionAsItWas() throws SQLException {
+        try (Connection connection = TestPostgres.newDatabase("catalog_untouched").connect()) {
+            execute(connection, SCHEMA);
+            execute(connection, List.of("CREATE SCHEMA app", "SET search_path = app, public"));
+
+            CatalogSnapshot.read(connection);
+            assertThat(connection.getAutoCommit()).isTrue();
+            assertThat(searchPath(connection)).isEqualTo("app, public");
+
+            connection.setAutoCommit(false);
+            execute(connection, List.of("SET LOCAL search_path = public, app",
+                    "INSERT INTO users (email) VALUES ('pending@example.com')"));
+            CatalogSnapshot.read(connection);
+            assertThat(searchPath(connection)).isEqualTo("public, app");
+            connection.commit();
+            connection.setAutoCommit(true);
+            assertThat(searchPath(connection)).isEqualTo("app, public");
+            try (Statement statement = connection.createStatement();
+                 ResultSet rows = statement.executeQuery("SELECT count(*) FROM public.users")) {
+                rows.next();
+                assertThat(rows.getInt(1)).as("the caller's pending insert, committed after the read").isEqualTo(1);
+            }
+        }
+    }
+
+    private static String searchPath(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery("SHOW search_path")) {
+            rows.next();
+            return rows.getString(1);
         }
     }
 
