@@ -86,6 +86,24 @@ class LauncherIT {
     }
 
     @Test
+    void anArchiveTrainedWithOtherJavaOptionsIsDumpedAgain() throws Exception {
+        retort("heads");
+        Path key = Path.of("target/retort.jsa.key");
+        Path log = Path.of("target/retort.jsa.log");
+        String fresh = Files.readString(key);
+        String jar = JAR.toAbsolutePath().toString();
+        // As an earlier launcher wrote it: the Java and the jar, not the options the archive was trained with.
+        Files.writeString(key, fresh.substring(0, fresh.indexOf(jar) + jar.length()) + "\n");
+        Files.delete(log);
+
+        ScriptRun run = retortOnTheArchive("heads");
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(log).as("trained and dumped again").exists();
+        assertThat(Files.readString(key)).isEqualTo(fresh).contains("-Djava.locale.providers=SPI");
+    }
+
+    @Test
     void anArchiveTheJvmRefusesIsNeverFatal() throws Exception {
         retort("heads");
         FileTime jarTime = Files.getLastModifiedTime(JAR);
