@@ -48,8 +48,15 @@ final class ChangedFields {
         return after.isEmpty() ? null : after;
     }
 
-    /** The changed fields' names, for the audit description. */
+    /**
+     * The changed fields' names, for the audit description. None is said in words: an update whose values differ
+     * from the row's but that PostgreSQL stores as the row's values (a varchar(n) drops the spaces past n) still
+     * writes the row, so it is audited.
+     */
     String names() {
+        if (isEmpty()) {
+            return "no field changed as stored";
+        }
         return String.join(", ", (before.isEmpty() ? after : before).keySet());
     }
 

@@ -87,8 +87,10 @@ public final class Customers {
     }
 
     /**
-     * Applies {@code changes} to a live customer, with an {@code update} audit row of the fields that changed.
-     * Changes that change nothing write nothing, audit row included, and return the customer as it is.
+     * Applies {@code changes} to a live customer, with an {@code update} audit row of the fields that changed. The
+     * audit row and the customer returned hold the values as PostgreSQL stored them, which may differ from those given
+     * (a varchar(n) drops the spaces past its n-th character). Changes that change nothing write nothing, audit
+     * row included, and return the customer as it is.
      */
     public Customer update(Actor actor, UUID id, CustomerChanges changes) {
         Objects.requireNonNull(actor, "actor");
@@ -96,16 +98,15 @@ public final class Customers {
         Objects.requireNonNull(changes, "changes");
         return transactions.inTransaction(connection -> {
             Customer current = table.lockLive(connection, id);
-            ChangedFields changed = new ChangedFields()
-                    .compare("name", current.name(), changes.nameFor(current))
-                    .compare("phone", current.phone(), changes.phoneFor(current))
-                    .compare("status", current.status(), changes.statusFor(current));
-            if (changed.isEmpty()) {
+            if (changedFields(current, changes.nameFor(current), changes.phoneFor(current),
+                    changes.statusFor(current)).isEmpty()) {
                 return current;
             }
             Customer updated = write(connection, actor, id, changes, current);
+            // What the UPDATE returned, not what was sent: PostgreSQL may store other than it was given.
+            ChangedFields stored = changedFields(current, updated.name(), updated.phone(), updated.status());
             table.audit(connection, actor, "update", updated,
-                    "Updated customer '" + updated.name() + "': " + changed.names(), changed);
+                    "Updated customer '" + updated.name() + "': " + stored.names(), stored);
             return updated;
         });
     }
@@ -190,6 +191,14 @@ public final class Customers {
             update.setObject(5, id);
             return Rows.one(update, Customers::read).orElseThrow();
         }
+    }
+
+    /** The fields an update may change that differ from {@code current}'s. */
+    private static ChangedFields changedFields(Customer current, String name, String phone, String status) {
+        return new ChangedFields()
+                .compare("name", current.name(), name)
+                .compare("phone", current.phone(), phone)
+                .compare("status", current.status(), status);
     }
 
     private static ChangedFields createdFields(Customer customer) {

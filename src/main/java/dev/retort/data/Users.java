@@ -68,8 +68,10 @@ public final class Users {
     }
 
     /**
-     * Applies {@code changes} to a live user, with an {@code update} audit row of the fields that changed.
-     * Changes that change nothing write nothing, audit row included, and return the user as it is.
+     * Applies {@code changes} to a live user, with an {@code update} audit row of the fields that changed. The
+     * audit row and the user returned hold the values as PostgreSQL stored them, which may differ from those given
+     * (a varchar(n) drops the spaces past its n-th character). Changes that change nothing write nothing, audit
+     * row included, and return the user as it is.
      */
     public User update(Actor actor, UUID id, UserChanges changes) {
         Objects.requireNonNull(actor, "actor");
@@ -77,16 +79,15 @@ public final class Users {
         Objects.requireNonNull(changes, "changes");
         return transactions.inTransaction(connection -> {
             User current = table.lockLive(connection, id);
-            ChangedFields changed = new ChangedFields()
-                    .compare("full_name", current.fullName(), changes.fullNameFor(current))
-                    .compare("role", current.role(), changes.roleFor(current))
-                    .compare("is_active", current.active(), changes.activeFor(current));
-            if (changed.isEmpty()) {
+            if (changedFields(current, changes.fullNameFor(current), changes.roleFor(current),
+                    changes.activeFor(current)).isEmpty()) {
                 return current;
             }
             User updated = write(connection, actor, id, changes, current);
+            // What the UPDATE returned, not what was sent: PostgreSQL may store other than it was given.
+            ChangedFields stored = changedFields(current, updated.fullName(), updated.role(), updated.active());
             table.audit(connection, actor, "update", updated,
-                    "Updated user " + updated.email() + ": " + changed.names(), changed);
+                    "Updated user " + updated.email() + ": " + stored.names(), stored);
             return updated;
         });
     }
@@ -148,6 +149,14 @@ public final class Users {
             update.setObject(5, id);
             return Rows.one(update, Users::read).orElseThrow();
         }
+    }
+
+    /** The fields an update may change that differ from {@code current}'s. */
+    private static ChangedFields changedFields(User current, String fullName, String role, boolean active) {
+        return new ChangedFields()
+                .compare("full_name", current.fullName(), fullName)
+                .compare("role", current.role(), role)
+                .compare("is_active", current.active(), active);
     }
 
     /** Never the password hash or the TOTP secret: the audit trail is read by more people than the table. */

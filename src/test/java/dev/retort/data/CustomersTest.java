@@ -79,6 +79,25 @@ class CustomersTest {
         assertThat(json(audit.get("new_values"))).isEqualTo(expectedNew);
     }
 
+    /** A varchar(255) drops the spaces past its 255th character: the audit row records what the table holds. */
+    @Test
+    void updateAuditsAndReturnsTheValueStoredNotTheValueSent() throws SQLException {
+        Customer customer = newCustomer("business");
+        String sent = "Cole & Co" + " ".repeat(300);
+        String stored = sent.substring(0, 255);
+
+        Customer updated = customers.update(admin, customer.id(),
+                CustomerChanges.none().withName(sent).withStatus("inactive"));
+
+        assertThat(db.row("customers", customer.id())).containsEntry("name", stored);
+        assertThat(updated.name()).isEqualTo(stored);
+        assertThat(customers.find(customer.id())).contains(updated);
+        Map<String, String> audit = db.auditRows(customer.id()).get(1);
+        assertThat(audit).containsEntry("description", "Updated customer '" + stored + "': name, status");
+        assertThat(json(audit.get("old_values"))).isEqualTo(Map.of("name", customer.name(), "status", "active"));
+        assertThat(json(audit.get("new_values"))).isEqualTo(Map.of("name", stored, "status", "inactive"));
+    }
+
     @Test
     void anUpdateThatChangesNothingWritesNothing() throws SQLException {
         Customer customer = newCustomer("individual");

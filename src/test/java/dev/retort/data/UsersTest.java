@@ -91,6 +91,46 @@ class UsersTest {
         assertThat(json(audit.get("new_values"))).isEqualTo(Map.of("role", "corporate", "is_active", false));
     }
 
+    /**
+     * PostgreSQL may store other than what was sent: a varchar(255) drops the spaces past its 255th character
+     * instead of refusing them. The audit row and the returned user say what the table holds.
+     */
+    @Test
+    void updateAuditsAndReturnsTheValueStoredNotTheValueSent() throws SQLException {
+        User user = db.newUser("client");
+        String sent = "Ann Lee" + " ".repeat(300);
+        String stored = sent.substring(0, 255);
+
+        User updated = users.update(admin, user.id(), UserChanges.none().withFullName(sent));
+
+        assertThat(db.row("users", user.id())).containsEntry("full_name", stored);
+        assertThat(updated.fullName()).isEqualTo(stored);
+        assertThat(users.find(user.id())).contains(updated);
+        Map<String, String> audit = db.auditRows(user.id()).get(1);
+        assertThat(json(audit.get("old_values"))).isEqualTo(Map.of("full_name", user.fullName()));
+        assertThat(json(audit.get("new_values"))).isEqualTo(Map.of("full_name", stored));
+    }
+
+    /**
+     * A value that differs from the row's but is stored as what the row holds: the row was written (updated_at,
+     * updated_by), so it has its audit row, which says that no field changed.
+     */
+    @Test
+    void anUpdateStoredAsTheValuesAlreadyThereIsAuditedAsChangingNoField() throws SQLException {
+        User user = db.newUser("client");
+        String stored = "Ann Lee" + " ".repeat(248);
+        users.update(admin, user.id(), UserChanges.none().withFullName(stored));
+
+        User again = users.update(admin, user.id(), UserChanges.none().withFullName(stored + "  "));
+
+        assertThat(again.fullName()).isEqualTo(stored);
+        Map<String, String> audit = db.auditRows(user.id()).get(2);
+        assertThat(audit).containsEntry("description", "Updated user " + user.email() + ": no field changed as"
+                + " stored");
+        assertThat(audit.get("old_values")).isNull();
+        assertThat(audit.get("new_values")).isNull();
+    }
+
     @Test
     void softDeleteThenRestoreRoundTripsWithAnAuditRowEach() throws SQLException {
         User user = db.newUser("client");
