@@ -88,7 +88,8 @@ public final class AuditTrail {
     /**
      * Writes {@code entry} on {@code connection}, inside whatever transaction it is in, and returns the row's id. Its
      * time is when it is written ({@code clock_timestamp()}, not the transaction's start), so that entries about one
-     * row are in the order its changes were applied.
+     * row are in the order its changes were applied. A text too long for its column fails with an SQLException
+     * whose cause is the driver's, and which carries what {@link Transactions} needs to name the field.
      */
     public UUID record(Connection connection, Actor actor, AuditEntry entry) throws SQLException {
         return record(connection, actor, entry, null);
@@ -97,21 +98,22 @@ public final class AuditTrail {
     /** As above, at {@code at}, the time of the change it records; null for now. */
     UUID record(Connection connection, Actor actor, AuditEntry entry, Instant at) throws SQLException {
         try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
+            TableWrite write = new TableWrite("audit_logs", insert)
+                    .text(2, "action", entry.action())
+                    .text(3, "resource_type", entry.resourceType())
+                    .text(4, "resource_id", entry.resourceId())
+                    .text(5, "description", entry.description())
+                    .text(7, "user_email", actor.email())
+                    .text(8, "user_role", actor.role())
+                    .text(9, "ip_address", actor.ipAddress())
+                    .text(10, "user_agent", actor.userAgent())
+                    .text(14, "error_message", entry.errorMessage());
             insert.setObject(1, at == null ? null : OffsetDateTime.ofInstant(at, ZoneOffset.UTC));
-            insert.setString(2, entry.action());
-            insert.setString(3, entry.resourceType());
-            insert.setString(4, entry.resourceId());
-            insert.setString(5, entry.description());
             Rows.setUuid(insert, 6, actor.userId());
-            insert.setString(7, actor.email());
-            insert.setString(8, actor.role());
-            insert.setString(9, actor.ipAddress());
-            insert.setString(10, actor.userAgent());
             setJson(insert, 11, entry.oldValues());
             setJson(insert, 12, entry.newValues());
             insert.setBoolean(13, entry.success());
-            insert.setString(14, entry.errorMessage());
-            return Rows.one(insert, row -> Rows.uuid(row, "id")).orElseThrow(); // RETURNING: always a row
+            return write.returning(row -> Rows.uuid(row, "id"));
         }
     }
 

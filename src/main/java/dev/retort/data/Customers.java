@@ -15,10 +15,10 @@ import java.util.regex.Pattern;
  * reads of live rows only or of deleted rows only.
  *
  * <p>Each change is one transaction holding the change and its audit row: both are written or neither. A
- * refusal (an unknown id, a deleted or a live row, a value a check or an enum refuses, an actor who is no
- * user) is a {@link DataException} thrown after that transaction has been rolled back. In a transaction the
- * caller already has open, the change joins it instead, and a refusal rolls back only the change: see
- * {@link Transactions}.
+ * refusal (an unknown id, a deleted or a live row, a value a check or an enum refuses, a text too long for its
+ * column, an actor who is no user) is a {@link DataException} thrown after that transaction has been rolled back.
+ * In a transaction the caller already has open, the change joins it instead, and a refusal rolls back only the
+ * change: see {@link Transactions}.
  *
  * <p>Holds only SQL text and its collaborators, so it is as thread-safe as its {@link Transactions}: shared by
  * any number of threads over a data source, one thread at a time over {@link Transactions#on one connection}.
@@ -166,30 +166,32 @@ public final class Customers {
 
     private Customer insert(Connection connection, Actor actor, NewCustomer customer) throws SQLException {
         try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
-            insert.setString(1, customer.name());
-            insert.setString(2, customer.email());
-            insert.setString(3, customer.phone());
+            TableWrite write = new TableWrite("customers", insert)
+                    .text(1, "name", customer.name())
+                    .text(2, "email", customer.email())
+                    .text(3, "phone", customer.phone())
+                    .text(5, "company_name", customer.companyName())
+                    .text(6, "tax_id", customer.taxId())
+                    .text(7, "address", customer.address())
+                    .text(8, "city", customer.city())
+                    .text(9, "country", customer.country())
+                    .text(10, "postal_code", customer.postalCode());
             insert.setString(4, customer.customerType());
-            insert.setString(5, customer.companyName());
-            insert.setString(6, customer.taxId());
-            insert.setString(7, customer.address());
-            insert.setString(8, customer.city());
-            insert.setString(9, customer.country());
-            insert.setString(10, customer.postalCode());
             Rows.setUuid(insert, 11, actor.userId());
-            return Rows.one(insert, Customers::read).orElseThrow();
+            return write.returning(Customers::read);
         }
     }
 
     private Customer write(Connection connection, Actor actor, UUID id, CustomerChanges changes, Customer current)
             throws SQLException {
         try (PreparedStatement update = connection.prepareStatement(UPDATE)) {
-            update.setString(1, changes.nameFor(current));
-            update.setString(2, changes.phoneFor(current));
+            TableWrite write = new TableWrite("customers", update)
+                    .text(1, "name", changes.nameFor(current))
+                    .text(2, "phone", changes.phoneFor(current));
             update.setString(3, changes.statusFor(current));
             Rows.setUuid(update, 4, actor.userId());
             update.setObject(5, id);
-            return Rows.one(update, Customers::read).orElseThrow();
+            return write.returning(Customers::read);
         }
     }
 

@@ -28,10 +28,14 @@ final class SqlFailures {
 
     /**
      * The exception to throw for {@code error}. {@code connection}, when given, must be usable (its failed
-     * transaction already rolled back): an enum refusal reads the type's values from it. That query runs only
-     * here, on the error path, so that a revision adding a value never leaves this layer with a stale list.
+     * transaction already rolled back): an enum refusal reads the type's values from it, a value too long its
+     * columns' lengths. Those queries run only here, on the error path, so that a revision adding a value or
+     * widening a column never leaves this layer with a stale list.
      */
     static DataException translate(SQLException error, Connection connection) {
+        if (error instanceof WriteFailure write) {
+            return valueTooLong(write, connection);
+        }
         ServerErrorMessage server = error instanceof PSQLException psql ? psql.getServerErrorMessage() : null;
         String state = error.getSQLState();
         String constraint = server == null ? null : server.getConstraint();
@@ -71,6 +75,31 @@ final class SqlFailures {
                 + ", which is no user's id (foreign key " + server.getConstraint() + "): every *_by column and"
                 + " audit_logs.user_id come from the Actor, which must be an existing user", server.getConstraint(),
                 error);
+    }
+
+    /**
+     * A value too long for its column names the fields: PostgreSQL's error names only the column's type, so the
+     * texts sent are held against the lengths the catalog gives. Without a usable connection, or when no text sent
+     * is too long (the refused value came from elsewhere, a trigger say), PostgreSQL's own message is all there is.
+     */
+    private static DataException valueTooLong(WriteFailure write, Connection connection) {
+        SQLException failure = write.failure();
+        for (Throwable suppressed : write.getSuppressed()) { // a rollback that failed on top of it, say
+            failure.addSuppressed(suppressed);
+        }
+        if (connection == null) {
+            return generic(failure);
+        }
+        try {
+            List<ValueTooLongException.Field> fields =
+                    ColumnLengths.read(connection, write.table()).tooLong(write.texts());
+            if (!fields.isEmpty()) {
+                return new ValueTooLongException(write.table(), fields, failure);
+            }
+        } catch (SQLException lookup) {
+            failure.addSuppressed(lookup);
+        }
+        return generic(failure);
     }
 
     private static DataException invalidText(SQLException error, ServerErrorMessage server, Connection connection) {

@@ -130,24 +130,25 @@ public final class Users {
 
     private User insert(Connection connection, Actor actor, NewUser user) throws SQLException {
         try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
-            insert.setString(1, user.email());
-            insert.setString(2, user.passwordHash());
-            insert.setString(3, user.fullName());
+            TableWrite write = new TableWrite("users", insert)
+                    .text(1, "email", user.email())
+                    .text(2, "password_hash", user.passwordHash())
+                    .text(3, "full_name", user.fullName());
             insert.setString(4, user.role());
             Rows.setUuid(insert, 5, actor.userId());
-            return Rows.one(insert, Users::read).orElseThrow();
+            return write.returning(Users::read);
         }
     }
 
     private User write(Connection connection, Actor actor, UUID id, UserChanges changes, User current)
             throws SQLException {
         try (PreparedStatement update = connection.prepareStatement(UPDATE)) {
-            update.setString(1, changes.fullNameFor(current));
+            TableWrite write = new TableWrite("users", update).text(1, "full_name", changes.fullNameFor(current));
             update.setString(2, changes.roleFor(current));
             update.setBoolean(3, changes.activeFor(current));
             Rows.setUuid(update, 4, actor.userId());
             update.setObject(5, id);
-            return Rows.one(update, Users::read).orElseThrow();
+            return write.returning(Users::read);
         }
     }
 

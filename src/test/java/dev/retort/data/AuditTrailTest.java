@@ -150,6 +150,19 @@ class AuditTrailTest {
     }
 
     @Test
+    void aValueTooLongForItsColumnNamesTheFieldAndWritesNothing() throws SQLException {
+        Actor actor = db.newAdmin();
+        String resource = UUID.randomUUID().toString();
+
+        assertThatThrownBy(() -> auditTrail.record(actor, AuditEntry.event("a".repeat(150), "customer", resource,
+                "Long action")))
+                .isInstanceOf(ValueTooLongException.class)
+                .hasMessage("action is 150 characters, but audit_logs.action takes at most 100: shorten it");
+
+        assertThat(db.value("SELECT count(*) FROM audit_logs WHERE resource_id = ?", resource)).isEqualTo("0");
+    }
+
+    @Test
     void aNonPositiveLimitIsABug() {
         assertThatThrownBy(() -> auditTrail.recent(Duration.ofHours(1), 0))
                 .isInstanceOf(IllegalArgumentException.class)

@@ -276,6 +276,56 @@ class CustomersTest {
                 .isEqualTo("0");
     }
 
+    /**
+     * Each column has its own limit: a city of 100 characters fits its varchar(128), a name long only by spaces is
+     * stored without them, and only the tax id and the country are too long.
+     */
+    @Test
+    void aNewCustomerWithValuesTooLongNamesOnlyTheFieldsTooLongForTheirOwnColumns() throws SQLException {
+        String name = "Wide " + UUID.randomUUID();
+        NewCustomer wide = new NewCustomer(name + " ".repeat(300), "w@example.com", null, "business", null,
+                "T".repeat(70), null, "C".repeat(100), "N".repeat(65), null);
+
+        assertThatThrownBy(() -> customers.create(admin, wide))
+                .isInstanceOfSatisfying(ValueTooLongException.class, refused -> assertThat(refused.fields())
+                        .extracting(ValueTooLongException.Field::column).containsExactly("tax_id", "country"))
+                .hasMessage("tax_id is 70 characters, but customers.tax_id takes at most 64; country is 65"
+                        + " characters, but customers.country takes at most 64: shorten them");
+
+        assertThat(db.value("SELECT count(*) FROM customers WHERE name LIKE ?", name + "%")).isEqualTo("0");
+        assertThat(db.value("SELECT count(*) FROM audit_logs WHERE description LIKE ?", "%" + name + "%"))
+                .isEqualTo("0");
+    }
+
+    @Test
+    void aPhoneTooLongForItsColumnNamesTheFieldAndWritesNothing() throws SQLException {
+        Customer customer = newCustomer("individual");
+        Map<String, String> before = db.row("customers", customer.id());
+
+        assertThatThrownBy(() -> customers.update(admin, customer.id(),
+                CustomerChanges.none().withPhone("+44 " + "20 7946 0018 ".repeat(3))))
+                .isInstanceOf(ValueTooLongException.class)
+                .hasMessage("phone is 43 characters, but customers.phone takes at most 32: shorten it");
+
+        assertThat(db.row("customers", customer.id())).isEqualTo(before);
+        assertThat(db.auditRows(customer.id())).hasSize(1);
+    }
+
+    @Test
+    void anAuditRowWithAValueTooLongTakesTheUpdateWithItAndNamesTheAuditField() throws SQLException {
+        Customer customer = newCustomer("individual");
+        Map<String, String> before = db.row("customers", customer.id());
+        Actor longAddress = new Actor(admin.userId(), admin.email(), admin.role(),
+                "2001:db8:0:0:0:0:0:1".repeat(3), null);
+
+        assertThatThrownBy(() -> customers.update(longAddress, customer.id(), CustomerChanges.none().withName("R")))
+                .isInstanceOf(ValueTooLongException.class)
+                .hasMessage("ip_address is 60 characters, but audit_logs.ip_address takes at most 45: shorten it");
+
+        assertThat(db.row("customers", customer.id())).isEqualTo(before);
+        assertThat(db.auditRows(customer.id())).hasSize(1);
+    }
+
     @Test
     void aStatusThatIsNoEnumValueNamesTheTypeAndItsValuesAndWritesNothing() throws SQLException {
         Customer customer = newCustomer("individual");

@@ -70,6 +70,22 @@ class TransactionsTest {
         assertThat(notes(3)).isEqualTo("0");
     }
 
+    /** A value too long in work of the caller's own: no texts were kept to name the field, so PostgreSQL's words. */
+    @Test
+    void aValueTooLongInWorkOfTheCallersOwnIsRefusedInPostgresqlsWords() throws SQLException {
+        assertThatThrownBy(() -> db.transactions.inTransaction(connection -> {
+            insertNote(connection, 13);
+            try (Statement insert = connection.createStatement()) {
+                return insert.executeUpdate("INSERT INTO customers (name, email, tax_id)"
+                        + " VALUES ('Own', 'own@example.com', '" + "T".repeat(65) + "')");
+            }
+        })).isInstanceOfSatisfying(DataException.class, refused -> assertThat(refused.sqlState()).isEqualTo("22001"))
+                .hasMessage("the database refused the operation: value too long for type character varying(64)"
+                        + " (SQLSTATE 22001)");
+
+        assertThat(notes(13)).isEqualTo("0");
+    }
+
     @Test
     void autocommitIsRestoredAfterSuccessAndAfterFailure() throws SQLException {
         try (Connection connection = db.database.connect()) {
@@ -111,6 +127,11 @@ class TransactionsTest {
             assertThatThrownBy(() -> customers.restore(admin, live.id())).isInstanceOf(NotDeletedException.class);
             assertThatThrownBy(() -> customers.update(admin, live.id(), CustomerChanges.none().withName(" ")))
                     .isInstanceOf(CheckViolationException.class);
+            // Named by a catalog lookup after the rollback to the savepoint, in the owner's transaction.
+            CustomerChanges tooLong = CustomerChanges.none().withName("n".repeat(256));
+            assertThatThrownBy(() -> customers.update(admin, live.id(), tooLong))
+                    .isInstanceOf(ValueTooLongException.class)
+                    .hasMessage("name is 256 characters, but customers.name takes at most 255: shorten it");
             Customer renamed = customers.update(admin, live.id(), CustomerChanges.none().withName("Renamed"));
 
             assertThat(notes(12)).as("the owner's pending insert, not committed by the refusals").isEqualTo("0");

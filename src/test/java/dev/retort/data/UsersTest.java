@@ -206,6 +206,54 @@ class UsersTest {
     }
 
     @Test
+    void aValueTooLongForItsColumnNamesTheFieldAndTheLimitAndWritesNothing() throws SQLException {
+        User user = db.newUser("client");
+        Map<String, String> before = db.row("users", user.id());
+
+        assertThatThrownBy(() -> users.update(admin, user.id(), UserChanges.none().withFullName("x".repeat(300))))
+                .isInstanceOfSatisfying(ValueTooLongException.class, refused -> {
+                    assertThat(refused.table()).isEqualTo("users");
+                    assertThat(refused.fields())
+                            .containsExactly(new ValueTooLongException.Field("full_name", 300, 255));
+                    assertThat(refused.sqlState()).isEqualTo("22001");
+                    assertThat(refused.getCause()).isInstanceOf(SQLException.class);
+                })
+                .hasMessage("full_name is 300 characters, but users.full_name takes at most 255: shorten it");
+
+        assertThat(db.row("users", user.id())).isEqualTo(before);
+        assertThat(db.auditRows(user.id())).hasSize(1);
+    }
+
+    /** PostgreSQL stops at the first; the message names every field that is too long, and never its value. */
+    @Test
+    void aNewUserWithSeveralValuesTooLongHasThemAllNamedAndIsNotCreated() throws SQLException {
+        String email = "a".repeat(290) + "@example.com";
+        String hash = BCRYPT + "9".repeat(200);
+        long auditRowsBefore = Long.parseLong(db.value("SELECT count(*) FROM audit_logs"));
+
+        assertThatThrownBy(() -> users.create(admin, new NewUser(email, hash, "Long Everything", "client")))
+                .isInstanceOf(ValueTooLongException.class)
+                .hasMessage("email is 302 characters, but users.email takes at most 255; password_hash is 260"
+                        + " characters, but users.password_hash takes at most 255: shorten them")
+                .hasMessageNotContaining(BCRYPT);
+
+        assertThat(db.value("SELECT count(*) FROM users WHERE full_name = 'Long Everything'")).isEqualTo("0");
+        assertThat(Long.parseLong(db.value("SELECT count(*) FROM audit_logs"))).isEqualTo(auditRowsBefore);
+    }
+
+    /** PostgreSQL counts characters, not Java's UTF-16 units: an emoji is one character, and two units. */
+    @Test
+    void lengthsAreCountedInCharactersAsPostgresqlCountsThem() {
+        User user = db.newUser("client");
+        String fits = "\uD83D\uDE00".repeat(255);
+
+        assertThat(users.update(admin, user.id(), UserChanges.none().withFullName(fits)).fullName()).isEqualTo(fits);
+        assertThatThrownBy(() -> users.update(admin, user.id(), UserChanges.none().withFullName(fits + "!")))
+                .isInstanceOf(ValueTooLongException.class)
+                .hasMessage("full_name is 256 characters, but users.full_name takes at most 255: shorten it");
+    }
+
+    @Test
     void anUnknownIdADeletedUserAndALiveOneAreEachRefusedClearly() {
         UUID nobody = UUID.randomUUID();
         User live = db.newUser("client");
