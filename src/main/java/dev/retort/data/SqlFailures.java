@@ -47,6 +47,7 @@ final class SqlFailures {
             case "23505" -> "uq_users_email".equals(constraint) ? duplicateEmail(error, server) : generic(error);
             case "23503" -> unknownUser(error, server);
             case "22P02" -> invalidText(error, server, connection);
+            case "23502" -> notNull(error, server);
             default -> generic(error);
         };
     }
@@ -100,6 +101,18 @@ final class SqlFailures {
             failure.addSuppressed(lookup);
         }
         return generic(failure);
+    }
+
+    /**
+     * The column and table come in the server's own fields. PostgreSQL's detail is left out: it lists the whole
+     * row, which for users holds the password hash.
+     */
+    private static DataException notNull(SQLException error, ServerErrorMessage server) {
+        if (server.getColumn() == null || server.getTable() == null) {
+            return generic(error);
+        }
+        return new DataException(server.getTable() + "." + server.getColumn() + " was given no value, and it is"
+                + " NOT NULL: give it one", error.getSQLState(), error);
     }
 
     private static DataException invalidText(SQLException error, ServerErrorMessage server, Connection connection) {

@@ -70,6 +70,19 @@ class TransactionsTest {
         assertThat(notes(3)).isEqualTo("0");
     }
 
+    /** PostgreSQL's detail lists the failing row, which holds the password hash: the message leaves it out. */
+    @Test
+    void aNullForANotNullColumnNamesTheColumnAndNotTheRow() {
+        assertThatThrownBy(() -> db.transactions.inTransaction(connection -> {
+            try (Statement insert = connection.createStatement()) {
+                return insert.executeUpdate("INSERT INTO users (email, password_hash, full_name)"
+                        + " VALUES ('nameless@example.com', '" + DataLayerDatabase.BCRYPT + "', NULL)");
+            }
+        })).isInstanceOfSatisfying(DataException.class, refused -> assertThat(refused.sqlState()).isEqualTo("23502"))
+                .hasMessage("users.full_name was given no value, and it is NOT NULL: give it one")
+                .hasMessageNotContaining(DataLayerDatabase.BCRYPT);
+    }
+
     /** A value too long in work of the caller's own: no texts were kept to name the field, so PostgreSQL's words. */
     @Test
     void aValueTooLongInWorkOfTheCallersOwnIsRefusedInPostgresqlsWords() throws SQLException {
