@@ -18,6 +18,8 @@ import java.util.regex.Pattern;
  */
 final class SqlFailures {
 
+    /** How PostgreSQL's detail begins when it lists a refused row, every column of it. */
+    private static final String FAILING_ROW = "Failing row contains";
     private static final Pattern INVALID_ENUM = Pattern.compile("invalid input value for enum (\\S+): \"(.*)\"");
     private static final Pattern DUPLICATE_EMAIL = Pattern.compile("Key \\(email\\)=\\((.*)\\) already exists\\.?");
     private static final Pattern MISSING_KEY =
@@ -145,12 +147,16 @@ final class SqlFailures {
         return new DataException("the database refused the operation: " + describe(error), error.getSQLState(), error);
     }
 
-    /** The server's message with its SQLSTATE and detail, in one line. */
+    /**
+     * The server's message with its SQLSTATE and detail, in one line. A detail that lists the failing row (of a
+     * check or NOT NULL refusal) is left out: a user's row holds the password hash, and messages reach logs.
+     */
     private static String describe(SQLException error) {
         ServerErrorMessage server = error instanceof PSQLException psql ? psql.getServerErrorMessage() : null;
         String message = server != null && server.getMessage() != null ? server.getMessage() : error.getMessage();
         String state = error.getSQLState() == null ? "" : " (SQLSTATE " + error.getSQLState() + ")";
-        String detail = server != null && server.getDetail() != null ? "; " + server.getDetail() : "";
+        String detail = server == null || server.getDetail() == null || server.getDetail().startsWith(FAILING_ROW)
+                ? "" : "; " + server.getDetail();
         return message + state + detail;
     }
 }

@@ -83,6 +83,19 @@ class TransactionsTest {
                 .hasMessageNotContaining(DataLayerDatabase.BCRYPT);
     }
 
+    /** A check this layer does not know keeps PostgreSQL's words, but not the failing row its detail lists. */
+    @Test
+    void aRefusalInPostgresqlsWordsLeavesOutTheFailingRow() throws SQLException {
+        db.database.execute("ALTER TABLE users ADD CONSTRAINT ck_users_not_forbidden CHECK (full_name <> 'Forbidden')");
+
+        assertThatThrownBy(() -> db.users.create(Actor.system(),
+                new NewUser("forbidden@example.com", DataLayerDatabase.BCRYPT, "Forbidden", "client")))
+                .isInstanceOf(CheckViolationException.class)
+                .hasMessage("a row of users was refused by check constraint ck_users_not_forbidden (new row for"
+                        + " relation \"users\" violates check constraint \"ck_users_not_forbidden\" (SQLSTATE 23514))")
+                .hasMessageNotContaining(DataLayerDatabase.BCRYPT);
+    }
+
     /** A value too long in work of the caller's own: no texts were kept to name the field, so PostgreSQL's words. */
     @Test
     void aValueTooLongInWorkOfTheCallersOwnIsRefusedInPostgresqlsWords() throws SQLException {
