@@ -1,8 +1,10 @@
 package dev.retort.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.retort.engine.AppliedRevision;
 import dev.retort.engine.BlockingSession;
 import dev.retort.engine.EditedRevision;
@@ -25,7 +27,13 @@ import java.util.Map;
  */
 final class Json {
 
-    private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    /**
+     * Indented, and in ASCII alone, every other character escaped ({@code \u2026}): stdout is written in the locale's
+     * charset, and a container without a locale (POSIX) makes that ASCII on Java 17, which would print "…", a
+     * revision's message or a server's localised error as "?" in what a pipeline's jq reads.
+     */
+    private static final ObjectMapper MAPPER = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT)
+            .enable(JsonWriteFeature.ESCAPE_NON_ASCII).build();
 
     private Json() {
     }

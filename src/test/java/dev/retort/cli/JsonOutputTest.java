@@ -130,6 +130,22 @@ class JsonOutputTest {
         assertThat(snapshot.get("snapshot").asText()).isEmpty();
     }
 
+    /**
+     * The document is plain ASCII, other characters escaped as JSON allows: a pipeline's container often runs without
+     * a locale (POSIX), where Java 17 writes stdout in ASCII and would turn "…" or "é" into "?" in what jq reads.
+     */
+    @Test
+    void documentsAreAsciiWhateverTheLocaleWritesStdoutIn() throws IOException, SQLException {
+        json(ExitCodes.OK, "stamp", "006");
+        database.execute("UPDATE alembic_version SET version_num = 'abc'");
+
+        Cli.Result unknown = Cli.shipped(home).runOn(database.postgresUrl(), "--json", "current");
+
+        assertThat(unknown.exitCode()).isEqualTo(ExitCodes.FAILED);
+        assertThat(unknown.out()).matches("\\p{ASCII}*").contains("\\u2026");
+        assertThat(MAPPER.readTree(unknown.out()).get("error").get("message").asText()).contains("(001 \u2026 006)");
+    }
+
     @Test
     void errorsAreAnErrorDocumentWithTheExitCode() throws IOException {
         JsonNode usage = json(ExitCodes.USAGE, "upgrade");
