@@ -4,7 +4,9 @@ import dev.retort.engine.DatabaseStatus;
 import dev.retort.engine.EditedRevision;
 import dev.retort.engine.MigrationListener;
 import dev.retort.engine.Migrator;
+import dev.retort.engine.RetortException;
 import dev.retort.engine.RevisionGraph;
+import dev.retort.engine.UnfinishedStep;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -33,6 +35,12 @@ final class CurrentCommand implements Callable<Integer> {
             description = "Also show its parent, source, message, and when and by whom it was applied.")
     boolean verbose;
 
+    @Option(names = {"-c", "--check-heads"},
+            description = "Exit 1 unless the database is at the head with no step left half done, saying where it is "
+                    + "and what gets it there (under --json, as the error document): a pipeline's check that the "
+                    + "migration ran, as Alembic's current --check-heads.")
+    boolean checkHeads;
+
     @Override
     public Integer call() {
         Migrator migrator = root.migrator(MigrationListener.SILENT);
@@ -41,7 +49,11 @@ final class CurrentCommand implements Callable<Integer> {
         String current = status.current();
         List<EditedRevision> edited = status.edited();
         PrintWriter out = spec.commandLine().getOut();
+        String notAtHead = checkHeads ? notAtHead(graph, current, status.unfinished()) : null;
         if (root.json()) {
+            if (notAtHead != null) {
+                throw new RetortException(notAtHead);
+            }
             Json.print(out, Json.object("revision", current, "head", current != null && graph.isHead(current),
                     "label", graph.labelWithHead(current),
                     "applied", current == null ? null : Json.applied(status.applied().get(current)),
@@ -64,6 +76,25 @@ final class CurrentCommand implements Callable<Integer> {
         } else {
             out.println(RevisionText.label(graph, graph.find(current).orElseThrow(), null));
         }
+        if (notAtHead != null) {
+            out.flush();
+            throw new RetortException(notAtHead);
+        }
         return ExitCodes.OK;
+    }
+
+    /** For --check-heads: why the database is not at the head, and what gets it there; null when it is. */
+    private static String notAtHead(RevisionGraph graph, String current, UnfinishedStep unfinished) {
+        if (current == null || !graph.isHead(current)) {
+            return "Not at the head: the database is at " + graph.labelWithHead(current) + ", and the head is "
+                    + graph.head().id() + ". Run retort upgrade head.";
+        }
+        if (unfinished != null) {
+            String at = "Not at the head: the database is at " + graph.labelWithHead(current) + ", but "
+                    + unfinished.describe();
+            return unfinished.runningIn() != null ? at + " is under way in a run at work now. Let it end, then check "
+                    + "again." : at + " was left half done there. Run retort upgrade head, which reverts it.";
+        }
+        return null;
     }
 }

@@ -209,6 +209,40 @@ class CliCommandsTest {
                 + "fk_customers_created_by;\n").doesNotContain("Database:", "s3cret");
     }
 
+    /**
+     * A pipeline's gate (Alembic's current --check-heads): exit 1, saying where the database is and what to run,
+     * unless it is at the head with no step left half done; the current revision is printed all the same.
+     */
+    @Test
+    void currentCheckHeadsFailsUnlessTheDatabaseIsAtTheHead() throws Exception {
+        Cli.Result atBase = retort("current", "--check-heads");
+        retort("upgrade", "004");
+        Cli.Result behind = retort("current", "-c");
+        Cli.Result behindJson = retort("--json", "current", "--check-heads");
+        retort("upgrade", "head");
+        Cli.Result atHead = retort("current", "--check-heads");
+        database.execute("INSERT INTO retort_history (revision, direction, from_revision, to_revision, started_at, "
+                + "finished_at, duration_ms, retort_version, outcome, part) VALUES ('006', 'downgrade', '006', '005', "
+                + "now(), now(), 0, 'test', 'progress', '1/22: ALTER TABLE audit_logs DROP CONSTRAINT …')");
+        Cli.Result halfDone = retort("current", "--check-heads");
+
+        assertThat(atBase.exitCode()).isEqualTo(ExitCodes.FAILED);
+        assertThat(atBase.out()).isEqualTo("<base>\n");
+        assertThat(atBase.err()).isEqualTo("retort: error: Not at the head: the database is at <base>, and the head is "
+                + "006. Run retort upgrade head.\n");
+        assertThat(behind.exitCode()).isEqualTo(ExitCodes.FAILED);
+        assertThat(behind.out()).isEqualTo("004\n");
+        assertThat(behind.err()).contains("the database is at 004, and the head is 006");
+        assertThat(behindJson.exitCode()).isEqualTo(ExitCodes.FAILED);
+        assertThat(behindJson.out()).contains("\"code\" : 1", "Not at the head: the database is at 004");
+        assertThat(atHead.exitCode()).isEqualTo(ExitCodes.OK);
+        assertThat(atHead.out()).isEqualTo("006 (head)\n");
+        assertThat(atHead.err()).isEmpty();
+        assertThat(halfDone.exitCode()).isEqualTo(ExitCodes.FAILED);
+        assertThat(halfDone.err()).contains("retort: error: Not at the head: the database is at 006 (head), but "
+                + "downgrade 006 -> 005 was left half done there. Run retort upgrade head, which reverts it.");
+    }
+
     /** A script runs one verb: its help, not only retort --help, says what each exit code means. */
     @Test
     void everyVerbsHelpListsTheExitCodes() {
