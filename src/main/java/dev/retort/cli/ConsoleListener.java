@@ -210,46 +210,51 @@ final class ConsoleListener implements MigrationListener {
     /**
      * The process is ending in the middle of a step (Ctrl-C, a kill): says what that leaves, since the step cannot
      * finish or be undone now. PostgreSQL ends the session with the process and rolls back its open transaction.
+     *
+     * @return what it said, without the {@code retort: } before it: for the error document under --json
      */
-    synchronized void interrupted() {
+    synchronized String interrupted() {
+        String said;
         if (running == null && undoing == null) {
             if (finished != null) {
-                err.println("retort: interrupted between steps: the database is at "
-                        + RevisionGraph.labelOf(finished.to()) + ", where the last finished step left it.");
+                said = "interrupted between steps: the database is at " + RevisionGraph.labelOf(finished.to())
+                        + ", where the last finished step left it.";
             } else {
-                err.println("retort: interrupted before any step ran" + (waitedForLock ? " (it had waited for the "
-                        + "migration lock)" : "") + ": nothing was migrated.");
+                said = "interrupted before any step ran" + (waitedForLock ? " (it had waited for the migration lock)"
+                        : "") + ": nothing was migrated.";
             }
-            err.flush();
-            return;
+        } else {
+            if (lineOpen) {
+                out.println();
+                out.flush();
+            }
+            said = undoing != null ? interruptedUndoing() : interruptedRunning();
         }
-        if (lineOpen) {
-            out.println();
-            out.flush();
-        }
-        if (undoing != null) {
-            err.println("retort: interrupted while undoing " + undoing.describe() + ": part of it stays "
-                    + undoing.direction().partDone() + ", and "
-                    + "alembic_version still says " + RevisionGraph.labelOf(undoing.from()) + ". Run the same "
-                    + "command again to finish the step: what is done is skipped.");
-            err.flush();
-            return;
-        }
+        err.println("retort: " + said);
+        err.flush();
+        return said;
+    }
+
+    private String interruptedUndoing() {
+        return "interrupted while undoing " + undoing.describe() + ": part of it stays "
+                + undoing.direction().partDone() + ", and alembic_version still says "
+                + RevisionGraph.labelOf(undoing.from()) + ". Run the same command again to finish the step: what is "
+                + "done is skipped.";
+    }
+
+    private String interruptedRunning() {
         String at = RevisionGraph.labelOf(running.from());
         if (running.revision().online()) {
             // The statement it stopped at may have committed just before (or been a CONCURRENTLY one that leaves an
             // INVALID index): the rerun's look at the catalog settles either.
             String done = statementNumber <= 1 ? "none before it; that one may be done"
                     : "the ones before it are done, that one may be";
-            err.println("retort: interrupted during " + running.describe() + ", at statement " + statementNumber
-                    + " of " + statementCount + " (" + done + invalidIndexLeft()
-                    + "): alembic_version still says " + at + ". Run the same command again to finish the step: "
-                    + "what is done is skipped.");
-        } else {
-            err.println("retort: interrupted during " + running.describe() + ": PostgreSQL rolls back its "
-                    + "transaction, so the database stays at " + at + ".");
+            return "interrupted during " + running.describe() + ", at statement " + statementNumber + " of "
+                    + statementCount + " (" + done + invalidIndexLeft() + "): alembic_version still says " + at
+                    + ". Run the same command again to finish the step: what is done is skipped.";
         }
-        err.flush();
+        return "interrupted during " + running.describe() + ": PostgreSQL rolls back its transaction, so the "
+                + "database stays at " + at + ".";
     }
 
     /** For a {@code CREATE INDEX CONCURRENTLY} stopped midway: the INVALID index it leaves, which writes pay for. */

@@ -73,7 +73,10 @@ final class MigrationRun {
             }
             return ExitCodes.OK;
         }
-        MigrationResult result = runSayingWhatAnInterruptionLeaves(listener,
+        if (root.json()) {
+            SignalExit.watch();
+        }
+        MigrationResult result = runSayingWhatAnInterruptionLeaves(listener, root.json() ? out : null,
                 () -> direction == Direction.UPGRADE ? retort.upgrade(target) : retort.downgrade(target));
         if (root.json()) {
             Json.print(out, Json.result(database, result));
@@ -85,11 +88,18 @@ final class MigrationRun {
 
     /**
      * Runs the migration with a shutdown hook that, should the process be stopped meanwhile (Ctrl-C, a kill), says
-     * which step it stopped in and what that leaves. The hook goes when the run ends, so a normal exit says nothing.
+     * which step it stopped in and what that leaves: on stderr, and under --json ({@code json} not null) as the error
+     * document on stdout too, with the exit code, so that a pipeline reading stdout is not left with nothing. The hook
+     * goes when the run ends, so a normal exit says nothing.
      */
-    private static MigrationResult runSayingWhatAnInterruptionLeaves(ConsoleListener listener,
+    private static MigrationResult runSayingWhatAnInterruptionLeaves(ConsoleListener listener, PrintWriter json,
                                                                      Supplier<MigrationResult> run) {
-        Thread sayWhatIsLeft = new Thread(() -> sayWithin(listener, HOOK_PATIENCE), "retort-interrupted");
+        Thread sayWhatIsLeft = new Thread(() -> sayWithin(() -> {
+            String said = listener.interrupted();
+            if (json != null && SignalExit.exitCode() != 0) {
+                Json.printError(json, SignalExit.exitCode(), Character.toUpperCase(said.charAt(0)) + said.substring(1));
+            }
+        }, HOOK_PATIENCE), "retort-interrupted");
         Runtime.getRuntime().addShutdownHook(sayWhatIsLeft);
         try {
             return run.get();
@@ -106,8 +116,8 @@ final class MigrationRun {
      * Says it on a daemon thread, waiting at most {@code patience}: the listener's lock may be held by the main thread,
      * blocked writing to a pipe nobody reads any more, and a shutdown hook that waits for ever keeps the process alive.
      */
-    private static void sayWithin(ConsoleListener listener, Duration patience) {
-        Thread say = new Thread(listener::interrupted, "retort-interrupted-say");
+    private static void sayWithin(Runnable saying, Duration patience) {
+        Thread say = new Thread(saying, "retort-interrupted-say");
         say.setDaemon(true);
         say.start();
         try {

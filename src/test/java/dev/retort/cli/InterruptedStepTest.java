@@ -93,6 +93,32 @@ class InterruptedStepTest {
         assertThat(database.tables()).isEmpty();
     }
 
+    /** Under --json a pipeline reads stdout: a run stopped by a kill prints the error document there, exit code and all. */
+    @Test
+    void aRunStoppedUnderJsonPrintsTheErrorDocumentOnStdout() throws Exception {
+        try (Connection holder = database.connect(); Statement statement = holder.createStatement()) {
+            statement.execute("SELECT pg_advisory_lock(" + AdvisoryLock.KEY + ")");
+            Process runner = JavaProcess.start(home, JavaProcess.QUICK_START, Main.class, "--url",
+                    database.postgresUrl(), "--json", "upgrade", "head", "--lock-wait", "2m");
+            runners.add(runner);
+            BufferedReader err = new BufferedReader(new InputStreamReader(runner.getErrorStream(),
+                    StandardCharsets.UTF_8));
+            assertThat(err.readLine()).startsWith("Waiting for the migration lock, held by pid ");
+
+            runner.toHandle().destroy();
+
+            assertThat(runner.waitFor(30, TimeUnit.SECONDS)).as("ended within 30 s").isTrue();
+            assertThat(runner.exitValue()).isEqualTo(SIGTERM_EXIT);
+            JsonNode error = new ObjectMapper().readTree(runner.getInputStream()).get("error");
+            assertThat(error.get("code").asInt()).isEqualTo(SIGTERM_EXIT);
+            assertThat(error.get("message").asText()).isEqualTo("Interrupted before any step ran (it had waited for "
+                    + "the migration lock): nothing was migrated.");
+            assertThat(err.readLine()).isEqualTo("retort: interrupted before any step ran (it had waited for the "
+                    + "migration lock): nothing was migrated.");
+        }
+        assertThat(database.tables()).isEmpty();
+    }
+
     @Test
     void aRunStoppedInATransactionalStepSaysItIsRolledBack() throws Exception {
         Process runner = startPausing(statementNumber("002", 2));
