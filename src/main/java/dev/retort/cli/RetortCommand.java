@@ -31,8 +31,15 @@ import java.util.function.UnaryOperator;
                 "",
                 "With no --url and no DATABASE_URL, Retort runs on an embedded PostgreSQL whose data it keeps in "
                         + ".retort/ beside the retort script (or in $RETORT_HOME/.retort/)."},
-        footerHeading = "%nExamples:%n",
+        footerHeading = "%nEnvironment:%n",
         footer = {
+                "  DATABASE_URL      the database, when --url is not given",
+                "  PGPASSWORD        the password, when the URL has none (then ~/.pgpass)",
+                "  PGPASSFILE        the password file to read instead of ~/.pgpass",
+                "  RETORT_HOME       the folder for the embedded PostgreSQL's .retort/",
+                "  RETORT_JAVA_OPTS  JVM options for ./retort, e.g. -Xmx2g",
+                "",
+                "Examples:",
                 "  retort upgrade head",
                 "  retort --url postgresql://app@db.example.com:5432/app current",
                 "  retort downgrade -1"})
@@ -48,7 +55,9 @@ public final class RetortCommand implements Callable<Integer> {
 
     @Option(names = "--url", scope = ScopeType.INHERIT, paramLabel = "URL",
             description = "The database: postgresql://user:password@host:5432/db, jdbc:postgresql://host:5432/db "
-                    + "or 'host=… dbname=… user=…'. Default: $DATABASE_URL, else the embedded PostgreSQL in .retort/.")
+                    + "or 'host=… dbname=… user=…'. Default: $DATABASE_URL, else the embedded PostgreSQL in .retort/. "
+                    + "A password it lacks comes from $PGPASSWORD, else ~/.pgpass ($PGPASSFILE); it never shows in "
+                    + "any output.")
     String url;
 
     @Option(names = "--lock-wait", scope = ScopeType.INHERIT, paramLabel = "DURATION",

@@ -253,7 +253,10 @@ class CliCommandsTest {
                         "\n  130, 143   stopped by Ctrl-C or a kill (SIGTERM); it says what that left\n");
             }
         }
-        assertThat(cli.run("--help").out()).contains("\nExit codes:\n  0          done\n").endsWith(
+        assertThat(cli.run("upgrade", "--help").out().replaceAll("\\s+", " ")).as("a pipeline's variables")
+                .contains("Default: $DATABASE_URL", "from $PGPASSWORD, else ~/.pgpass ($PGPASSFILE)");
+        assertThat(cli.run("--help").out()).contains("\nExit codes:\n  0          done\n",
+                "\nEnvironment:\n  DATABASE_URL      the database, when --url is not given\n").endsWith(
                 "\nExamples:\n  retort upgrade head\n  retort --url postgresql://app@db.example.com:5432/app current\n"
                         + "  retort downgrade -1\n");
     }
