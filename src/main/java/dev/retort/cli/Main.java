@@ -299,6 +299,18 @@ public final class Main {
             return "The role may not connect to this database: GRANT CONNECT ON DATABASE to it, or connect as another "
                     + "role.";
         }
+        if (state.equals("53300")) {
+            return "A connection limit is reached (the server's max_connections, or the role's or the database's "
+                    + "CONNECTION LIMIT): let other sessions end, or raise it; a migration takes two connections.";
+        }
+        if (state.equals("55000") && text.contains("not currently accepting connections")) {
+            return "The database does not allow connections: ALTER DATABASE … WITH ALLOW_CONNECTIONS true, as a "
+                    + "superuser or its owner.";
+        }
+        if (state.equals("57P03")) {
+            return "The server is starting up, shutting down or in recovery: try again once it accepts connections "
+                    + "(pg_isready tells when).";
+        }
         if (state.equals("3D000")) {
             return "Check the database name; a new database must be created first (createdb).";
         }

@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -197,6 +198,41 @@ class CliErrorsTest {
                     .doesNotContain("owner of the schema");
         } finally {
             database.execute("DROP OWNED BY " + role);
+            database.execute("DROP ROLE " + role);
+        }
+    }
+
+    /**
+     * A server that refuses the connection for a limit, or a database closed to connections: the hint says that, not
+     * to check that the server is up and the host and port right, which a pipeline's author would chase in vain.
+     */
+    @Test
+    void aConnectionLimitOrADatabaseClosedToConnectionsIsNamed() throws SQLException {
+        String role = database.name() + "_limited";
+        database.execute("CREATE ROLE " + role + " LOGIN CONNECTION LIMIT 0");
+        TestDatabase closedOne = TestPostgres.newDatabase("closed");
+        try (Connection admin = database.connect(); Statement statement = admin.createStatement()) {
+            Cli.Result limited = cli.run("--url", "postgresql://" + role + "@localhost:" + database.port() + "/"
+                    + database.name(), "current");
+            statement.execute("ALTER DATABASE " + closedOne.name() + " WITH ALLOW_CONNECTIONS false");
+            Cli.Result closed;
+            try {
+                closed = cli.runOn(closedOne.postgresUrl(), "upgrade", "head");
+            } finally {
+                statement.execute("ALTER DATABASE " + closedOne.name() + " WITH ALLOW_CONNECTIONS true");
+                TestPostgres.drop(closedOne);
+            }
+
+            assertThat(limited.exitCode()).isEqualTo(ExitCodes.CANNOT_CONNECT);
+            assertThat(limited.err()).hasLineCount(1).contains("too many connections for role")
+                    .endsWith("(SQLSTATE 53300). A connection limit is reached (the server's max_connections, or the "
+                            + "role's or the database's CONNECTION LIMIT): let other sessions end, or raise it; a "
+                            + "migration takes two connections.\n");
+            assertThat(closed.exitCode()).isEqualTo(ExitCodes.CANNOT_CONNECT);
+            assertThat(closed.err()).hasLineCount(1).endsWith("is not currently accepting connections (SQLSTATE "
+                    + "55000). The database does not allow connections: ALTER DATABASE \u2026 WITH ALLOW_CONNECTIONS "
+                    + "true, as a superuser or its owner.\n");
+        } finally {
             database.execute("DROP ROLE " + role);
         }
     }
