@@ -4,7 +4,6 @@ import dev.retort.engine.DatabaseStatus;
 import dev.retort.engine.EditedRevision;
 import dev.retort.engine.MigrationListener;
 import dev.retort.engine.Migrator;
-import dev.retort.engine.RetortException;
 import dev.retort.engine.RevisionGraph;
 import dev.retort.engine.UnfinishedStep;
 import picocli.CommandLine.Command;
@@ -36,7 +35,7 @@ final class CurrentCommand implements Callable<Integer> {
     boolean verbose;
 
     @Option(names = {"-c", "--check-heads"},
-            description = "Exit 1 unless the database is at the head with no step left half done, saying where it is "
+            description = "Exit 6 unless the database is at the head with no step left half done, saying where it is "
                     + "and what gets it there (under --json, as the error document): a pipeline's check that the "
                     + "migration ran, as Alembic's current --check-heads.")
     boolean checkHeads;
@@ -52,7 +51,7 @@ final class CurrentCommand implements Callable<Integer> {
         String notAtHead = checkHeads ? notAtHead(graph, current, status.unfinished()) : null;
         if (root.json()) {
             if (notAtHead != null) {
-                throw new RetortException(notAtHead);
+                throw new NotAtHeadException(notAtHead);
             }
             Json.print(out, Json.object("revision", current, "head", current != null && graph.isHead(current),
                     "label", graph.labelWithHead(current),
@@ -78,7 +77,7 @@ final class CurrentCommand implements Callable<Integer> {
         }
         if (notAtHead != null) {
             out.flush();
-            throw new RetortException(notAtHead);
+            throw new NotAtHeadException(notAtHead);
         }
         return ExitCodes.OK;
     }

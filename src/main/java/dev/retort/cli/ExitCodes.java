@@ -31,6 +31,8 @@ public final class ExitCodes {
     public static final int CANNOT_CONNECT = 4;
     /** The migration lock was not had within {@code --lock-wait}. */
     public static final int LOCK_NOT_ACQUIRED = 5;
+    /** {@code current --check-heads}: the database is not at the head, or a step was left half done there. */
+    public static final int NOT_AT_HEAD = 6;
 
     /**
      * What each code means, as every command's {@code --help} lists it: a script that runs one verb must not have
@@ -46,12 +48,12 @@ public final class ExitCodes {
         Map<String, String> codes = new LinkedHashMap<>();
         codes.put(String.valueOf(OK), "done");
         codes.put(String.valueOf(FAILED), "a migration or database error, or a state Retort cannot work from; the "
-                + "message says which, and what a failed step left (rolled back, undone, or half done for a rerun); "
-                + "current --check-heads: the database is not at the head");
+                + "message says which, and what a failed step left (rolled back, undone, or half done for a rerun)");
         codes.put(String.valueOf(USAGE), "bad usage or input; nothing was changed");
         codes.put(String.valueOf(DRIFT), "verify found drift");
         codes.put(String.valueOf(CANNOT_CONNECT), "cannot connect or authenticate");
         codes.put(String.valueOf(LOCK_NOT_ACQUIRED), "the migration lock was not had within --lock-wait");
+        codes.put(String.valueOf(NOT_AT_HEAD), "current --check-heads: the database is not at the head");
         codes.put("130, 143", "stopped by Ctrl-C or a kill (SIGTERM); it says what that left");
         return Collections.unmodifiableMap(codes);
     }
@@ -68,6 +70,9 @@ public final class ExitCodes {
         }
         if (error instanceof LockNotAcquiredException) {
             return LOCK_NOT_ACQUIRED;
+        }
+        if (error instanceof NotAtHeadException) {
+            return NOT_AT_HEAD;
         }
         return FAILED;
     }

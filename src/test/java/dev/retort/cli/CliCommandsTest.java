@@ -210,7 +210,7 @@ class CliCommandsTest {
     }
 
     /**
-     * A pipeline's gate (Alembic's current --check-heads): exit 1, saying where the database is and what to run,
+     * A pipeline's gate (Alembic's current --check-heads): exit 6, a code of its own, saying where the database is and what to run,
      * unless it is at the head with no step left half done; the current revision is printed all the same.
      */
     @Test
@@ -226,19 +226,19 @@ class CliCommandsTest {
                 + "now(), now(), 0, 'test', 'progress', '1/22: ALTER TABLE audit_logs DROP CONSTRAINT …')");
         Cli.Result halfDone = retort("current", "--check-heads");
 
-        assertThat(atBase.exitCode()).isEqualTo(ExitCodes.FAILED);
+        assertThat(atBase.exitCode()).isEqualTo(ExitCodes.NOT_AT_HEAD);
         assertThat(atBase.out()).isEqualTo("<base>\n");
         assertThat(atBase.err()).isEqualTo("retort: error: Not at the head: the database is at <base>, and the head is "
                 + "006. Run retort upgrade head.\n");
-        assertThat(behind.exitCode()).isEqualTo(ExitCodes.FAILED);
+        assertThat(behind.exitCode()).isEqualTo(ExitCodes.NOT_AT_HEAD);
         assertThat(behind.out()).isEqualTo("004\n");
         assertThat(behind.err()).contains("the database is at 004, and the head is 006");
-        assertThat(behindJson.exitCode()).isEqualTo(ExitCodes.FAILED);
-        assertThat(behindJson.out()).contains("\"code\" : 1", "Not at the head: the database is at 004");
+        assertThat(behindJson.exitCode()).isEqualTo(ExitCodes.NOT_AT_HEAD);
+        assertThat(behindJson.out()).contains("\"code\" : 6", "Not at the head: the database is at 004");
         assertThat(atHead.exitCode()).isEqualTo(ExitCodes.OK);
         assertThat(atHead.out()).isEqualTo("006 (head)\n");
         assertThat(atHead.err()).isEmpty();
-        assertThat(halfDone.exitCode()).isEqualTo(ExitCodes.FAILED);
+        assertThat(halfDone.exitCode()).isEqualTo(ExitCodes.NOT_AT_HEAD);
         assertThat(halfDone.err()).contains("retort: error: Not at the head: the database is at 006 (head), but "
                 + "downgrade 006 -> 005 was left half done there. Run retort upgrade head, which reverts it.");
     }
