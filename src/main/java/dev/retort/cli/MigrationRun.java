@@ -140,7 +140,7 @@ final class MigrationRun {
         document.put("online", step.revision().online());
         List<DdlStatement> statements = migrator.analyze(step);
         document.put("statements", statements.stream().map(statement -> (Object) Json.object(
-                "sql", statement.sql().strip(),
+                "sql", SqlText.withoutSecrets(statement.sql().strip()),
                 "locks", statement.locks().stream().map(lock -> (Object) Json.object("table", lock.table(),
                         "mode", lock.mode().toString(), "blocks_reads", lock.mode().blocksReads(),
                         "blocks_writes", lock.mode().blocksWrites())).toList(),

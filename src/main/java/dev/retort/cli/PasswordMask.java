@@ -1,5 +1,7 @@
 package dev.retort.cli;
 
+import dev.retort.engine.SqlText;
+
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -41,7 +43,8 @@ final class PasswordMask {
 
     /**
      * The text with the URL's password taken out: as given, percent-encoded, and wherever a URL or a
-     * {@code password=} parameter shows one. For messages from the driver or the server before they are printed.
+     * {@code password=} parameter shows one; and a revision's passwords, as {@link SqlText#withoutSecrets} finds
+     * them. For messages from the driver or the server before they are printed.
      * The password is taken out where it stands as a whole word, not inside other words: a password such as
      * {@code postgres} must not turn {@code postgresql://} into {@code ***ql://}.
      *
@@ -60,6 +63,8 @@ final class PasswordMask {
             }
         }
         masked = USERINFO_PASSWORD.matcher(masked).replaceAll("$1***@");
-        return keywordPasswords(UNMASKED_QUERY_PASSWORD.matcher(masked).replaceAll("$1***"));
+        // A revision's own passwords too (PASSWORD '…' of a role, a user mapping's): the driver's messages and a
+        // stack trace may quote its statement.
+        return SqlText.withoutSecrets(keywordPasswords(UNMASKED_QUERY_PASSWORD.matcher(masked).replaceAll("$1***")));
     }
 }

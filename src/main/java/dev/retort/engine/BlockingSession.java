@@ -85,7 +85,7 @@ public record BlockingSession(int pid, String applicationName, String state, Ins
         try (ResultSet rows = query.executeQuery()) {
             while (rows.next()) {
                 sessions.add(new BlockingSession(rows.getInt(1), rows.getString(2), rows.getString(3),
-                        instant(rows.getTimestamp(4)), instant(rows.getTimestamp(5)), rows.getString(6),
+                        instant(rows.getTimestamp(4)), instant(rows.getTimestamp(5)), SqlText.withoutSecrets(rows.getString(6)),
                         rows.getString(7)));
             }
         }

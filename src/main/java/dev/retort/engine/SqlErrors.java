@@ -50,14 +50,19 @@ public final class SqlErrors {
         String before = sql.substring(0, position - 1);
         int line = (int) before.chars().filter(c -> c == '\n').count() + 1;
         int lineStart = before.lastIndexOf('\n') + 1;
-        int lineEnd = sql.indexOf('\n', lineStart);
-        String lineText = sql.substring(lineStart, lineEnd < 0 ? sql.length() : lineEnd).strip();
+        // The line is shown without the passwords the statement holds; one whose literal spans lines would leave
+        // the lines out of step, and then the statement is named by its first line instead.
+        String[] shownLines = SqlText.withoutSecrets(sql).split("\n", -1);
+        if (shownLines.length != sql.split("\n", -1).length) {
+            return describe(error) + ", in: " + firstLine(sql);
+        }
+        String lineText = shownLines[line - 1].strip();
         int column = position - lineStart;
         return describe(error) + ", at line " + line + " column " + column + " of the statement: " + lineText;
     }
 
     private static String firstLine(String sql) {
-        String stripped = sql.strip();
+        String stripped = SqlText.withoutSecrets(sql.strip());
         int newline = stripped.indexOf('\n');
         return newline < 0 ? stripped : stripped.substring(0, newline) + " …";
     }

@@ -2,11 +2,36 @@ package dev.retort.engine;
 
 import java.util.regex.Pattern;
 
-/** SQL as one line: how statements are named in history rows, messages, dry runs and catalog text. */
+/**
+ * SQL as one line: how statements are named in history rows, messages, dry runs and catalog text; and SQL as it may
+ * be shown, with the passwords a revision may hold taken out ({@link #withoutSecrets}).
+ */
 public final class SqlText {
 
     /** Compiled once: a migration reads hundreds of statements, and {@code String.replaceAll} compiles per call. */
     private static final Pattern WHITESPACE = Pattern.compile("\\s+");
+    /**
+     * A string literal after a word that ends in {@code password}: {@code PASSWORD 'x'} of CREATE and ALTER ROLE or
+     * USER ({@code ENCRYPTED PASSWORD} too), and the {@code password 'x'} option of a user mapping or a server
+     * ({@code OPTIONS (user 'a', password 'x')}, {@code SET "password" 'x'}). The literal may be an escape string
+     * ({@code E'…'}), a Unicode one ({@code U&'…'}) or dollar-quoted; one left unterminated (a statement cut short,
+     * a line of it) is taken out to the end.
+     */
+    private static final Pattern PASSWORD_LITERAL = Pattern.compile("(?i)(?<![\\w$\"])(\"?[a-z_]*password\"?\\s+)"
+            + "([e]'(?:[^'\\\\]|\\\\.|'')*'?|u&'(?:[^']|'')*'?|'(?:[^']|'')*'?|\\$([a-z_]\\w*)?\\$(?s:.*?)(?:\\$\\3\\$|$))");
+    /**
+     * {@code password=…} in a URL's query string inside a literal (a subscription's or dblink's connection). One
+     * masked already is left as it is, with what follows it.
+     */
+    private static final Pattern QUERY_PASSWORD = Pattern.compile("(?i)([?&](?:ssl)?password=)(?!\\*\\*\\*)[^&\\s']*");
+    /**
+     * libpq's {@code password=…} keyword inside a literal: quoted (its quotes doubled, as in an SQL literal) or up to
+     * a space or the literal's end. One masked already is left as it is.
+     */
+    private static final Pattern CONNINFO_PASSWORD = Pattern.compile(
+            "(?i)(?<![\\w?&])((?:ssl)?password\\s*+=\\s*+)(?!\\*\\*\\*)(''(?:[^']|'''')*(?:''|$)|[^\\s']*)");
+    /** A URL's {@code user:password@} inside a literal. */
+    private static final Pattern USERINFO_PASSWORD = Pattern.compile("(://[^\\s/?#@:']*:)[^\\s/?#']*@");
 
     private SqlText() {
     }
@@ -25,9 +50,30 @@ public final class SqlText {
         return text == null ? "NULL" : "'" + text.replace("'", "''") + "'";
     }
 
-    /** {@link #oneLine}, cut to {@code width} characters with an ellipsis when longer. */
+    /**
+     * {@code sql} as Retort may print or store it: every password that a revision's SQL may hold, in the forms
+     * {@link #PASSWORD_LITERAL} lists and inside a connection string or URL, replaced by {@code ***}. What Retort
+     * shows or records of a statement (progress, dry runs, errors, {@code retort_history}) goes through this; what
+     * runs, and an offline script, keep the SQL as written.
+     */
+    public static String withoutSecrets(String sql) {
+        if (sql == null) {
+            return null;
+        }
+        String shown = PASSWORD_LITERAL.matcher(sql).replaceAll("$1'***'");
+        shown = QUERY_PASSWORD.matcher(shown).replaceAll("$1***");
+        shown = CONNINFO_PASSWORD.matcher(shown).replaceAll("$1***");
+        return USERINFO_PASSWORD.matcher(shown).replaceAll("$1***@");
+    }
+
+    /** {@link #oneLine}, {@link #withoutSecrets without its passwords}: a statement as a history row or message names it. */
+    public static String shown(String sql) {
+        return oneLine(withoutSecrets(sql));
+    }
+
+    /** {@link #shown}, cut to {@code width} characters with an ellipsis when longer. */
     public static String abbreviated(String sql, int width) {
-        String line = oneLine(sql);
+        String line = shown(sql);
         return line.length() <= width ? line : line.substring(0, width - 1) + "…";
     }
 }

@@ -185,7 +185,7 @@ final class StepRunner implements AutoCloseable {
         for (int i = 0; i < statements.size(); i++) {
             DdlStatement statement = statements.get(i);
             String sql = statement.sql();
-            String part = (i + 1) + "/" + statements.size() + ": " + SqlText.oneLine(sql);
+            String part = (i + 1) + "/" + statements.size() + ": " + SqlText.shown(sql);
             Instant started = Instant.now();
             runningStatement = sql;
             listener.statementStarting(step, i + 1, statements.size(), sql);

@@ -1,0 +1,41 @@
+package dev.retort.engine;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The passwords a revision's SQL may hold are taken out of what Retort shows of it, and nothing else is. */
+class SqlTextTest {
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
+            "CREATE ROLE app LOGIN PASSWORD 's3cr''et' VALID UNTIL 'infinity' | CREATE ROLE app LOGIN PASSWORD '***' VALID UNTIL 'infinity'",
+            "alter user app with encrypted password E'a\\'b' | alter user app with encrypted password '***'",
+            "ALTER ROLE app PASSWORD U&'d\\0061t' | ALTER ROLE app PASSWORD '***'",
+            "ALTER ROLE app PASSWORD $p$ x $p$ LOGIN | ALTER ROLE app PASSWORD '***' LOGIN",
+            "ALTER ROLE app PASSWORD $$x$$ | ALTER ROLE app PASSWORD '***'",
+            "CREATE USER MAPPING FOR app SERVER s OPTIONS (user 'u', password 'p') | CREATE USER MAPPING FOR app SERVER s OPTIONS (user 'u', password '***')",
+            "ALTER USER MAPPING FOR app SERVER s OPTIONS (SET \"password\" 'p') | ALTER USER MAPPING FOR app SERVER s OPTIONS (SET \"password\" '***')",
+            "CREATE SUBSCRIPTION s CONNECTION 'host=h password=p dbname=d' PUBLICATION p | CREATE SUBSCRIPTION s CONNECTION 'host=h password=*** dbname=d' PUBLICATION p",
+            "SELECT dblink_connect('host=h password=''a b'' dbname=d') | SELECT dblink_connect('host=h password=*** dbname=d')",
+            "SELECT dblink_connect('postgresql://u:p@h/d?sslpassword=k') | SELECT dblink_connect('postgresql://u:***@h/d?sslpassword=***')",
+            "ALTER ROLE app PASSWORD 'cut short… | ALTER ROLE app PASSWORD '***'",
+    })
+    void passwordsAreTakenOut(String sql, String shown) {
+        assertThat(SqlText.withoutSecrets(sql)).isEqualTo(shown);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "ALTER TABLE users ADD COLUMN password_hash varchar(255) NOT NULL DEFAULT ''",
+            "COMMENT ON COLUMN users.password IS 'the hash'",
+            "SET password_encryption = 'scram-sha-256'",
+            "ALTER ROLE app PASSWORD NULL",
+            "INSERT INTO t (password) VALUES ('x')",
+    })
+    void otherSqlIsLeftAsItIs(String sql) {
+        assertThat(SqlText.withoutSecrets(sql)).isEqualTo(sql);
+    }
+}
