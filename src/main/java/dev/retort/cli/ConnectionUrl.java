@@ -7,6 +7,8 @@ import javax.sql.DataSource;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -24,8 +26,10 @@ import java.util.regex.Pattern;
  * <p>Two spellings are accepted: pgjdbc's {@code jdbc:postgresql://host:port/db?user=u&password=p&…} and libpq's
  * {@code postgresql://user:password@host:port/db?…} (also {@code postgres://}, as Heroku writes
  * {@code DATABASE_URL}), with a percent-encoded user and password, 5432 as the default port, IPv6 hosts in
- * brackets and several hosts separated by commas. Query parameters go through to pgjdbc; the two libpq names that
- * pgjdbc spells differently are renamed. libpq's keyword spelling, {@code host=… dbname=… user=…}, is read as the
+ * brackets and several hosts separated by commas. Query parameters go through to pgjdbc; the libpq names that
+ * pgjdbc spells differently are renamed, and the libpq parameters that would make a connection safer but that pgjdbc
+ * cannot honour are refused. {@code sslmode=require} checks the server's certificate when there is a root
+ * certificate, as libpq does. libpq's keyword spelling, {@code host=… dbname=… user=…}, is read as the
  * URL it stands for ({@link KeywordConninfo}).
  *
  * <p>The password is kept apart: {@link #jdbcUrl()} never holds the user or password, {@link #toString()} is the
@@ -61,6 +65,25 @@ public record ConnectionUrl(String jdbcUrl, String user, String password, String
     private static final Map<String, String> LIBPQ_TO_PGJDBC = Map.of(
             "application_name", PGProperty.APPLICATION_NAME.getName(),
             "connect_timeout", PGProperty.CONNECT_TIMEOUT.getName());
+    /**
+     * libpq's names for what pgjdbc knows under another name and that guards the connection: renamed in either
+     * spelling, since pgjdbc ignores a name it does not know without a word, and {@code channel_binding=require}
+     * would then let a server in the middle go unnoticed.
+     */
+    private static final Map<String, String> LIBPQ_SECURITY_TO_PGJDBC = Map.of(
+            "channel_binding", PGProperty.CHANNEL_BINDING.getName(),
+            "gssencmode", PGProperty.GSS_ENC_MODE.getName(),
+            "sslnegotiation", PGProperty.SSL_NEGOTIATION.getName());
+    /**
+     * libpq's parameters that make a connection stricter and that pgjdbc cannot honour: refused, rather than a
+     * connection made without what they ask (the value that asks it, or null for any), and why.
+     */
+    private static final Map<String, Map.Entry<String, String>> UNHONOURED = Map.of(
+            "require_auth", Map.entry("", "pgjdbc cannot limit the authentication methods it accepts"),
+            "sslcrl", Map.entry("", "pgjdbc reads no certificate revocation list"),
+            "sslcrldir", Map.entry("", "pgjdbc reads no certificate revocation list"),
+            "sslcertmode", Map.entry("require", "pgjdbc cannot require the server to ask for a client certificate"),
+            "ssl_min_protocol_version", Map.entry("TLSv1.3", "pgjdbc takes Java's TLS versions (1.2 and 1.3)"));
 
     public ConnectionUrl {
         if (jdbcUrl == null || masked == null) {
@@ -132,12 +155,27 @@ public record ConnectionUrl(String jdbcUrl, String user, String password, String
         if (!setsParameter(PGProperty.CONNECT_TIMEOUT)) {
             dataSource.setConnectTimeout(DEFAULT_CONNECT_TIMEOUT_SECONDS);
         }
+        if ("require".equals(dataSource.getSslMode()) && rootCertificateExists(dataSource.getSslRootCert())) {
+            // libpq checks the server's certificate against a root certificate when there is one, even at require
+            // (as verify-ca); pgjdbc at require never checks it. A psql user's URL must not check less here.
+            dataSource.setSslMode("verify-ca");
+        }
         if (!setsParameter(PGProperty.ASSUME_MIN_SERVER_VERSION)) {
             // Any server since 9.0 takes application_name in the startup packet; unless told so, pgjdbc sends it in
             // a SET after connecting instead, one more round trip on every connection.
             dataSource.setAssumeMinServerVersion("9.0");
         }
         return dataSource;
+    }
+
+    /**
+     * Whether the root certificate that pgjdbc would read exists: {@code sslrootcert}, or else pgjdbc's default,
+     * {@code ~/.postgresql/root.crt}, as libpq's.
+     */
+    private static boolean rootCertificateExists(String sslRootCert) {
+        String path = sslRootCert != null ? sslRootCert
+                : Path.of(System.getProperty("user.home"), ".postgresql", "root.crt").toString();
+        return Files.isRegularFile(Path.of(path));
     }
 
     /** This URL with {@code password} when it names none itself: how {@code PGPASSWORD} is honoured. */
@@ -258,10 +296,19 @@ public record ConnectionUrl(String jdbcUrl, String user, String password, String
                 if (TIMEOUT_PARAMETERS.contains(name) && !SECONDS.matcher(value).matches()) {
                     throw invalid(given, name + " must be a whole number of seconds, e.g. " + name + "=10");
                 }
+                Map.Entry<String, String> unhonoured = UNHONOURED.get(name);
+                if (unhonoured != null
+                        && (unhonoured.getKey().isEmpty() || unhonoured.getKey().equalsIgnoreCase(value))) {
+                    throw invalid(given, name + (unhonoured.getKey().isEmpty() ? "" : "=" + unhonoured.getKey())
+                            + " cannot be honoured: " + unhonoured.getValue() + ", and Retort will not connect "
+                            + "without what it asks; leave it out to connect all the same");
+                }
                 if (name.equals("user")) {
                     user = value;
                 } else if (name.equals("password")) {
                     password = value;
+                } else if (LIBPQ_SECURITY_TO_PGJDBC.containsKey(name)) {
+                    passedOn.add(LIBPQ_SECURITY_TO_PGJDBC.get(name) + (equals < 0 ? "" : parameter.substring(equals)));
                 } else if (!jdbc && LIBPQ_TO_PGJDBC.containsKey(name)) {
                     passedOn.add(LIBPQ_TO_PGJDBC.get(name) + (equals < 0 ? "" : parameter.substring(equals)));
                 } else if (!parameter.isEmpty()) {

@@ -18,7 +18,8 @@ public final class SqlText {
      * a line of it) is taken out to the end.
      */
     private static final Pattern PASSWORD_LITERAL = Pattern.compile("(?i)(?<![\\w$\"])(\"?[a-z_]*password\"?\\s+)"
-            + "([e]'(?:[^'\\\\]|\\\\.|'')*'?|u&'(?:[^']|'')*'?|'(?:[^']|'')*'?|\\$([a-z_]\\w*)?\\$(?s:.*?)(?:\\$\\3\\$|$))");
+            + "(e'(?:[^'\\\\]|\\\\.|'')*'?|u&'(?:[^']|'')*'?|'(?:[^']|'')*'?"
+            + "|\\$([a-z_]\\w*)?\\$(?s:.*?)(?:\\$\\3\\$|$))");
     /**
      * {@code password=…} in a URL's query string inside a literal (a subscription's or dblink's connection). One
      * masked already is left as it is, with what follows it.
@@ -66,7 +67,7 @@ public final class SqlText {
         return USERINFO_PASSWORD.matcher(shown).replaceAll("$1***@");
     }
 
-    /** {@link #oneLine}, {@link #withoutSecrets without its passwords}: a statement as a history row or message names it. */
+    /** {@link #oneLine}, {@link #withoutSecrets without its passwords}: a statement as a history row names it. */
     public static String shown(String sql) {
         return oneLine(withoutSecrets(sql));
     }

@@ -378,4 +378,22 @@ class CliErrorsTest {
         assertThat(unknownHost.exitCode()).isEqualTo(ExitCodes.CANNOT_CONNECT);
         assertThat(unknownHost.err()).contains("Unknown host 'no-such-host.invalid' (SQLSTATE 08001).");
     }
+
+    /**
+     * libpq's channel_binding=require, as a psql user writes it, reaches pgjdbc: a server that offers no channel
+     * binding (here: trust, without TLS) is refused, where the parameter was dropped and the run went ahead; and require_auth,
+     * which pgjdbc cannot honour, is refused before any connection (security review).
+     */
+    @Test
+    void aConnectionIsNeverLessGuardedThanTheUrlAsks() throws SQLException {
+        Cli.Result channelBinding = cli.runOn(database.postgresUrl() + "?channel_binding=require", "upgrade", "head");
+        assertThat(channelBinding.exitCode()).isEqualTo(ExitCodes.CANNOT_CONNECT);
+        assertThat(channelBinding.err()).hasLineCount(1)
+                .containsIgnoringCase("channel binding is required").contains("(SQLSTATE 08004)");
+
+        Cli.Result requireAuth = cli.runOn(database.postgresUrl() + "?require_auth=scram-sha-256", "upgrade", "head");
+        assertThat(requireAuth.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(requireAuth.err()).hasLineCount(1).contains("require_auth cannot be honoured");
+        assertThat(database.tables()).as("nothing ran").isEmpty();
+    }
 }

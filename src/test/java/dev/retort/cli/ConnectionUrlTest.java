@@ -3,10 +3,14 @@ package dev.retort.cli;
 import dev.retort.testing.TestPostgres;
 import dev.retort.testing.TestPostgres.TestDatabase;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.postgresql.ds.PGSimpleDataSource;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -277,5 +281,69 @@ class ConnectionUrlTest {
             assertThat(ConnectionUrl.parse(other)).as(other).isNotEqualTo(url);
         }
         assertThat(url).isNotEqualTo(null).isNotEqualTo(url.masked());
+    }
+
+    /**
+     * pgjdbc ignores a parameter it does not know without a word: libpq's spellings of what guards a connection are
+     * renamed, in either spelling of the URL and in the keyword one (security review).
+     */
+    @Test
+    void libpqsSecurityParametersReachPgjdbcUnderItsNames() {
+        assertThat(ConnectionUrl.parse("postgresql://h/db?channel_binding=require&gssencmode=disable"
+                + "&sslnegotiation=postgres").jdbcUrl())
+                .isEqualTo("jdbc:postgresql://h:5432/db?channelBinding=require&gssEncMode=disable&sslNegotiation=postgres");
+        assertThat(ConnectionUrl.parse("jdbc:postgresql://h/db?channel_binding=require").jdbcUrl())
+                .isEqualTo("jdbc:postgresql://h:5432/db?channelBinding=require");
+        assertThat(ConnectionUrl.parse("host=h dbname=db channel_binding=require").jdbcUrl())
+                .isEqualTo("jdbc:postgresql://h:5432/db?channelBinding=require");
+    }
+
+    /** What would make a connection stricter and pgjdbc cannot do is refused, not dropped (security review). */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "require_auth=scram-sha-256 | require_auth cannot be honoured: pgjdbc cannot limit the authentication methods",
+            "sslcrl=/etc/crl.pem | sslcrl cannot be honoured: pgjdbc reads no certificate revocation list",
+            "sslcrldir=/etc/crl | sslcrldir cannot be honoured",
+            "sslcertmode=require | sslcertmode=require cannot be honoured",
+            "ssl_min_protocol_version=TLSv1.3 | ssl_min_protocol_version=TLSv1.3 cannot be honoured",
+    })
+    void securityParametersPgjdbcCannotHonourAreRefused(String parameter, String problem) {
+        assertThatThrownBy(() -> ConnectionUrl.parse("postgresql://app:hunter2@db/app?" + parameter))
+                .isInstanceOf(InvalidUrlException.class).hasMessageContaining(problem)
+                .hasMessageNotContaining("hunter2");
+        assertThatThrownBy(() -> ConnectionUrl.parse("host=db user=app password=hunter2 " + parameter))
+                .isInstanceOf(InvalidUrlException.class).hasMessageContaining(problem)
+                .hasMessageNotContaining("hunter2");
+        assertThat(ConnectionUrl.parse("postgresql://db/app?sslcertmode=allow&ssl_min_protocol_version=TLSv1.2")
+                .jdbcUrl()).endsWith("?sslcertmode=allow&ssl_min_protocol_version=TLSv1.2");
+    }
+
+    /**
+     * libpq checks the server's certificate at sslmode=require when there is a root certificate (as verify-ca);
+     * pgjdbc at require never does, so Retort asks it for verify-ca then (security review).
+     */
+    @Test
+    void sslmodeRequireChecksTheCertificateWhenThereIsARootCertificate(@TempDir Path folder) throws IOException {
+        Path rootCert = Files.writeString(folder.resolve("ca.pem"), "not read before connecting");
+
+        assertThat(((PGSimpleDataSource) ConnectionUrl.parse("postgresql://h/db?sslmode=require&sslrootcert="
+                + rootCert).dataSource("retort")).getSslMode()).isEqualTo("verify-ca");
+        assertThat(((PGSimpleDataSource) ConnectionUrl.parse("postgresql://h/db?sslmode=require&sslrootcert="
+                + folder.resolve("none.pem")).dataSource("retort")).getSslMode()).isEqualTo("require");
+        assertThat(((PGSimpleDataSource) ConnectionUrl.parse("postgresql://h/db?sslmode=verify-full&sslrootcert="
+                + rootCert).dataSource("retort")).getSslMode()).isEqualTo("verify-full");
+
+        String home = System.getProperty("user.home");
+        try {
+            System.setProperty("user.home", folder.toString());
+            assertThat(((PGSimpleDataSource) ConnectionUrl.parse("postgresql://h/db?sslmode=require")
+                    .dataSource("retort")).getSslMode()).as("without root.crt").isEqualTo("require");
+            Files.createDirectory(folder.resolve(".postgresql"));
+            Files.copy(rootCert, folder.resolve(".postgresql/root.crt"));
+            assertThat(((PGSimpleDataSource) ConnectionUrl.parse("postgresql://h/db?sslmode=require")
+                    .dataSource("retort")).getSslMode()).as("with ~/.postgresql/root.crt").isEqualTo("verify-ca");
+        } finally {
+            System.setProperty("user.home", home);
+        }
     }
 }
