@@ -62,6 +62,10 @@ final class EmbeddedDatabase implements AutoCloseable {
                 notices.flush();
             }
             EmbeddedPostgres postgres = EmbeddedPostgres.builder()
+                    // The server's binaries are unpacked beside its data, not in zonky's default, /tmp/embedded-pg:
+                    // a folder any local user may write to (mode 777, no sticky bit), where one could put a postgres
+                    // of their own for Retort to run under this user's account, or swap the one unpacked there.
+                    .setOverrideWorkingDirectory(folder.resolve("bin").toFile())
                     .setDataDirectory(dataDirectory)
                     .setCleanDataDirectory(false)
                     .setPGStartupWait(Duration.ofSeconds(30))

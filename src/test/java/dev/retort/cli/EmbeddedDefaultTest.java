@@ -37,6 +37,18 @@ class EmbeddedDefaultTest {
         assertThat(home.resolve(".retort/pg17/postmaster.pid")).as("the server stops with the command").doesNotExist();
     }
 
+    /**
+     * The server run is the one unpacked under .retort/bin, not in zonky's /tmp/embedded-pg, which any local user
+     * may write to (security review).
+     */
+    @Test
+    void theServerRunIsUnpackedUnderRetortsOwnFolder() throws Exception {
+        assertThat(Cli.shipped(home).run("current").exitCode()).isZero();
+
+        assertThat(Files.readString(home.resolve(".retort/pg17/postmaster.opts")))
+                .startsWith(home.resolve(".retort/bin").toAbsolutePath() + "/PG-");
+    }
+
     @Test
     void aSecondRetortOnTheSameFolderWaitsThenFailsClearlyWithoutTouchingIt() throws Exception {
         Process first = JavaProcess.start(home, HoldEmbeddedDatabase.class, home.toString());
