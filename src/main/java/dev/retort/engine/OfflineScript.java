@@ -157,7 +157,8 @@ public final class OfflineScript {
             boolean online = step.revision().online();
             List<String> statements = stepSql.sql();
             String checksum = stepSql.checksum();
-            script.append("\n-- Running ").append(step.describe()).append(online
+            // One line: a revision's message with a line break in it would end the comment, and its next line would run.
+            script.append("\n-- Running ").append(step.describe().replaceAll("\\R+", " ")).append(online
                     ? " (online: each statement on its own, in autocommit)" : " (one transaction)").append("\n\n");
             script.append(online ? ifHistoryExists(HistoryTable.progressSql(step, checksum, "?/" + statements.size()
                     + ": run by a --sql script, which does not record how far it got")) + "\n" : "BEGIN;\n\n");

@@ -5,10 +5,12 @@ import dev.retort.engine.DatabaseStatus;
 import dev.retort.engine.Direction;
 import dev.retort.engine.InvalidTargetException;
 import dev.retort.engine.LockPolicy;
+import dev.retort.engine.MigrationContext;
 import dev.retort.engine.MigrationListener;
 import dev.retort.engine.Migrator;
 import dev.retort.engine.OfflineScript;
 import dev.retort.engine.Plan;
+import dev.retort.engine.Revision;
 import dev.retort.engine.RevisionGraph;
 import dev.retort.engine.WorkMark;
 import dev.retort.testing.TestPostgres;
@@ -314,4 +316,36 @@ class OfflineScriptTest {
         return notices;
     }
 
+
+    /** A revision's message on several lines stays in the script's comment, where its second line would have run. */
+    @Test
+    void aMessageWithALineBreakStaysInTheComment() {
+        Revision revision = new Revision() {
+            public String id() {
+                return "001";
+            }
+
+            public String revises() {
+                return null;
+            }
+
+            public String message() {
+                return "first line\nDROP TABLE users;";
+            }
+
+            public void upgrade(MigrationContext context) {
+                context.execute("SELECT 1");
+            }
+
+            public void downgrade(MigrationContext context) {
+            }
+        };
+        RevisionGraph oneRevision = new RevisionGraph(List.of(revision));
+
+        String script = OfflineScript.render(oneRevision, OfflineScript.plan(oneRevision, Direction.UPGRADE, "head"),
+                LockPolicy.DEFAULT);
+
+        assertThat(script).contains("-- Running upgrade  -> 001, first line DROP TABLE users; (one transaction)")
+                .doesNotContain("\nDROP TABLE users;");
+    }
 }
