@@ -4,6 +4,7 @@ import javax.sql.DataSource;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,6 +17,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * {@code retort bench --cli}: how long a whole {@code retort} process takes, start to exit, as a user or a deploy
@@ -32,7 +35,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>The database must be a scratch one: every round migrates it up and down and drops {@code alembic_version} and
  * {@code retort_history}. The URL is given to {@code retort --url} and to psql alike, so it is the
- * {@code postgresql://user:password@host:port/database} form that both read.
+ * {@code postgresql://user:password@host:port/database} form that both read; its password, if any, goes to them in
+ * {@code PGPASSWORD}, not on their command lines, which every local user can read in {@code ps}.
  */
 public final class CliBench {
 
@@ -43,8 +47,15 @@ public final class CliBench {
     public static final long CURRENT_GOAL_MS = 150;
     private static final long PROCESS_TIMEOUT_SECONDS = 600;
 
+    /** {@code postgresql://user:password@}: the password, as the URL spells it, kept off command lines. */
+    private static final Pattern URL_PASSWORD = Pattern.compile("^(postgresql://[^:@/]*):([^@/]*)@");
+
     private final Path launcher;
     private final String url;
+    /** {@link #url} without its password: what the commands are given. */
+    private final String commandUrl;
+    /** {@link #url}'s password, decoded, for the commands' {@code PGPASSWORD}; or null. */
+    private final String password;
     private final DataSource scratch;
     private final int runs;
     private final int warmups;
@@ -66,6 +77,11 @@ public final class CliBench {
         }
         this.launcher = launcher;
         this.url = url;
+        Matcher userInfo = URL_PASSWORD.matcher(url);
+        boolean hasPassword = userInfo.find();
+        this.commandUrl = hasPassword ? userInfo.replaceFirst("$1@") : url;
+        this.password = hasPassword
+                ? URLDecoder.decode(userInfo.group(2).replace("+", "%2B"), StandardCharsets.UTF_8) : null;
         this.scratch = scratch;
         this.runs = runs;
         this.warmups = warmups;
@@ -147,14 +163,14 @@ public final class CliBench {
     }
 
     private List<String> retort(String... args) {
-        List<String> command = new ArrayList<>(List.of("bash", launcher.toString(), "--url", url));
+        List<String> command = new ArrayList<>(List.of("bash", launcher.toString(), "--url", commandUrl));
         command.addAll(List.of(args));
         return command;
     }
 
     private List<String> psql(Path script) {
         return List.of(psql.orElseThrow().toString(), "-X", "-q", "-v", "ON_ERROR_STOP=1", "-f", script.toString(),
-                url);
+                commandUrl);
     }
 
     /** Starts the command and waits for it to exit: the time a user waits. Its output is thrown away. */
@@ -165,6 +181,9 @@ public final class CliBench {
             ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD)
                     .redirectError(errors.toFile());
             builder.environment().remove("DATABASE_URL");
+            if (password != null) {
+                builder.environment().put("PGPASSWORD", password);
+            }
             long start = System.nanoTime();
             Process process = builder.start();
             if (!process.waitFor(PROCESS_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
@@ -219,7 +238,7 @@ public final class CliBench {
 
     /** The command for a message: the URL, which may hold a password, left out. */
     private String describe(List<String> command) {
-        return String.join(" ", command.stream().map(word -> word.equals(url) ? "URL" : word).toList());
+        return String.join(" ", command.stream().map(word -> word.equals(commandUrl) ? "URL" : word).toList());
     }
 
     /** The first executable {@code name} on PATH, as a shell would find it. */
