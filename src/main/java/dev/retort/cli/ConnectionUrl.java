@@ -178,6 +178,51 @@ public record ConnectionUrl(String jdbcUrl, String user, String password, String
         return Files.isRegularFile(Path.of(path));
     }
 
+    /**
+     * libpq's environment variables for what guards a connection, by the pgjdbc parameter each sets: psql honours
+     * them, so a user who sets {@code PGSSLMODE=verify-full} expects Retort to, rather than connect at pgjdbc's
+     * default, {@code prefer}, which checks no certificate.
+     */
+    private static final List<Map.Entry<String, String>> SECURITY_VARIABLES = List.of(
+            Map.entry("PGSSLMODE", "sslmode"), Map.entry("PGSSLROOTCERT", "sslrootcert"),
+            Map.entry("PGSSLCERT", "sslcert"), Map.entry("PGSSLKEY", "sslkey"),
+            Map.entry("PGCHANNELBINDING", "channel_binding"), Map.entry("PGGSSENCMODE", "gssencmode"),
+            Map.entry("PGREQUIREAUTH", "require_auth"), Map.entry("PGSSLCRL", "sslcrl"),
+            Map.entry("PGSSLCRLDIR", "sslcrldir"), Map.entry("PGSSLCERTMODE", "sslcertmode"));
+
+    /**
+     * The URL a command uses: {@code given} read, its password from {@code PGPASSWORD} when it names none, and
+     * libpq's {@code PGSSLMODE}, {@code PGSSLROOTCERT} and the like ({@link #SECURITY_VARIABLES}) for what it does
+     * not set itself, as psql takes them; checked as if the URL had said them.
+     */
+    static ConnectionUrl fromEnvironment(String given, Map<String, String> environment) {
+        ConnectionUrl url = parse(given).withPasswordIfAbsent(environment.get("PGPASSWORD"));
+        StringJoiner added = new StringJoiner("&");
+        SECURITY_VARIABLES.forEach(entry -> {
+            String parameter = entry.getValue();
+            String value = environment.get(entry.getKey());
+            if (value != null && !value.isEmpty() && !url.setsParameter(parameter)
+                    && !(LIBPQ_SECURITY_TO_PGJDBC.containsKey(parameter)
+                    && url.setsParameter(LIBPQ_SECURITY_TO_PGJDBC.get(parameter)))) {
+                added.add(parameter + "=" + URLEncoder.encode(value, StandardCharsets.UTF_8));
+            }
+        });
+        if (added.length() == 0) {
+            return url;
+        }
+        ConnectionUrl withVariables;
+        try {
+            // Read as a URL of its own (host and database are url's), so the checks and renames are the same.
+            withVariables = parse("postgresql://h/d?" + added);
+        } catch (InvalidUrlException e) {
+            throw new InvalidUrlException("In the environment (PGSSLMODE and the like): " + e.problem() + ".",
+                    e.problem());
+        }
+        String parameters = withVariables.jdbcUrl().substring(withVariables.jdbcUrl().indexOf('?') + 1);
+        String jdbc = url.jdbcUrl() + (url.jdbcUrl().contains("?") ? "&" : "?") + parameters;
+        return new ConnectionUrl(jdbc, url.user(), url.password(), url.masked());
+    }
+
     /** This URL with {@code password} when it names none itself: how {@code PGPASSWORD} is honoured. */
     public ConnectionUrl withPasswordIfAbsent(String fallback) {
         return password != null || fallback == null || fallback.isEmpty()
@@ -217,7 +262,11 @@ public record ConnectionUrl(String jdbcUrl, String user, String password, String
     }
 
     private boolean setsParameter(PGProperty property) {
-        return Pattern.compile("[?&]" + Pattern.quote(property.getName()) + "=").matcher(jdbcUrl).find();
+        return setsParameter(property.getName());
+    }
+
+    private boolean setsParameter(String name) {
+        return Pattern.compile("[?&]" + Pattern.quote(name) + "=").matcher(jdbcUrl).find();
     }
 
     /** {@code host:port} for each host (comma-separated), the port filled in, checked; pgjdbc writes them alike. */

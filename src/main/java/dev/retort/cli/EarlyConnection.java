@@ -84,7 +84,7 @@ final class EarlyConnection implements AutoCloseable {
             return Optional.empty();
         }
         try {
-            ConnectionUrl url = ConnectionUrl.parse(given).withPasswordIfAbsent(environment.get("PGPASSWORD"));
+            ConnectionUrl url = ConnectionUrl.fromEnvironment(given, environment);
             if (url.password() == null) {
                 PasswordFile.followHome(environment);
             }

@@ -128,7 +128,7 @@ public final class RetortCommand implements Callable<Integer> {
             throw new InvalidUrlException(source + " is empty. Give postgresql://user:password@host:5432/database, or "
                     + (url != null ? "leave --url out" : "unset DATABASE_URL") + " to use the embedded PostgreSQL.");
         }
-        return ConnectionUrl.parse(given).withPasswordIfAbsent(environment.get("PGPASSWORD"));
+        return ConnectionUrl.fromEnvironment(given, environment);
     }
 
     /** The project's checkout: where revision and snapshot --write write, whatever RETORT_HOME says. */

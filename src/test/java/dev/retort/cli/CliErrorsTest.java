@@ -396,4 +396,32 @@ class CliErrorsTest {
         assertThat(requireAuth.err()).hasLineCount(1).contains("require_auth cannot be honoured");
         assertThat(database.tables()).as("nothing ran").isEmpty();
     }
+
+    /**
+     * libpq's PGSSLMODE and the like are honoured as psql honours them, for what the URL does not set itself: a
+     * server without TLS is refused at PGSSLMODE=require, where the run went ahead (security review).
+     */
+    @Test
+    void libpqsSslVariablesAreHonouredUnlessTheUrlSaysOtherwise() throws SQLException {
+        Cli.Result required = cli.withEnvironment(Map.of("PGSSLMODE", "require"))
+                .runOn(database.postgresUrl(), "upgrade", "head");
+        assertThat(required.exitCode()).isEqualTo(ExitCodes.CANNOT_CONNECT);
+        assertThat(required.err()).hasLineCount(1).contains("The server does not support SSL");
+
+        Cli.Result channelBinding = cli.withEnvironment(Map.of("PGCHANNELBINDING", "require"))
+                .runOn(database.postgresUrl(), "current");
+        assertThat(channelBinding.exitCode()).isEqualTo(ExitCodes.CANNOT_CONNECT);
+        assertThat(channelBinding.err()).containsIgnoringCase("channel binding is required");
+
+        Cli.Result requireAuth = cli.withEnvironment(Map.of("PGREQUIREAUTH", "scram-sha-256"))
+                .runOn(database.postgresUrl(), "current");
+        assertThat(requireAuth.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(requireAuth.err()).hasLineCount(1).contains("In the environment (PGSSLMODE and the like): "
+                + "require_auth cannot be honoured");
+        assertThat(database.tables()).as("nothing ran").isEmpty();
+
+        Cli.Result urlWins = cli.withEnvironment(Map.of("PGSSLMODE", "verify-full"))
+                .runOn(database.postgresUrl() + "?sslmode=disable", "current");
+        assertThat(urlWins.exitCode()).as(urlWins.err()).isZero();
+    }
 }
