@@ -75,6 +75,15 @@ public record ConnectionUrl(String jdbcUrl, String user, String password, String
             "gssencmode", PGProperty.GSS_ENC_MODE.getName(),
             "sslnegotiation", PGProperty.SSL_NEGOTIATION.getName());
     /**
+     * libpq's {@code target_session_attrs}, which picks the server of a multi-host URL (the primary of a failover
+     * pair, say), as pgjdbc's {@code targetServerType}: pgjdbc ignores the libpq name without a word, and a migration
+     * would then run on whichever host answered first, a standby included.
+     */
+    private static final Map<String, String> TARGET_SESSION_ATTRS = Map.of(
+            "any", "any", "read-write", "primary", "primary", "primary", "read-only", "secondary",
+            "standby", "secondary", "prefer-standby", "preferSecondary");
+
+    /**
      * libpq's parameters that make a connection stricter and that pgjdbc cannot honour: refused, rather than a
      * connection made without what they ask (the value that asks it, or null for any), and why.
      */
@@ -352,7 +361,9 @@ public record ConnectionUrl(String jdbcUrl, String user, String password, String
                             + " cannot be honoured: " + unhonoured.getValue() + ", and Retort will not connect "
                             + "without what it asks; leave it out to connect all the same");
                 }
-                if (name.equals("user")) {
+                if (name.equals("target_session_attrs")) {
+                    passedOn.add(PGProperty.TARGET_SERVER_TYPE.getName() + "=" + targetServerType(value, given));
+                } else if (name.equals("user")) {
                     user = value;
                 } else if (name.equals("password")) {
                     password = value;
@@ -365,6 +376,15 @@ public record ConnectionUrl(String jdbcUrl, String user, String password, String
                 }
             }
             return new Query(user, password, passedOn.isEmpty() ? "" : "?" + String.join("&", passedOn));
+        }
+
+        private static String targetServerType(String targetSessionAttrs, String given) {
+            String type = TARGET_SESSION_ATTRS.get(targetSessionAttrs);
+            if (type == null) {
+                throw invalid(given, "target_session_attrs must be one of any, read-write, read-only, primary, "
+                        + "standby, prefer-standby");
+            }
+            return type;
         }
 
         /** Query values decoded as the spelling's own reader does: pgjdbc turns + into a space, libpq does not. */

@@ -298,6 +298,25 @@ class ConnectionUrlTest {
                 .isEqualTo("jdbc:postgresql://h:5432/db?channelBinding=require");
     }
 
+    /** A failover pair's URL picks its primary as libpq would: pgjdbc knows target_session_attrs under another name. */
+    @ParameterizedTest
+    @CsvSource({"read-write, primary", "primary, primary", "read-only, secondary", "standby, secondary",
+            "prefer-standby, preferSecondary", "any, any"})
+    void targetSessionAttrsReachPgjdbcAsItsTargetServerType(String libpq, String pgjdbc) {
+        assertThat(ConnectionUrl.parse("postgresql://db1:5432,db2:5432/app?target_session_attrs=" + libpq).jdbcUrl())
+                .isEqualTo("jdbc:postgresql://db1:5432,db2:5432/app?targetServerType=" + pgjdbc);
+        assertThat(ConnectionUrl.parse("host=db1,db2 dbname=app target_session_attrs=" + libpq).jdbcUrl())
+                .endsWith("?targetServerType=" + pgjdbc);
+    }
+
+    @Test
+    void anUnknownTargetSessionAttrsIsRefusedWithTheValuesLibpqTakes() {
+        assertThatThrownBy(() -> ConnectionUrl.parse("postgresql://db1,db2/app?target_session_attrs=master"))
+                .isInstanceOf(InvalidUrlException.class)
+                .hasMessageContaining("target_session_attrs must be one of any, read-write, read-only, primary, "
+                        + "standby, prefer-standby");
+    }
+
     /** What would make a connection stricter and pgjdbc cannot do is refused, not dropped (security review). */
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
