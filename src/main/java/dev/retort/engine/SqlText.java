@@ -44,11 +44,16 @@ public final class SqlText {
 
     /**
      * {@code text} as an SQL string literal ({@code NULL} for null), for SQL that is printed rather than run with
-     * parameters: the offline scripts. Quotes are doubled; a backslash is an ordinary character, as it is with
-     * PostgreSQL's standard_conforming_strings, on by default since 9.1.
+     * parameters: the offline scripts. Quotes are doubled. Text with a backslash becomes an escape string,
+     * {@code E'a\\b'}: in a plain one the backslash means itself only while standard_conforming_strings is on (the
+     * default since 9.1), and a script may meet a server where it is not.
      */
     public static String literal(String text) {
-        return text == null ? "NULL" : "'" + text.replace("'", "''") + "'";
+        if (text == null) {
+            return "NULL";
+        }
+        return text.indexOf('\\') < 0 ? "'" + text.replace("'", "''") + "'"
+                : "E'" + text.replace("\\", "\\\\").replace("'", "''") + "'";
     }
 
     /**

@@ -1,8 +1,14 @@
 package dev.retort.engine;
 
+import dev.retort.testing.TestPostgres;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -37,5 +43,21 @@ class SqlTextTest {
     })
     void otherSqlIsLeftAsItIs(String sql) {
         assertThat(SqlText.withoutSecrets(sql)).isEqualTo(sql);
+    }
+
+    /** An offline script's literals read back as the text they were made of, whatever standard_conforming_strings. */
+    @ParameterizedTest
+    @ValueSource(strings = {"plain", "it's", "C:\\temp\\new", "a \\' b", "\\", "é…"})
+    void literalsReadTheSameWhateverStandardConformingStrings(String text) throws SQLException {
+        try (Connection connection = TestPostgres.newDatabase("sql_literals").connect();
+             Statement statement = connection.createStatement()) {
+            for (String setting : new String[] {"on", "off"}) {
+                statement.execute("SET standard_conforming_strings = " + setting);
+                try (ResultSet rows = statement.executeQuery("SELECT " + SqlText.literal(text))) {
+                    rows.next();
+                    assertThat(rows.getString(1)).as(setting).isEqualTo(text);
+                }
+            }
+        }
     }
 }
