@@ -1,5 +1,6 @@
 package dev.retort;
 
+import dev.retort.testing.ProjectHead;
 import dev.retort.testing.TestPostgres;
 import dev.retort.testing.TestPostgres.TestDatabase;
 import org.junit.jupiter.api.Test;
@@ -42,7 +43,7 @@ class ReadmeExampleTest {
             loader.loadClass("ReadmeExample").getMethod("run", DataSource.class).invoke(null, database.dataSource());
         }
 
-        assertThat(Retort.using(database.dataSource()).current()).isEqualTo("006");
+        assertThat(Retort.using(database.dataSource()).current()).isEqualTo(ProjectHead.id());
         assertThat(lines).hasSizeLessThanOrEqualTo(6);
     }
 

@@ -1,6 +1,7 @@
 package dev.retort.cli;
 
 import dev.retort.engine.CatalogSnapshot;
+import dev.retort.testing.ProjectHead;
 import dev.retort.testing.TestPostgres;
 import dev.retort.testing.TestPostgres.TestDatabase;
 import org.junit.jupiter.api.BeforeAll;
@@ -34,7 +35,10 @@ class BadInputTableTest {
     private static final String PASSWORD = "s3cret";
     private static final String HELP = "See 'retort --help'.";
     private static final String HELP_UPGRADE = "See 'retort upgrade --help'.";
-    private static final String VALID_TARGETS = "Valid targets: head, base, 001, 002, 003, 004, 005, 006, current";
+    /** How the list of targets starts; its whole form, short or with "…", is RevisionGraphTest's. */
+    private static final String VALID_TARGETS = "Valid targets: head, base, 001, 002, 003,";
+    /** Steps from 003, where the cases' databases are, to the head: 3 as shipped, more with a project's revisions. */
+    private static final int BELOW_HEAD = ProjectHead.count() - 3;
     private static final String URL_EXAMPLES = "give postgresql://user:password@host:5432/database";
     private static final String CHECK_USER = "Check the user and the password";
     private static final String CHECK_SERVER = "Check that the server is up and that the host and port";
@@ -139,12 +143,14 @@ class BadInputTableTest {
                 bad("empty target", ExitCodes.USAGE, "No revision ''.", VALID_TARGETS, "--url", "{db}", "upgrade", ""),
                 bad("ambiguous prefix", ExitCodes.USAGE, "'00' is ambiguous: it starts 001, 002",
                         "Give more of the id.", "--url", "{db}", "upgrade", "00"),
-                bad("+9 past head", ExitCodes.USAGE, "'+9' goes past head: the current revision 003 is 3 steps below "
-                        + "head 006.", "Give +3 or head", "--url", "{db}", "upgrade", "+9"),
+                bad("+99 past head", ExitCodes.USAGE, "'+99' goes past head: the current revision 003 is " + BELOW_HEAD
+                        + " steps below head " + ProjectHead.id() + ".", "Give +" + BELOW_HEAD + " or head",
+                        "--url", "{db}", "upgrade", "+99"),
                 bad("head+1 past head", ExitCodes.USAGE, "'head+1' goes past head", "Give head",
                         "--url", "{db}", "upgrade", "head+1"),
-                bad("003+9 past head", ExitCodes.USAGE, "'003+9' goes past head: 003 is 3 steps below head 006.",
-                        "Give 003+3 or head", "--url", "{db}", "upgrade", "003+9"),
+                bad("003+99 past head", ExitCodes.USAGE, "'003+99' goes past head: 003 is " + BELOW_HEAD + " steps "
+                        + "below head " + ProjectHead.id() + ".", "Give 003+" + BELOW_HEAD + " or head",
+                        "--url", "{db}", "upgrade", "003+99"),
                 bad("-9 past base", ExitCodes.USAGE, "'-9' goes past base: the current revision 003 is 3 steps above "
                         + "base.", "Give -3 or base", "--url", "{db}", "downgrade", "-9"),
                 bad("downgrade to a revision ahead", ExitCodes.USAGE, "Cannot downgrade to 005: it is ahead of the "
@@ -158,12 +164,12 @@ class BadInputTableTest {
                         "--url", "{db}", "stamp", "999"),
                 bad("stamp head+1", ExitCodes.USAGE, "'head+1' goes past head", "Give head",
                         "--url", "{db}", "stamp", "head+1"),
-                bad("stamp +9", ExitCodes.USAGE, "'+9' goes past head", "Give +3 or head",
-                        "--url", "{db}", "stamp", "+9"),
+                bad("stamp +99", ExitCodes.USAGE, "'+99' goes past head", "Give +" + BELOW_HEAD + " or head",
+                        "--url", "{db}", "stamp", "+99"),
                 bad("show of an unknown id", ExitCodes.USAGE, "No revision '999'.", VALID_TARGETS,
                         "--url", "{db}", "show", "999"),
-                bad("show +9", ExitCodes.USAGE, "'+9' goes past head", "Give +3 or head",
-                        "--url", "{db}", "show", "+9"),
+                bad("show +99", ExitCodes.USAGE, "'+99' goes past head", "Give +" + BELOW_HEAD + " or head",
+                        "--url", "{db}", "show", "+99"),
 
                 // Ranges.
                 bad("history range of unknown ids", ExitCodes.USAGE, "No revision '9'.", VALID_TARGETS,
@@ -172,8 +178,8 @@ class BadInputTableTest {
                         "e.g. 002:004", "--url", "{db}", "history", "-r", "003"),
                 bad("history range reversed", ExitCodes.USAGE, "Range '004:002' is empty",
                         "Write it oldest first: 002:004.", "--url", "{db}", "history", "-r", "004:002"),
-                bad("history range past head", ExitCodes.USAGE, "'current+9' goes past head", "Give current+3 or head",
-                        "--url", "{db}", "history", "-r", "003:current+9"),
+                bad("history range past head", ExitCodes.USAGE, "'current+99' goes past head",
+                        "Give current+" + BELOW_HEAD + " or head", "--url", "{db}", "history", "-r", "003:current+99"),
 
                 // Lock and time options.
                 bad("negative --lock-timeout", ExitCodes.USAGE, "'-1s' is not a duration", HELP_UPGRADE,
@@ -295,10 +301,11 @@ class BadInputTableTest {
 
     private static Case unknownRevision(String verb, String... args) {
         return bad("alembic_version names an unknown revision: " + verb, ExitCodes.FAILED,
-                "The database is at revision 'ae1027a6acf', which is not in this Retort's revisions (001 … 006): "
-                        + "another branch or a newer version of the project migrated it",
-                "downgrade to the newest revision both have, e.g. retort downgrade 006, then run this one. Stamp only "
-                        + "records a revision and changes no schema", args).on(Scene.UNKNOWN_REVISION);
+                "The database is at revision 'ae1027a6acf', which is not in this Retort's revisions (001 … "
+                        + ProjectHead.id() + "): another branch or a newer version of the project migrated it",
+                "downgrade to the newest revision both have, e.g. retort downgrade " + ProjectHead.id() + ", then run "
+                        + "this one. Stamp only records a revision and changes no schema", args)
+                .on(Scene.UNKNOWN_REVISION);
     }
 
     private static Case twoVersionRows(String verb, String... args) {

@@ -1,6 +1,7 @@
 package dev.retort.cli;
 
 import dev.retort.engine.AdvisoryLock;
+import dev.retort.testing.ProjectHead;
 import dev.retort.testing.TestPostgres;
 import dev.retort.testing.TestPostgres.TestDatabase;
 import org.junit.jupiter.api.AfterEach;
@@ -57,13 +58,13 @@ class ConcurrentRunnersTest {
 
         String outputs = stdout(first) + stdout(second);
         assertThat(outputs).containsOnlyOnce("Running upgrade  -> 001").containsOnlyOnce("Running upgrade 005 -> 006")
-                .containsOnlyOnce("Already at 006 (head): nothing to upgrade.");
+                .containsOnlyOnce("Already at " + ProjectHead.label() + ": nothing to upgrade.");
         try (Connection connection = database.connect(); Statement statement = connection.createStatement();
              ResultSet rows = statement.executeQuery("SELECT count(*), count(DISTINCT revision) FROM retort_history"
                      + " WHERE direction = 'upgrade' AND outcome = 'success'")) {
             rows.next();
-            assertThat(rows.getInt(1)).isEqualTo(6);
-            assertThat(rows.getInt(2)).isEqualTo(6);
+            assertThat(rows.getInt(1)).isEqualTo(ProjectHead.count());
+            assertThat(rows.getInt(2)).isEqualTo(ProjectHead.count());
         }
     }
 

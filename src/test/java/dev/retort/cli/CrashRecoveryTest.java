@@ -43,8 +43,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Crash recovery at every statement boundary, with real processes: a real {@code retort upgrade head} is killed
- * with SIGKILL before each statement of 001–006 in turn (131 of them), then run again with {@code --lock-wait 5s},
- * on every PostgreSQL major under test ({@code -Dretort.test.postgres}).
+ * with SIGKILL before each statement from 001 to the head in turn (131 of them as shipped, to 006), then run again
+ * with {@code --lock-wait 5s}, on every PostgreSQL major under test ({@code -Dretort.test.postgres}).
  * Every time the rerun must reach head with exactly the head's schema, no INVALID index and no lock left behind,
  * and {@code retort_history} must tell what the killed run did and what the rerun finished.
  *

@@ -7,6 +7,7 @@ import dev.retort.engine.Revision;
 import dev.retort.engine.RevisionGraph;
 import dev.retort.engine.Step;
 import dev.retort.migrations.Migrations;
+import dev.retort.testing.ProjectHead;
 import dev.retort.testing.TestPostgres;
 import dev.retort.testing.TestPostgres.TestDatabase;
 
@@ -141,9 +142,9 @@ final class CrashScene {
         throw new IllegalArgumentException("no revision " + revisionId);
     }
 
-    /** Where every crash test must end: revision 006, the head's catalog, no INVALID index, no advisory lock left. */
+    /** Where every crash test must end: the head, its catalog, no INVALID index, no advisory lock left. */
     static void assertAtHead(TestDatabase database, String headSchema) throws SQLException {
-        assertThat(currentRevision(database)).isEqualTo("006");
+        assertThat(currentRevision(database)).isEqualTo(ProjectHead.id());
         assertThat(database.schema()).isEqualTo(headSchema);
         assertThat(invalidIndexes(database)).isEmpty();
         assertThat(advisoryLocks(database)).as("advisory locks left in pg_locks").isZero();

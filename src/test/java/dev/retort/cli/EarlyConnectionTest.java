@@ -1,5 +1,6 @@
 package dev.retort.cli;
 
+import dev.retort.testing.ProjectHead;
 import dev.retort.testing.TestPostgres;
 import dev.retort.testing.TestPostgres.TestDatabase;
 import org.junit.jupiter.api.Test;
@@ -76,7 +77,7 @@ class EarlyConnectionTest {
         String[] current = {"current", "--url=" + database.postgresUrl()};
         try (EarlyConnection early = EarlyConnection.forCommandLine(current, environment)) {
             assertThat(Cli.shipped(home).withEnvironment(environment).runWith(early, current).out())
-                    .isEqualTo("006 (head)\n");
+                    .isEqualTo(ProjectHead.label() + "\n");
             assertThat(early.handedOut()).isTrue();
         }
     }

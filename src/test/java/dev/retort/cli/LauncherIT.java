@@ -1,5 +1,6 @@
 package dev.retort.cli;
 
+import dev.retort.testing.ProjectHead;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -61,7 +62,7 @@ class LauncherIT {
         ScriptRun first = retort("heads");
 
         assertThat(first.err()).as("no build, and the archive is made without a word").isEmpty();
-        assertThat(first.out()).isEqualTo("006 (head)\n");
+        assertThat(first.out()).isEqualTo(ProjectHead.label() + "\n");
         assertThat(ARCHIVE).isNotEmptyFile();
         assertThat(Files.getLastModifiedTime(ARCHIVE)).as("the archive carries the time of the jar it serves")
                 .isEqualTo(Files.getLastModifiedTime(JAR));
@@ -69,7 +70,7 @@ class LauncherIT {
         ScriptRun mapped = retortOnTheArchive("heads");
 
         assertThat(mapped.err()).isEmpty();
-        assertThat(mapped.out()).isEqualTo("006 (head)\n");
+        assertThat(mapped.out()).isEqualTo(ProjectHead.label() + "\n");
         assertThat(mapped.exitCode()).isZero();
     }
 
@@ -114,7 +115,7 @@ class LauncherIT {
 
             ScriptRun run = retort("heads");
 
-            assertThat(run.out()).isEqualTo("006 (head)\n");
+            assertThat(run.out()).isEqualTo(ProjectHead.label() + "\n");
             assertThat(run.err()).isEmpty();
             assertThat(run.exitCode()).isZero();
         } finally {
@@ -132,7 +133,7 @@ class LauncherIT {
         ScriptRun second = finish(two);
 
         assertThat(List.of(first, second)).allSatisfy(run -> {
-            assertThat(run.out()).isEqualTo("006 (head)\n");
+            assertThat(run.out()).isEqualTo(ProjectHead.label() + "\n");
             assertThat(run.exitCode()).isZero();
         });
         assertThat(retortOnTheArchive("heads").exitCode()).isZero();
@@ -146,7 +147,7 @@ class LauncherIT {
     void runsTheFreshJarWithoutRebuildingIt() throws Exception {
         ScriptRun heads = retort("heads");
 
-        assertThat(heads.out()).isEqualTo("006 (head)\n");
+        assertThat(heads.out()).isEqualTo(ProjectHead.label() + "\n");
         assertThat(heads.err()).as("the jar is fresh: no build").isEmpty();
         assertThat(heads.exitCode()).isZero();
     }
@@ -159,7 +160,8 @@ class LauncherIT {
         assertThat(upgrade.exitCode()).as(upgrade.err()).isZero();
         assertThat(verify.exitCode()).as(verify.err()).isZero();
         assertThat(verify.out()).contains("-- Check all tables exist\n", "-- Check foreign keys\n",
-                "-- Check indexes\n", "-- Check constraints\n").endsWith("OK: the schema matches revision 006 (head).\n");
+                "-- Check indexes\n", "-- Check constraints\n")
+                .endsWith("OK: the schema matches revision " + ProjectHead.label() + ".\n");
     }
 
     @Test
@@ -181,7 +183,7 @@ class LauncherIT {
         assertThat(bench.exitCode()).as(bench.err()).isZero();
         assertThat(bench.out()).contains("Usage: retort bench").doesNotContain("TieredStopAtLevel", "UseSerialGC",
                 "SharedArchiveFile");
-        assertThat(heads.out()).contains("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "006 (head)");
+        assertThat(heads.out()).contains("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", ProjectHead.label());
     }
 
     @Test

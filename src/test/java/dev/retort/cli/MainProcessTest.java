@@ -1,5 +1,6 @@
 package dev.retort.cli;
 
+import dev.retort.testing.ProjectHead;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,18 +23,19 @@ class MainProcessTest {
         Process heads = JavaProcess.start(home, Main.class, "heads");
 
         assertThat(heads.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(new String(heads.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("006 (head)\n");
+        assertThat(new String(heads.getInputStream().readAllBytes(), StandardCharsets.UTF_8))
+                .isEqualTo(ProjectHead.label() + "\n");
         assertThat(heads.exitValue()).isEqualTo(ExitCodes.OK);
     }
 
     @Test
     void aUsageErrorExitsTwoWithOneLineOnStderr() throws Exception {
-        Process bad = JavaProcess.start(home, Main.class, "upgrade", "007", "--url", "postgresql://x@localhost:1/db");
+        Process bad = JavaProcess.start(home, Main.class, "upgrade", "999", "--url", "postgresql://x@localhost:1/db");
 
         assertThat(bad.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(bad.exitValue()).as("refused before connecting").isEqualTo(ExitCodes.USAGE);
         assertThat(new String(bad.getErrorStream().readAllBytes(), StandardCharsets.UTF_8))
-                .startsWith("retort: error: No revision '007'.").hasLineCount(1);
+                .startsWith("retort: error: No revision '999'.").hasLineCount(1);
 
         Process unknownVerb = JavaProcess.start(home, Main.class, "migrate");
         assertThat(unknownVerb.waitFor(60, TimeUnit.SECONDS)).isTrue();

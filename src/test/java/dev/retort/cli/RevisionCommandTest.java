@@ -4,6 +4,8 @@ import dev.retort.engine.MigrationContext;
 import dev.retort.engine.Revision;
 import dev.retort.engine.RevisionGraph;
 import dev.retort.migrations.ExpectedSnapshots;
+import dev.retort.migrations.Migrations;
+import dev.retort.testing.ProjectHead;
 import dev.retort.testing.TestPostgres;
 import dev.retort.testing.TestPostgres.TestDatabase;
 import org.junit.jupiter.api.BeforeEach;
@@ -39,6 +41,15 @@ class RevisionCommandTest {
     /** The real project's sources; tests run with the project folder as working directory. */
     private static final Path SOURCES = Path.of(RevisionSkeleton.FOLDER);
     private static final Path REAL_LIST = Path.of(RevisionSkeleton.LIST);
+    /** The project's head, where revision -m counts on from: 006 as shipped, a project's own revision after that. */
+    private static final String HEAD = ProjectHead.id();
+    private static final Revision HEAD_REVISION = new RevisionGraph(Migrations.all()).head();
+    private static final String HEAD_CLASS = HEAD_REVISION.getClass().getSimpleName();
+    private static final String HEAD_PARENT = HEAD_REVISION.revises();
+    private static final String HEAD_MESSAGE = HEAD_REVISION.message();
+    /** The id revision -m writes next: 007 as shipped. */
+    private static final String NEXT = ProjectHead.nextId();
+    private static final String ORDERS = "R" + NEXT + "AddOrdersTable";
 
     @TempDir
     Path home;
@@ -64,8 +75,8 @@ class RevisionCommandTest {
         String text = Files.readString(REAL_LIST);
 
         assertThat(text.lines().filter(line -> line.strip().equals(RevisionSkeleton.MARKER))).hasSize(1);
-        assertThat(RevisionSkeleton.withRevisionAdded(text, "R007AddOrdersTable"))
-                .contains("new R006AddCheckConstraints(),\n" + " ".repeat(16) + "new R007AddOrdersTable(),\n"
+        assertThat(RevisionSkeleton.withRevisionAdded(text, ORDERS))
+                .contains("new " + HEAD_CLASS + "(),\n" + " ".repeat(16) + "new " + ORDERS + "(),\n"
                         + " ".repeat(16) + RevisionSkeleton.MARKER + "\n");
     }
 
@@ -75,8 +86,9 @@ class RevisionCommandTest {
 
         assertThat(result.exitCode()).isEqualTo(ExitCodes.OK);
         assertThat(new com.fasterxml.jackson.databind.ObjectMapper().readTree(result.out()).toString()).isEqualTo(
-                "{\"written\":\"src/main/java/dev/retort/migrations/R007AddOrdersTable.java\",\"id\":\"007\","
-                        + "\"revises\":\"006\",\"message\":\"add orders table\",\"class\":\"R007AddOrdersTable\"}");
+                "{\"written\":\"src/main/java/dev/retort/migrations/" + ORDERS + ".java\",\"id\":\"" + NEXT + "\","
+                        + "\"revises\":\"" + HEAD + "\",\"message\":\"add orders table\",\"class\":\"" + ORDERS
+                        + "\"}");
     }
 
     @Test
@@ -88,20 +100,20 @@ class RevisionCommandTest {
         assertThat(result.err()).isEmpty();
         assertThat(result.exitCode()).isEqualTo(ExitCodes.OK);
         assertThat(result.out()).isEqualTo("""
-                Wrote src/main/java/dev/retort/migrations/R007AddOrdersTable.java (007, revises 006) and added it \
+                Wrote src/main/java/dev/retort/migrations/%s.java (%s, revises %s) and added it \
                 to Migrations.java.
                 Fill in its upgrade and downgrade, then run ./retort upgrade head; ./retort snapshot --write records \
                 its expected schema for verify.
-                """);
+                """.formatted(ORDERS, NEXT, HEAD));
         assertThat(home.resolve(".retort")).as("no embedded PostgreSQL").doesNotExist();
         assertThat(Files.readString(list)).isEqualTo(before.replace("                " + RevisionSkeleton.MARKER,
-                "                new R007AddOrdersTable(),\n                " + RevisionSkeleton.MARKER));
-        String source = Files.readString(home.resolve(RevisionSkeleton.FOLDER + "R007AddOrdersTable.java"));
+                "                new " + ORDERS + "(),\n                " + RevisionSkeleton.MARKER));
+        String source = Files.readString(home.resolve(RevisionSkeleton.FOLDER + ORDERS + ".java"));
         assertThat(source).startsWith("package dev.retort.migrations;\n\nimport dev.retort.engine.MigrationContext;\n"
                         + "import dev.retort.engine.Revision;\n\n/**\n")
-                .contains("public final class R007AddOrdersTable implements Revision {")
-                .contains("public String id() {\n        return \"007\";\n    }")
-                .contains("public String revises() {\n        return \"006\";\n    }")
+                .contains("public final class " + ORDERS + " implements Revision {")
+                .contains("public String id() {\n        return \"" + NEXT + "\";\n    }")
+                .contains("public String revises() {\n        return \"" + HEAD + "\";\n    }")
                 .contains("public String message() {\n        return \"add orders table\";\n    }")
                 .contains("    // @Override\n    // public boolean online() {\n    //     return true;\n    // }\n")
                 .contains("IF [NOT] EXISTS", "CONCURRENTLY", "NOT VALID", "VALIDATE CONSTRAINT", "R004 to R006")
@@ -125,27 +137,28 @@ class RevisionCommandTest {
         TestDatabase database = TestPostgres.newDatabase("revision_command");
 
         RevisionGraph graph = new RevisionGraph(revisions);
-        assertThat(graph.head().id()).isEqualTo("007");
-        assertThat(graph.head().revises()).isEqualTo("006");
+        assertThat(graph.head().id()).isEqualTo(NEXT);
+        assertThat(graph.head().revises()).isEqualTo(HEAD);
         assertThat(graph.head().getClass().getClassLoader()).isNotSameAs(getClass().getClassLoader());
         assertThat(graph.revisions()).extracting(Revision::id)
-                .containsExactly("001", "002", "003", "004", "005", "006", "007");
-        assertThat(cli.run("heads").out()).isEqualTo("007 (head)\n");
-        assertThat(cli.run("history", "-r", "006:").out()).isEqualTo("""
-                006 -> 007 (head), add orders table
-                005 -> 006, add check constraints
-                """);
+                .containsExactlyElementsOf(Stream.concat(ProjectHead.ids().stream(), Stream.of(NEXT)).toList());
+        assertThat(cli.run("heads").out()).isEqualTo(NEXT + " (head)\n");
+        assertThat(cli.run("history", "-r", HEAD + ":").out()).isEqualTo(HEAD + " -> " + NEXT
+                + " (head), add orders table\n" + HEAD_PARENT + " -> " + HEAD + ", " + HEAD_MESSAGE + "\n");
 
         Cli.Result upgrade = cli.runOn(database.postgresUrl(), "upgrade", "head");
 
         assertThat(upgrade.exitCode()).as(upgrade.err()).isZero();
-        assertThat(upgrade.outLines().get(7)).matches("Running upgrade 006 -> 007, add orders table \\.\\.\\. \\d+ ms");
-        assertThat(upgrade.outLines().get(8)).matches("Done: 7 revisions in .+; the database is at 007 \\(head\\)\\.");
-        assertThat(cli.runOn(database.postgresUrl(), "current").out()).isEqualTo("007 (head)\n");
+        int steps = ProjectHead.count() + 1;
+        assertThat(upgrade.outLines().get(steps)).matches("Running upgrade " + HEAD + " -> " + NEXT
+                + ", add orders table \\.\\.\\. \\d+ ms");
+        assertThat(upgrade.outLines().get(steps + 1)).matches("Done: " + steps + " revisions in .+; the database is at "
+                + NEXT + " \\(head\\)\\.");
+        assertThat(cli.runOn(database.postgresUrl(), "current").out()).isEqualTo(NEXT + " (head)\n");
         assertThat(cli.runOn(database.postgresUrl(), "snapshot").out()).as("an empty revision changes nothing")
-                .isEqualTo(ExpectedSnapshots.at("006").orElseThrow());
+                .isEqualTo(ExpectedSnapshots.at(HEAD).orElseThrow());
         assertThat(cli.runOn(database.postgresUrl(), "downgrade", "-1").exitCode()).isZero();
-        assertThat(cli.runOn(database.postgresUrl(), "current").out()).isEqualTo("006\n");
+        assertThat(cli.runOn(database.postgresUrl(), "current").out()).isEqualTo(HEAD + "\n");
     }
 
     @Test
@@ -156,13 +169,14 @@ class RevisionCommandTest {
         Cli.Result result = Cli.shipped(home).withRevisions(built)
                 .run("--url", "postgresql://nobody@localhost:1/none", "revision", "-m", "add invoices table");
 
-        assertThat(result.out()).startsWith("Wrote src/main/java/dev/retort/migrations/R008AddInvoicesTable.java "
-                + "(008, revises 007) and added it to Migrations.java.\n");
+        String afterNext = String.format("%03d", Integer.parseInt(NEXT) + 1);
+        assertThat(result.out()).startsWith("Wrote src/main/java/dev/retort/migrations/R" + afterNext
+                + "AddInvoicesTable.java (" + afterNext + ", revises " + NEXT + ") and added it to Migrations.java.\n");
         assertThat(Files.readString(list)).contains("""
-                                new R006AddCheckConstraints(),
-                                new R007AddOrdersTable(),
-                                new R008AddInvoicesTable(),
-                """);
+                                new %s(),
+                                new %s(),
+                                new R%sAddInvoicesTable(),
+                """.formatted(HEAD_CLASS, ORDERS, afterNext));
     }
 
     @Test
@@ -170,10 +184,10 @@ class RevisionCommandTest {
         String message = "rename \"legacy\" C:\\temp\\u0041 columns, 100% café";
 
         Cli.Result result = revision(message);
-        Revision revision = compileAndLoad().get(6);
+        Revision revision = compileAndLoad().get(ProjectHead.count());
 
         assertThat(result.out()).startsWith("Wrote src/main/java/dev/retort/migrations/"
-                + "R007RenameLegacyCTempU0041Columns100Cafe.java (007, revises 006)");
+                + "R" + NEXT + "RenameLegacyCTempU0041Columns100Cafe.java (" + NEXT + ", revises " + HEAD + ")");
         assertThat(revision.message()).isEqualTo(message);
     }
 
@@ -213,7 +227,7 @@ class RevisionCommandTest {
         for (String message : List.of("-- ?!", "日本語のテーブル", "προσθήκη πίνακα")) {
             assertRefusedWritingNothing(Cli.shipped(home), message, "The message '" + message + "' has no Latin "
                     + "letter or digit (A-Z, a-z, 0-9; accents are dropped), and the revision's class is named from "
-                    + "those (R007AddOrdersTable from \"add orders table\"). Add a few Latin words that say what the "
+                    + "those (" + ORDERS + " from \"add orders table\"). Add a few Latin words that say what the "
                     + "revision does, e.g. -m \"add orders table\"; the rest of the message is kept as written.");
         }
         assertRefusedWritingNothing(Cli.shipped(home), "add orders\ntable", "The message must be one line of text, "
@@ -231,10 +245,10 @@ class RevisionCommandTest {
 
     @Test
     void anExistingFileIsNeverOverwritten() throws IOException {
-        Files.writeString(home.resolve(RevisionSkeleton.FOLDER + "R007AddOrdersTable.java"), "// someone's work\n");
+        Files.writeString(home.resolve(RevisionSkeleton.FOLDER + ORDERS + ".java"), "// someone's work\n");
 
         assertRefusedWritingNothing(Cli.shipped(home), "add orders table", "src/main/java/dev/retort/migrations/"
-                + "R007AddOrdersTable.java already exists, and this Retort does not know revision 007: add it to the "
+                + ORDERS + ".java already exists, and this Retort does not know revision " + NEXT + ": add it to the "
                 + "list in Migrations.java, or remove the file, then run revision again. Nothing was written.");
     }
 
@@ -243,7 +257,7 @@ class RevisionCommandTest {
         revision("add orders table");
 
         assertRefusedWritingNothing(Cli.shipped(home), "add invoices table", "src/main/java/dev/retort/migrations/"
-                + "R007AddOrdersTable.java already exists, and this Retort does not know revision 007: it was built "
+                + ORDERS + ".java already exists, and this Retort does not know revision " + NEXT + ": it was built "
                 + "before that file was written. Rebuild (./retort rebuilds by itself when src/main changes), then "
                 + "run revision again. Nothing was written.");
     }
@@ -269,7 +283,8 @@ class RevisionCommandTest {
         for (int round = 0; round < 20; round++) {
             Files.copy(REAL_LIST, list, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             try (Stream<Path> written = Files.list(home.resolve(RevisionSkeleton.FOLDER))) {
-                for (Path path : written.filter(path -> path.getFileName().toString().startsWith("R007")).toList()) {
+                for (Path path : written.filter(path -> path.getFileName().toString().startsWith("R" + NEXT))
+                        .toList()) {
                     Files.delete(path);
                 }
             }
@@ -292,8 +307,10 @@ class RevisionCommandTest {
                         .containsExactlyInAnyOrder(ExitCodes.OK, ExitCodes.USAGE);
                 String written = results.stream().filter(result -> result.exitCode() == ExitCodes.OK).findFirst()
                         .orElseThrow().out();
-                String className = written.contains("AlphaTable") ? "R007AddAlphaTable" : "R007AddBetaTable";
-                String other = className.equals("R007AddAlphaTable") ? "R007AddBetaTable" : "R007AddAlphaTable";
+                String alpha = "R" + NEXT + "AddAlphaTable";
+                String beta = "R" + NEXT + "AddBetaTable";
+                String className = written.contains("AlphaTable") ? alpha : beta;
+                String other = className.equals(alpha) ? beta : alpha;
                 assertThat(Files.readString(list)).as("round %d", round).contains("new " + className + "(),")
                         .doesNotContain(other);
                 assertThat(home.resolve(RevisionSkeleton.FOLDER + className + ".java")).exists();
@@ -334,8 +351,8 @@ class RevisionCommandTest {
         Cli.Result result = Cli.shipped(home).withHome(elsewhere).run("revision", "-m", "add orders table");
 
         assertThat(result.exitCode()).as(result.err()).isEqualTo(ExitCodes.OK);
-        assertThat(home.resolve(RevisionSkeleton.FOLDER + "R007AddOrdersTable.java")).exists();
-        assertThat(Files.readString(list)).contains("new R007AddOrdersTable(),");
+        assertThat(home.resolve(RevisionSkeleton.FOLDER + ORDERS + ".java")).exists();
+        assertThat(Files.readString(list)).contains("new " + ORDERS + "(),");
         assertThat(filesUnder(elsewhere)).as("nothing in the home").isEmpty();
     }
 

@@ -1,5 +1,6 @@
 package dev.retort.cli;
 
+import dev.retort.testing.ProjectHead;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -53,22 +54,27 @@ class RevisionLauncherIT {
         ScriptRun revision = retort("revision", "-m", "add orders table");
 
         assertThat(revision.err()).as("the copied jar is fresh: no build").isEmpty();
-        assertThat(revision.out()).startsWith("Wrote src/main/java/dev/retort/migrations/R007AddOrdersTable.java "
-                + "(007, revises 006) and added it to Migrations.java.\n");
-        assertThat(project.resolve("src/main/java/dev/retort/migrations/R007AddOrdersTable.java")).exists();
+        // The revision after the head: 007 as shipped, the next id after a project's own revisions otherwise.
+        String next = ProjectHead.nextId();
+        String written = "src/main/java/dev/retort/migrations/R" + next + "AddOrdersTable.java";
+        assertThat(revision.out()).startsWith("Wrote " + written + " (" + next + ", revises " + ProjectHead.id()
+                + ") and added it to Migrations.java.\n");
+        assertThat(project.resolve(written)).exists();
 
         ScriptRun heads = retort("heads");
 
         assertThat(heads.err()).as("src/main changed: the launcher rebuilds").isEqualTo("building Retort…\n");
-        assertThat(heads.out()).isEqualTo("007 (head)\n");
+        assertThat(heads.out()).isEqualTo(next + " (head)\n");
         assertThat(heads.exitCode()).isZero();
 
         ScriptRun upgrade = retort("upgrade", "head");
 
         assertThat(upgrade.exitCode()).as(upgrade.err()).isZero();
-        assertThat(upgrade.out()).containsPattern("Running upgrade 006 -> 007, add orders table \\.\\.\\. \\d+ ms\n")
-                .containsPattern("Done: 7 revisions in .+; the database is at 007 \\(head\\)\\.\n");
-        assertThat(retort("current").out()).isEqualTo("007 (head)\n");
+        assertThat(upgrade.out()).containsPattern("Running upgrade " + ProjectHead.id() + " -> " + next
+                        + ", add orders table \\.\\.\\. \\d+ ms\n")
+                .containsPattern("Done: " + (ProjectHead.count() + 1) + " revisions in .+; the database is at " + next
+                        + " \\(head\\)\\.\n");
+        assertThat(retort("current").out()).isEqualTo(next + " (head)\n");
         assertThat(home.resolve(".retort")).as("the embedded data, under RETORT_HOME").isDirectory();
         assertThat(project.resolve(".retort")).doesNotExist();
         assertThat(home.resolve("src")).as("no sources under RETORT_HOME").doesNotExist();

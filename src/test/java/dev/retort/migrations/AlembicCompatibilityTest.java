@@ -4,6 +4,7 @@ import dev.retort.engine.MigrationListener;
 import dev.retort.engine.MigrationResult;
 import dev.retort.engine.Migrator;
 import dev.retort.engine.RevisionGraph;
+import dev.retort.testing.ProjectHead;
 import dev.retort.testing.TestPostgres;
 import dev.retort.testing.TestPostgres.TestDatabase;
 import org.junit.jupiter.api.Test;
@@ -41,11 +42,12 @@ class AlembicCompatibilityTest {
         assertThat(migrator.current()).isEqualTo("003");
         MigrationResult result = migrator.upgrade("head");
 
-        assertThat(result.steps()).extracting(step -> step.step().revision().id()).containsExactly("004", "005", "006");
+        assertThat(result.steps()).extracting(step -> step.step().revision().id()).startsWith("004", "005", "006")
+                .containsExactlyElementsOf(ProjectHead.idsAfter("003"));
         try (Connection connection = database.connect(); Statement statement = connection.createStatement();
              ResultSet rows = statement.executeQuery("SELECT version_num FROM alembic_version")) {
             assertThat(rows.next()).isTrue();
-            assertThat(rows.getString(1)).isEqualTo("006");
+            assertThat(rows.getString(1)).isEqualTo(ProjectHead.id());
             assertThat(rows.next()).as("Alembic expects exactly one row").isFalse();
         }
     }
