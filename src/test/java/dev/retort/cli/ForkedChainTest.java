@@ -83,8 +83,9 @@ class ForkedChainTest {
         database = TestPostgres.newDatabase("forked_chain");
     }
 
+    /** The seed's 001 to 006, then the fork: a project's own 007 would take the fork's id. */
     private Cli forked() {
-        List<Revision> revisions = new ArrayList<>(Migrations.all());
+        List<Revision> revisions = new ArrayList<>(Migrations.all().subList(0, 6));
         revisions.add(new R007AddOrders());
         revisions.add(new R007bAddInvoices());
         return Cli.shipped(home).withRevisions(revisions);

@@ -22,6 +22,16 @@ final class ApplyRevisions {
         upgrade(connection, Migrations.all());
     }
 
+    /** Upgrades an empty database to revision {@code id}, whatever revisions come after it. */
+    static void upgradeThrough(Connection connection, String id) throws SQLException {
+        List<Revision> revisions = Migrations.all();
+        List<String> ids = revisions.stream().map(Revision::id).toList();
+        if (!ids.contains(id)) {
+            throw new IllegalArgumentException("no revision " + id + " in " + ids);
+        }
+        upgrade(connection, revisions.subList(0, ids.indexOf(id) + 1));
+    }
+
     static void upgrade(Connection connection, List<Revision> revisions) throws SQLException {
         for (Revision revision : revisions) {
             upgrade(connection, revision);

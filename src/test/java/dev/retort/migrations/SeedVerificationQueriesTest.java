@@ -17,17 +17,18 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * At head, the seed's four verification queries (section "Verification Queries", copied as they are) return
- * exactly the schema the seed describes. Each row is read as its columns joined by {@code " | "}.
+ * At 006, the seed's four verification queries (section "Verification Queries", copied as they are) return
+ * exactly the schema the seed describes. Each row is read as its columns joined by {@code " | "}. Not at head: a
+ * project's own revisions after 006 change that schema, and the seed says nothing of them.
  */
 class SeedVerificationQueriesTest {
 
     private static Connection connection;
 
     @BeforeAll
-    static void migrateToHead() throws SQLException {
+    static void migrateTo006() throws SQLException {
         connection = TestPostgres.newDatabase("seed_verification").connect();
-        ApplyRevisions.upgradeAll(connection);
+        ApplyRevisions.upgradeThrough(connection, "006");
     }
 
     @AfterAll
