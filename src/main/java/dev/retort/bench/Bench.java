@@ -15,9 +15,9 @@ import java.util.Map;
  * <ol>
  *   <li>load the generated data at revision 003 ({@link BulkLoad});</li>
  *   <li>migrate 003 → 006 with the plain DDL while writers run, then downgrade to 003 with the engine; migrate
- *       003 → head with the engine, online, while writers run ({@link MigrationUnderLoad});</li>
+ *       003 → 006 with the engine, online, while writers run ({@link MigrationUnderLoad});</li>
  *   <li>write the generated soft deletes, now that the columns exist ({@link SoftDeletes}), vacuum, analyze;</li>
- *   <li>time the seed's four queries at the head: the "after" column ({@link QueryTimer});</li>
+ *   <li>time the seed's four queries at 006: the "after" column ({@link QueryTimer});</li>
  *   <li>apply the proposed revision 007 with the engine and time them again: the third column;</li>
  *   <li>drop every index but the primary keys, and unique constraints ({@link SecondaryObjects}), and time them a
  *       last time: the "before" column, on exactly the same rows. With {@code keep}, the indexes are then built
@@ -56,7 +56,7 @@ public final class Bench {
         MigrationUnderLoad.Report online = migrate(MigrationUnderLoad.Mode.ONLINE, database, population, options,
                 narration);
         if (!online.succeeded()) {
-            throw new BenchException("The online migration did not reach the head, so there is no \"after\" to "
+            throw new BenchException("The online migration did not reach 006, so there is no \"after\" to "
                     + "measure: " + online.failure());
         }
 

@@ -34,8 +34,8 @@ import java.util.concurrent.TimeUnit;
  *       held until commit. Writers that touch two tables deadlock with it; PostgreSQL then aborts one side, and a
  *       revision that lost is tried again, up to a fixed number of tries, as an operator would rerun it. Each
  *       statement is capped at ten minutes, so nothing waits for ever.</li>
- *   <li>{@link Mode#ONLINE}: the engine itself, {@code Retort.upgrade("head")}: 004–006 online, statement by
- *       statement, under lock timeouts with retries.</li>
+ *   <li>{@link Mode#ONLINE}: the engine itself, {@code Retort.upgrade("006")} over {@link SeedRevisions}: 004–006
+ *       online, statement by statement, under lock timeouts with retries.</li>
  * </ul>
  */
 final class MigrationUnderLoad {
@@ -233,9 +233,9 @@ final class MigrationUnderLoad {
 
     private static Outcome online(DataSource dataSource, Writers writers, long origin, Narration narration) {
         StepClock clock = new StepClock(writers, origin, narration);
-        Retort retort = Retort.using(dataSource).withListener(clock);
+        Retort retort = Retort.using(dataSource).withRevisions(SeedRevisions.all()).withListener(clock);
         try {
-            retort.upgrade("head");
+            retort.upgrade(SeedRevisions.LAST);
             return new Outcome(clock.runs(), retort.current(), null);
         } catch (RetortException e) {
             return new Outcome(clock.runs(), retort.current(), e.getMessage());

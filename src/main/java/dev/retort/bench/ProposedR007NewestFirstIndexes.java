@@ -32,9 +32,9 @@ public final class ProposedR007NewestFirstIndexes implements Revision {
     public static final String AUDIT_TRAIL_INDEX = "ix_audit_logs_user_created_at";
     public static final String ACTIVE_CUSTOMERS_INDEX = "ix_customers_active_type_created_at";
 
-    /** The shipped revisions, then this one. */
+    /** The seed's revisions, 001 to 006, then this one (a project's own 007 is not in this chain). */
     public static List<Revision> chain() {
-        List<Revision> revisions = new ArrayList<>(Migrations.all());
+        List<Revision> revisions = new ArrayList<>(SeedRevisions.all());
         revisions.add(new ProposedR007NewestFirstIndexes());
         return List.copyOf(revisions);
     }
