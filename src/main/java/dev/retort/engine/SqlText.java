@@ -15,24 +15,30 @@ public final class SqlText {
      * USER ({@code ENCRYPTED PASSWORD} too), and the {@code password 'x'} option of a user mapping or a server
      * ({@code OPTIONS (user 'a', password 'x')}, {@code SET "password" 'x'}). The literal may be an escape string
      * ({@code E'…'}), a Unicode one ({@code U&'…'}) or dollar-quoted; one left unterminated (a statement cut short,
-     * a line of it) is taken out to the end.
+     * a line of it) is taken out to the end. Comments may stand between the word and the literal, as PostgreSQL
+     * reads them as spaces.
      */
-    private static final Pattern PASSWORD_LITERAL = Pattern.compile("(?i)(?<![\\w$\"])(\"?[a-z_]*password\"?\\s+)"
+    private static final Pattern PASSWORD_LITERAL = Pattern.compile("(?i)(?<![\\w$\"])(\"?[a-z_]*password\"?"
+            + "(?:\\s|/\\*(?s:.*?)\\*/|--[^\\n]*)+)"
             + "(e'(?:[^'\\\\]|\\\\.|'')*'?|u&'(?:[^']|'')*'?|'(?:[^']|'')*'?"
             + "|\\$([a-z_]\\w*)?\\$(?s:.*?)(?:\\$\\3\\$|$))");
     /**
-     * {@code password=…} in a URL's query string inside a literal (a subscription's or dblink's connection). One
-     * masked already is left as it is, with what follows it.
+     * {@code password=…} in a URL's query string inside a literal (a subscription's or dblink's connection), a quote
+     * in it doubled as in any SQL literal. One masked already is left as it is, with what follows it.
      */
-    private static final Pattern QUERY_PASSWORD = Pattern.compile("(?i)([?&](?:ssl)?password=)(?!\\*\\*\\*)[^&\\s']*");
+    private static final Pattern QUERY_PASSWORD =
+            Pattern.compile("(?i)([?&](?:ssl)?password=)(?!\\*\\*\\*)(?:[^&\\s']|'')*");
     /**
      * libpq's {@code password=…} keyword inside a literal: quoted (its quotes doubled, as in an SQL literal) or up to
-     * a space or the literal's end. One masked already is left as it is.
+     * a space or the literal's end. One masked already is left as it is. Only where a connection string has it: at
+     * the literal's start, or after another {@code keyword=value} of it. Anywhere else {@code password = …} is SQL
+     * ({@code SET password = NULL}, {@code WHERE password = $1}), and what follows it an expression, no password.
      */
-    private static final Pattern CONNINFO_PASSWORD = Pattern.compile(
-            "(?i)(?<![\\w?&])((?:ssl)?password\\s*+=\\s*+)(?!\\*\\*\\*)(''(?:[^']|'''')*(?:''|$)|[^\\s']*)");
-    /** A URL's {@code user:password@} inside a literal. */
-    private static final Pattern USERINFO_PASSWORD = Pattern.compile("(://[^\\s/?#@:']*:)[^\\s/?#']*@");
+    private static final Pattern CONNINFO_PASSWORD = Pattern.compile("(?i)(?<![\\w?&])(?=(?:ssl)?password\\s*+=)"
+            + "(?<='|=\\s{0,20}(?:\\S{0,200}[^\\s,(]|''[^']{0,200}'')\\s{1,20})"
+            + "((?:ssl)?password\\s*+=\\s*+)(?!\\*\\*\\*)(''(?:[^']|'''')*(?:''|$)|[^\\s']*)");
+    /** A URL's {@code user:password@} inside a literal, a quote in it doubled. */
+    private static final Pattern USERINFO_PASSWORD = Pattern.compile("(://[^\\s/?#@:']*:)(?:[^\\s/?#']|'')*@");
 
     private SqlText() {
     }

@@ -1,6 +1,7 @@
 package dev.retort.engine;
 
 import dev.retort.testing.TestPostgres;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -28,9 +29,20 @@ class SqlTextTest {
             "SELECT dblink_connect('host=h password=''a b'' dbname=d') | SELECT dblink_connect('host=h password=*** dbname=d')",
             "SELECT dblink_connect('postgresql://u:p@h/d?sslpassword=k') | SELECT dblink_connect('postgresql://u:***@h/d?sslpassword=***')",
             "ALTER ROLE app PASSWORD 'cut short… | ALTER ROLE app PASSWORD '***'",
+            "ALTER ROLE app PASSWORD /* rotated */ 'p' | ALTER ROLE app PASSWORD /* rotated */ '***'",
+            "SELECT dblink_connect('postgresql://u:p''q@h/d?password=ab''cd') | SELECT dblink_connect('postgresql://u:***@h/d?password=***')",
+            "CREATE SUBSCRIPTION s CONNECTION 'dbname = d password = p' PUBLICATION p | CREATE SUBSCRIPTION s CONNECTION 'dbname = d password = ***' PUBLICATION p",
+            "SELECT dblink_connect('host=a,b user=''u v'' password=p') | SELECT dblink_connect('host=a,b user=''u v'' password=***')",
     })
     void passwordsAreTakenOut(String sql, String shown) {
         assertThat(SqlText.withoutSecrets(sql)).isEqualTo(shown);
+    }
+
+    /** PostgreSQL reads a comment as a space, so one between PASSWORD and its literal hides nothing. */
+    @Test
+    void aPasswordAfterALineCommentIsTakenOut() {
+        assertThat(SqlText.withoutSecrets("ALTER ROLE app PASSWORD -- rotated\n  'p' LOGIN"))
+                .isEqualTo("ALTER ROLE app PASSWORD -- rotated\n  '***' LOGIN");
     }
 
     @ParameterizedTest
@@ -40,6 +52,9 @@ class SqlTextTest {
             "SET password_encryption = 'scram-sha-256'",
             "ALTER ROLE app PASSWORD NULL",
             "INSERT INTO t (password) VALUES ('x')",
+            "UPDATE accounts SET password = NULL WHERE id = 1",
+            "UPDATE accounts SET locked = true, password = crypt(new_password, gen_salt('bf'))",
+            "SELECT id FROM accounts WHERE password=$1",
     })
     void otherSqlIsLeftAsItIs(String sql) {
         assertThat(SqlText.withoutSecrets(sql)).isEqualTo(sql);
