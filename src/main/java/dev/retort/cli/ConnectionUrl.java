@@ -188,16 +188,40 @@ public record ConnectionUrl(String jdbcUrl, String user, String password, String
     }
 
     /**
-     * libpq's environment variables for what guards a connection, by the pgjdbc parameter each sets: psql honours
-     * them, so a user who sets {@code PGSSLMODE=verify-full} expects Retort to, rather than connect at pgjdbc's
-     * default, {@code prefer}, which checks no certificate.
+     * A libpq environment variable for what guards a connection ({@code PGSSLMODE}), the URL parameter it stands for
+     * ({@code sslmode}), and every name under which a URL sets that parameter already, pgjdbc's included: the URL's
+     * own wins, as in psql. pgjdbc's {@code ssl=true} (or a bare {@code ssl}) is {@code sslmode=verify-full} unless an
+     * sslmode is set, so a PGSSLMODE added to it would only lower it.
      */
-    private static final List<Map.Entry<String, String>> SECURITY_VARIABLES = List.of(
-            Map.entry("PGSSLMODE", "sslmode"), Map.entry("PGSSLROOTCERT", "sslrootcert"),
-            Map.entry("PGSSLCERT", "sslcert"), Map.entry("PGSSLKEY", "sslkey"),
-            Map.entry("PGCHANNELBINDING", "channel_binding"), Map.entry("PGGSSENCMODE", "gssencmode"),
-            Map.entry("PGREQUIREAUTH", "require_auth"), Map.entry("PGSSLCRL", "sslcrl"),
-            Map.entry("PGSSLCRLDIR", "sslcrldir"), Map.entry("PGSSLCERTMODE", "sslcertmode"));
+    private record SecurityVariable(String name, String parameter, List<String> setBy) {
+
+        static SecurityVariable of(String name, String parameter, String... pgjdbcNames) {
+            List<String> setBy = new ArrayList<>(List.of(parameter));
+            setBy.addAll(List.of(pgjdbcNames));
+            return new SecurityVariable(name, parameter, List.copyOf(setBy));
+        }
+    }
+
+    /**
+     * Every libpq variable for a parameter this class honours under another name or refuses: psql honours them, so a
+     * user who sets {@code PGSSLMODE=verify-full} expects Retort to, rather than connect at pgjdbc's default,
+     * {@code prefer}, which checks no certificate; and one whose parameter is refused is refused as well.
+     */
+    private static final List<SecurityVariable> SECURITY_VARIABLES = List.of(
+            SecurityVariable.of("PGSSLMODE", "sslmode", PGProperty.SSL.getName()),
+            SecurityVariable.of("PGSSLROOTCERT", "sslrootcert"),
+            SecurityVariable.of("PGSSLCERT", "sslcert"),
+            SecurityVariable.of("PGSSLKEY", "sslkey"),
+            SecurityVariable.of("PGCHANNELBINDING", "channel_binding", PGProperty.CHANNEL_BINDING.getName()),
+            SecurityVariable.of("PGGSSENCMODE", "gssencmode", PGProperty.GSS_ENC_MODE.getName()),
+            SecurityVariable.of("PGSSLNEGOTIATION", "sslnegotiation", PGProperty.SSL_NEGOTIATION.getName()),
+            SecurityVariable.of("PGTARGETSESSIONATTRS", "target_session_attrs",
+                    PGProperty.TARGET_SERVER_TYPE.getName()),
+            SecurityVariable.of("PGREQUIREAUTH", "require_auth"),
+            SecurityVariable.of("PGSSLCRL", "sslcrl"),
+            SecurityVariable.of("PGSSLCRLDIR", "sslcrldir"),
+            SecurityVariable.of("PGSSLCERTMODE", "sslcertmode"),
+            SecurityVariable.of("PGSSLMINPROTOCOLVERSION", "ssl_min_protocol_version"));
 
     /**
      * The URL a command uses: {@code given} read, its password from {@code PGPASSWORD} when it names none, and
@@ -207,15 +231,12 @@ public record ConnectionUrl(String jdbcUrl, String user, String password, String
     static ConnectionUrl fromEnvironment(String given, Map<String, String> environment) {
         ConnectionUrl url = parse(given).withPasswordIfAbsent(environment.get("PGPASSWORD"));
         StringJoiner added = new StringJoiner("&");
-        SECURITY_VARIABLES.forEach(entry -> {
-            String parameter = entry.getValue();
-            String value = environment.get(entry.getKey());
-            if (value != null && !value.isEmpty() && !url.setsParameter(parameter)
-                    && !(LIBPQ_SECURITY_TO_PGJDBC.containsKey(parameter)
-                    && url.setsParameter(LIBPQ_SECURITY_TO_PGJDBC.get(parameter)))) {
-                added.add(parameter + "=" + URLEncoder.encode(value, StandardCharsets.UTF_8));
+        for (SecurityVariable variable : SECURITY_VARIABLES) {
+            String value = environment.get(variable.name());
+            if (value != null && !value.isEmpty() && variable.setBy().stream().noneMatch(url::setsParameter)) {
+                added.add(variable.parameter() + "=" + URLEncoder.encode(value, StandardCharsets.UTF_8));
             }
-        });
+        }
         if (added.length() == 0) {
             return url;
         }
@@ -274,8 +295,9 @@ public record ConnectionUrl(String jdbcUrl, String user, String password, String
         return setsParameter(property.getName());
     }
 
+    /** Whether the URL sets {@code name}, to a value or bare ({@code ?ssl}, which pgjdbc takes as true). */
     private boolean setsParameter(String name) {
-        return Pattern.compile("[?&]" + Pattern.quote(name) + "=").matcher(jdbcUrl).find();
+        return Pattern.compile("[?&]" + Pattern.quote(name) + "(?:[=&]|$)").matcher(jdbcUrl).find();
     }
 
     /** {@code host:port} for each host (comma-separated), the port filled in, checked; pgjdbc writes them alike. */

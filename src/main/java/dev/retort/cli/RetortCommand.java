@@ -36,6 +36,7 @@ import java.util.function.UnaryOperator;
                 "  DATABASE_URL      the database, when --url is not given",
                 "  PGPASSWORD        the password, when the URL has none (then ~/.pgpass)",
                 "  PGPASSFILE        the password file to read instead of ~/.pgpass",
+                "  PGSSLMODE, …      libpq's TLS settings, for what the URL leaves out",
                 "  RETORT_HOME       the folder for the embedded PostgreSQL's .retort/",
                 "  RETORT_JAVA_OPTS  JVM options for ./retort, e.g. -Xmx2g",
                 "",

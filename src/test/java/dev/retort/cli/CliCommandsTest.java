@@ -295,7 +295,9 @@ class CliCommandsTest {
         assertThat(cli.run("upgrade", "--help").out().replaceAll("\\s+", " ")).as("a pipeline's variables")
                 .contains("Default: $DATABASE_URL", "from $PGPASSWORD, else ~/.pgpass ($PGPASSFILE)");
         assertThat(cli.run("--help").out()).contains("\nExit codes:\n  0          done\n",
-                "\nEnvironment:\n  DATABASE_URL      the database, when --url is not given\n").endsWith(
+                "\nEnvironment:\n  DATABASE_URL      the database, when --url is not given\n",
+                "\n  PGSSLMODE, …      libpq's TLS settings, for what the URL leaves out\n")
+                .endsWith(
                 "\nExamples:\n  retort upgrade head\n  retort --url postgresql://app@db.example.com:5432/app current\n"
                         + "  retort downgrade -1\n");
     }

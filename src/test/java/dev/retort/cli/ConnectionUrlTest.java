@@ -16,6 +16,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -307,6 +308,38 @@ class ConnectionUrlTest {
                 .isEqualTo("jdbc:postgresql://db1:5432,db2:5432/app?targetServerType=" + pgjdbc);
         assertThat(ConnectionUrl.parse("host=db1,db2 dbname=app target_session_attrs=" + libpq).jdbcUrl())
                 .endsWith("?targetServerType=" + pgjdbc);
+    }
+
+    /**
+     * Every libpq variable for a parameter this class renames or refuses is taken as psql takes it (code review):
+     * PGSSLMINPROTOCOLVERSION=TLSv1.3 was dropped without a word, where ssl_min_protocol_version=TLSv1.3 is refused,
+     * and PGTARGETSESSIONATTRS and PGSSLNEGOTIATION were ignored.
+     */
+    @Test
+    void libpqsVariablesForRenamedOrRefusedParametersAreTakenAsTheParametersAre() {
+        assertThatThrownBy(() -> ConnectionUrl.fromEnvironment("postgresql://h/db",
+                Map.of("PGSSLMINPROTOCOLVERSION", "TLSv1.3")))
+                .isInstanceOf(InvalidUrlException.class)
+                .hasMessageContaining("In the environment (PGSSLMODE and the like): ssl_min_protocol_version=TLSv1.3 "
+                        + "cannot be honoured");
+        assertThat(ConnectionUrl.fromEnvironment("postgresql://db1,db2/app",
+                Map.of("PGTARGETSESSIONATTRS", "read-write", "PGSSLNEGOTIATION", "direct")).jdbcUrl())
+                .isEqualTo("jdbc:postgresql://db1:5432,db2:5432/app?sslNegotiation=direct&targetServerType=primary");
+        assertThat(ConnectionUrl.fromEnvironment("postgresql://db1,db2/app?target_session_attrs=any",
+                Map.of("PGTARGETSESSIONATTRS", "read-write")).jdbcUrl())
+                .as("the URL's own wins").isEqualTo("jdbc:postgresql://db1:5432,db2:5432/app?targetServerType=any");
+    }
+
+    /**
+     * pgjdbc's ssl=true (or a bare ssl) is sslmode=verify-full unless sslmode is set: PGSSLMODE=prefer added to it
+     * made the URL connect without checking the certificate, or without TLS at all (code review).
+     */
+    @ParameterizedTest
+    @CsvSource({"ssl=true", "ssl", "ssl=true&connectTimeout=5"})
+    void pgjdbcsSslParameterSetsTheSslModeThatPgsslmodeWouldOtherwiseSet(String parameters) {
+        String url = "jdbc:postgresql://h:5432/db?" + parameters;
+
+        assertThat(ConnectionUrl.fromEnvironment(url, Map.of("PGSSLMODE", "prefer")).jdbcUrl()).isEqualTo(url);
     }
 
     @Test
