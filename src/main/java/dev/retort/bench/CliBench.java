@@ -47,8 +47,11 @@ public final class CliBench {
     public static final long CURRENT_GOAL_MS = 150;
     private static final long PROCESS_TIMEOUT_SECONDS = 600;
 
-    /** {@code postgresql://user:password@}: the password, as the URL spells it, kept off command lines. */
-    private static final Pattern URL_PASSWORD = Pattern.compile("^(postgresql://[^:@/]*):([^@/]*)@");
+    /**
+     * {@code postgresql://user:password@}: the password, as the URL spells it, kept off command lines. Heroku's
+     * {@code postgres://} too, in any case, as psql and {@code retort --url} read them.
+     */
+    private static final Pattern URL_PASSWORD = Pattern.compile("(?i)^(postgres(?:ql)?://[^:@/]*):([^@/]*)@");
 
     private final Path launcher;
     private final String url;
