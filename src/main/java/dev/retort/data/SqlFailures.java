@@ -38,6 +38,10 @@ final class SqlFailures {
         if (error instanceof WriteFailure write) {
             return valueTooLong(write, connection);
         }
+        return byState(withoutFailingRow(error), connection);
+    }
+
+    private static DataException byState(SQLException error, Connection connection) {
         ServerErrorMessage server = error instanceof PSQLException psql ? psql.getServerErrorMessage() : null;
         String state = error.getSQLState();
         String constraint = server == null ? null : server.getConstraint();
@@ -141,6 +145,24 @@ final class SqlFailures {
             query.setString(1, type);
             return Rows.all(query, row -> row.getString(1));
         }
+    }
+
+    /**
+     * The driver's exception as the cause to keep: its message holds PostgreSQL's detail, and a detail that lists
+     * the failing row would be printed with the cause wherever the refusal is logged. One with the same server
+     * fields (detail included, for a caller who asks) and a message without the detail stands in for it.
+     */
+    private static SQLException withoutFailingRow(SQLException error) {
+        ServerErrorMessage server = error instanceof PSQLException psql ? psql.getServerErrorMessage() : null;
+        if (server == null || server.getDetail() == null || !server.getDetail().startsWith(FAILING_ROW)) {
+            return error;
+        }
+        PSQLException withoutDetail = new PSQLException(server, false);
+        withoutDetail.setStackTrace(error.getStackTrace());
+        for (Throwable suppressed : error.getSuppressed()) { // a rollback that failed on top of it, say
+            withoutDetail.addSuppressed(suppressed);
+        }
+        return withoutDetail;
     }
 
     private static DataException generic(SQLException error) {

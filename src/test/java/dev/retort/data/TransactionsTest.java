@@ -70,6 +70,16 @@ class TransactionsTest {
         assertThat(notes(3)).isEqualTo("0");
     }
 
+    /**
+     * A caller's log prints the causes too ("Caused by: …"): the driver's exception, whose message had PostgreSQL's
+     * detail, the failing row, must not bring the hash back (code review).
+     */
+    private static void quotesNoPasswordHashInItsCauses(Throwable refused) {
+        for (Throwable cause = refused.getCause(); cause != null; cause = cause.getCause()) {
+            assertThat(cause.toString()).doesNotContain(DataLayerDatabase.BCRYPT);
+        }
+    }
+
     /** PostgreSQL's detail lists the failing row, which holds the password hash: the message leaves it out. */
     @Test
     void aNullForANotNullColumnNamesTheColumnAndNotTheRow() {
@@ -80,7 +90,8 @@ class TransactionsTest {
             }
         })).isInstanceOfSatisfying(DataException.class, refused -> assertThat(refused.sqlState()).isEqualTo("23502"))
                 .hasMessage("users.full_name was given no value, and it is NOT NULL: give it one")
-                .hasMessageNotContaining(DataLayerDatabase.BCRYPT);
+                .hasMessageNotContaining(DataLayerDatabase.BCRYPT)
+                .satisfies(TransactionsTest::quotesNoPasswordHashInItsCauses);
     }
 
     /** A check this layer does not know keeps PostgreSQL's words, but not the failing row its detail lists. */
@@ -93,7 +104,8 @@ class TransactionsTest {
                 .isInstanceOf(CheckViolationException.class)
                 .hasMessage("a row of users was refused by check constraint ck_users_not_forbidden (new row for"
                         + " relation \"users\" violates check constraint \"ck_users_not_forbidden\" (SQLSTATE 23514))")
-                .hasMessageNotContaining(DataLayerDatabase.BCRYPT);
+                .hasMessageNotContaining(DataLayerDatabase.BCRYPT)
+                .satisfies(TransactionsTest::quotesNoPasswordHashInItsCauses);
     }
 
     /** A value too long in work of the caller's own: no texts were kept to name the field, so PostgreSQL's words. */
