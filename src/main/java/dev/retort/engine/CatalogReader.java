@@ -37,9 +37,11 @@ import java.util.regex.Pattern;
  * <p>Only SELECTs on one connection, which is left as it was: its transaction, and its settings. The text of
  * definitions comes from PostgreSQL's own {@code pg_get_*def} functions, {@code pg_get_expr} and
  * {@code format_type}, which name an object without its schema only when the search_path finds that very object
- * first. So they are read with the search_path set to the schema alone ({@link #withOnlySchemaOnPath}): else a
+ * first. So they are read with the schema put first on the search_path ({@link #withSchemaFirstOnPath}): else a
  * table of the same name in a schema ahead of it ({@code app.users} before {@code public.users}) would turn every
- * {@code REFERENCES users(id)} into {@code REFERENCES public.users(id)}, drift that is not there. Index and trigger
+ * {@code REFERENCES users(id)} into {@code REFERENCES public.users(id)}, drift that is not there. The rest of the
+ * path stays behind it, so that a type or function of an extension's schema on the path ({@code citext} in
+ * {@code extensions}) keeps the name it had in snapshots written before. Index and trigger
  * definitions name their table with its schema regardless, and that schema is taken out here.
  */
 final class CatalogReader {
@@ -82,7 +84,7 @@ final class CatalogReader {
 
     CatalogSnapshot read() throws SQLException {
         String schema = schema();
-        return withOnlySchemaOnPath(schema, () -> new CatalogSnapshot(extensions(), enums(), otherTypes(),
+        return withSchemaFirstOnPath(schema, () -> new CatalogSnapshot(extensions(), enums(), otherTypes(),
                 sequences(), tables(), constraints(), indexes(schema), views(), routines(), triggers(schema),
                 policies()));
     }
@@ -93,13 +95,12 @@ final class CatalogReader {
     }
 
     /**
-     * Runs {@code reading} with the search_path set to {@code schema} alone (pg_catalog is searched anyway), then puts
-     * everything back: the setting is made local to a transaction that is rolled back, or, in the caller's open
-     * transaction, to a savepoint rolled back to, which undoes it too. Under the new path {@link CatalogSnapshot#SCHEMA}
-     * still names the same schema: the alembic_version found first is that schema's, or there is none and the
-     * current schema is the one named.
+     * Runs {@code reading} with {@code schema} put first on the search_path, then puts everything back: the setting is
+     * made local to a transaction that is rolled back, or, in the caller's open transaction, to a savepoint rolled
+     * back to, which undoes it too. Under the new path {@link CatalogSnapshot#SCHEMA} still names the same schema: the
+     * alembic_version found first is that schema's, or there is none and the current schema is the one named.
      */
-    private <T> T withOnlySchemaOnPath(String schema, Reading<T> reading) throws SQLException {
+    private <T> T withSchemaFirstOnPath(String schema, Reading<T> reading) throws SQLException {
         boolean autoCommit = connection.getAutoCommit();
         Savepoint savepoint = null;
         if (autoCommit) {
@@ -107,12 +108,13 @@ final class CatalogReader {
         } else {
             savepoint = connection.setSavepoint();
         }
-        SQLException failure = null;
-        try (PreparedStatement path = connection.prepareStatement("SELECT set_config('search_path', ?, true)")) {
+        Throwable failure = null;
+        try (PreparedStatement path = connection.prepareStatement(
+                "SELECT set_config('search_path', ? || ', ' || current_setting('search_path'), true)")) {
             path.setString(1, schema);
             path.execute();
             return reading.read();
-        } catch (SQLException e) {
+        } catch (SQLException | RuntimeException | Error e) {
             failure = e;
             throw e;
         } finally {
@@ -121,7 +123,7 @@ final class CatalogReader {
     }
 
     /** A failure to put the connection back must not hide the failure that ended the reading. */
-    private void putBack(boolean autoCommit, Savepoint savepoint, SQLException failure) throws SQLException {
+    private void putBack(boolean autoCommit, Savepoint savepoint, Throwable failure) throws SQLException {
         try {
             if (autoCommit) {
                 connection.rollback();

@@ -101,6 +101,19 @@ class CatalogSnapshotTest {
     }
 
     @Test
+    void aTypeFromASchemaBehindOnTheSearchPathKeepsItsUnqualifiedName() throws SQLException {
+        try (Connection connection = TestPostgres.newDatabase("catalog_extension_schema").connect()) {
+            // As an extension installed in a schema of its own, which the search_path names after the migrated one.
+            execute(connection, List.of("CREATE SCHEMA extensions", "CREATE DOMAIN extensions.ci_text AS text",
+                    "SET search_path = public, extensions",
+                    "CREATE TABLE accounts (id int PRIMARY KEY, email ci_text)"));
+
+            assertThat(CatalogSnapshot.read(connection).text()).contains("column email ci_text\n")
+                    .doesNotContain("extensions.");
+        }
+    }
+
+    @Test
     void readingLeavesTheConnectionAsItWas() throws SQLException {
         try (Connection connection = TestPostgres.newDatabase("catalog_untouched").connect()) {
             execute(connection, SCHEMA);
