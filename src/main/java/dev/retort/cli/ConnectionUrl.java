@@ -92,7 +92,10 @@ public record ConnectionUrl(String jdbcUrl, String user, String password, String
             "sslcrl", Map.entry("", "pgjdbc reads no certificate revocation list"),
             "sslcrldir", Map.entry("", "pgjdbc reads no certificate revocation list"),
             "sslcertmode", Map.entry("require", "pgjdbc cannot require the server to ask for a client certificate"),
-            "ssl_min_protocol_version", Map.entry("TLSv1.3", "pgjdbc takes Java's TLS versions (1.2 and 1.3)"));
+            "ssl_min_protocol_version", Map.entry("TLSv1.3", "pgjdbc takes Java's TLS versions (1.2 and 1.3)"),
+            // libpq 16's word for the system's certificate store: pgjdbc would look for a file named "system".
+            "sslrootcert", Map.entry("system", "pgjdbc knows no system certificate store by that name: give the "
+                    + "root certificate's file, e.g. sslrootcert=/etc/ssl/certs/ca-certificates.crt"));
 
     public ConnectionUrl {
         if (jdbcUrl == null || masked == null) {
@@ -366,7 +369,9 @@ public record ConnectionUrl(String jdbcUrl, String user, String password, String
             String user = null;
             String password = null;
             List<String> passedOn = new ArrayList<>();
-            for (String parameter : query.isEmpty() ? new String[0] : query.split("&")) {
+            for (String written : query.isEmpty() ? new String[0] : query.split("&")) {
+                // libpq reads a + as itself, pgjdbc as a space (application_name=a+b, a path with a + in it).
+                String parameter = jdbc ? written : written.replace("+", "%2B");
                 int equals = parameter.indexOf('=');
                 String name = decoded(equals < 0 ? parameter : parameter.substring(0, equals), jdbc, given);
                 String value = decoded(equals < 0 ? "" : parameter.substring(equals + 1), jdbc, given);

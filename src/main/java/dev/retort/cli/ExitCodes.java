@@ -53,7 +53,8 @@ public final class ExitCodes {
         codes.put(String.valueOf(DRIFT), "verify found drift");
         codes.put(String.valueOf(CANNOT_CONNECT), "cannot connect or authenticate");
         codes.put(String.valueOf(LOCK_NOT_ACQUIRED), "the migration lock was not had within --lock-wait");
-        codes.put(String.valueOf(NOT_AT_HEAD), "current --check-heads: the database is not at the head");
+        codes.put(String.valueOf(NOT_AT_HEAD), "current --check-heads: the database is not at the head, or a step "
+                + "was left half done there");
         codes.put("130, 143", "stopped by Ctrl-C or a kill (SIGTERM); it says what that left");
         return Collections.unmodifiableMap(codes);
     }

@@ -299,6 +299,16 @@ class ConnectionUrlTest {
                 .isEqualTo("jdbc:postgresql://h:5432/db?channelBinding=require");
     }
 
+    /** libpq reads a + in a query value as itself, pgjdbc as a space: a libpq URL's + reaches pgjdbc as %2B. */
+    @Test
+    void aPlusInALibpqUrlsQueryStaysAPlus() {
+        assertThat(ConnectionUrl.parse("postgresql://h/db?application_name=deploy+42&sslrootcert=/certs/a+b.pem")
+                .jdbcUrl()).isEqualTo("jdbc:postgresql://h:5432/db?ApplicationName=deploy%2B42"
+                        + "&sslrootcert=/certs/a%2Bb.pem");
+        assertThat(ConnectionUrl.parse("jdbc:postgresql://h/db?ApplicationName=deploy+42").jdbcUrl())
+                .as("pgjdbc's own spelling, read as pgjdbc reads it").endsWith("?ApplicationName=deploy+42");
+    }
+
     /** A failover pair's URL picks its primary as libpq would: pgjdbc knows target_session_attrs under another name. */
     @ParameterizedTest
     @CsvSource({"read-write, primary", "primary, primary", "read-only, secondary", "standby, secondary",
@@ -322,6 +332,9 @@ class ConnectionUrlTest {
                 .isInstanceOf(InvalidUrlException.class)
                 .hasMessageContaining("In the environment (PGSSLMODE and the like): ssl_min_protocol_version=TLSv1.3 "
                         + "cannot be honoured");
+        assertThatThrownBy(() -> ConnectionUrl.fromEnvironment("postgresql://h/db",
+                Map.of("PGSSLROOTCERT", "system")))
+                .isInstanceOf(InvalidUrlException.class).hasMessageContaining("sslrootcert=system cannot be honoured");
         assertThat(ConnectionUrl.fromEnvironment("postgresql://db1,db2/app",
                 Map.of("PGTARGETSESSIONATTRS", "read-write", "PGSSLNEGOTIATION", "direct")).jdbcUrl())
                 .isEqualTo("jdbc:postgresql://db1:5432,db2:5432/app?sslNegotiation=direct&targetServerType=primary");
@@ -358,6 +371,7 @@ class ConnectionUrlTest {
             "sslcrldir=/etc/crl | sslcrldir cannot be honoured",
             "sslcertmode=require | sslcertmode=require cannot be honoured",
             "ssl_min_protocol_version=TLSv1.3 | ssl_min_protocol_version=TLSv1.3 cannot be honoured",
+            "sslrootcert=system | sslrootcert=system cannot be honoured: pgjdbc knows no system certificate store",
     })
     void securityParametersPgjdbcCannotHonourAreRefused(String parameter, String problem) {
         assertThatThrownBy(() -> ConnectionUrl.parse("postgresql://app:hunter2@db/app?" + parameter))
