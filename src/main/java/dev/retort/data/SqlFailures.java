@@ -7,6 +7,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -18,8 +19,13 @@ import java.util.regex.Pattern;
  */
 final class SqlFailures {
 
-    /** How PostgreSQL's detail begins when it lists a refused row, every column of it. */
+    /** How PostgreSQL's detail begins, in English, when it lists a refused row, every column of it. */
     private static final String FAILING_ROW = "Failing row contains";
+    /**
+     * The states whose detail is that row, in whatever language the server speaks: NOT NULL, CHECK (a partition's
+     * bound too) and a view's WITH CHECK OPTION.
+     */
+    private static final Set<String> STATES_LISTING_THE_ROW = Set.of("23502", "23514", "44000");
     private static final Pattern INVALID_ENUM = Pattern.compile("invalid input value for enum (\\S+): \"(.*)\"");
     private static final Pattern DUPLICATE_EMAIL = Pattern.compile("Key \\(email\\)=\\((.*)\\) already exists\\.?");
     private static final Pattern MISSING_KEY =
@@ -154,7 +160,7 @@ final class SqlFailures {
      */
     private static SQLException withoutFailingRow(SQLException error) {
         ServerErrorMessage server = error instanceof PSQLException psql ? psql.getServerErrorMessage() : null;
-        if (server == null || server.getDetail() == null || !server.getDetail().startsWith(FAILING_ROW)) {
+        if (!listsTheFailingRow(error, server)) {
             return error;
         }
         PSQLException withoutDetail = new PSQLException(server, false);
@@ -177,8 +183,13 @@ final class SqlFailures {
         ServerErrorMessage server = error instanceof PSQLException psql ? psql.getServerErrorMessage() : null;
         String message = server != null && server.getMessage() != null ? server.getMessage() : error.getMessage();
         String state = error.getSQLState() == null ? "" : " (SQLSTATE " + error.getSQLState() + ")";
-        String detail = server == null || server.getDetail() == null || server.getDetail().startsWith(FAILING_ROW)
+        String detail = server == null || server.getDetail() == null || listsTheFailingRow(error, server)
                 ? "" : "; " + server.getDetail();
         return message + state + detail;
+    }
+
+    private static boolean listsTheFailingRow(SQLException error, ServerErrorMessage server) {
+        return server != null && server.getDetail() != null
+                && (STATES_LISTING_THE_ROW.contains(error.getSQLState()) || server.getDetail().startsWith(FAILING_ROW));
     }
 }
