@@ -48,7 +48,7 @@ final class DatabaseSession implements AutoCloseable {
                 embedded = EmbeddedDatabase.start(home, embeddedWait, notices);
                 // Through our own URL rather than zonky's DataSource, so that application_name and timeouts are
                 // set as for any server.
-                dataSource = ConnectionUrl.parse(embeddedUrl("postgres")).dataSource(APPLICATION_NAME);
+                dataSource = embedded("postgres").dataSource(APPLICATION_NAME);
             }
         }
         return dataSource;
@@ -61,12 +61,16 @@ final class DatabaseSession implements AutoCloseable {
     DataSource dataSourceFor(String database) {
         dataSource(); // starts the embedded server if that is where we are
         PGSimpleDataSource other = url != null ? url.dataSource(APPLICATION_NAME)
-                : ConnectionUrl.parse(embeddedUrl("postgres")).dataSource(APPLICATION_NAME);
+                : embedded("postgres").dataSource(APPLICATION_NAME);
         other.setDatabaseName(database);
         return other;
     }
 
-    /** A database of the embedded server, which trusts its own user on the loopback. */
+    /** A database of the embedded server, as its superuser, with the password it asks for (never in the URL). */
+    private ConnectionUrl embedded(String database) {
+        return ConnectionUrl.parse(embeddedUrl(database)).withPasswordIfAbsent(embedded.password());
+    }
+
     private String embeddedUrl(String database) {
         return "postgresql://postgres@localhost:" + embedded.port() + "/" + database;
     }
@@ -78,7 +82,9 @@ final class DatabaseSession implements AutoCloseable {
     String postgresUrlFor(String database) {
         dataSource(); // starts the embedded server if that is where we are
         if (url == null) {
-            return embeddedUrl(database);
+            // With the password, which bench --cli gives its commands in PGPASSWORD, never on a command line.
+            return "postgresql://postgres:" + encoded(embedded.password()) + "@localhost:" + embedded.port() + "/"
+                    + database;
         }
         Matcher jdbc = Pattern.compile("jdbc:postgresql://([^/]+)/[^?]*").matcher(url.jdbcUrl());
         if (!jdbc.lookingAt()) {

@@ -4,6 +4,8 @@ import dev.retort.engine.ConnectionFailedException;
 import dev.retort.engine.Durations;
 import dev.retort.engine.LockNotAcquiredException;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.postgresql.PGConnection;
+import org.postgresql.util.PasswordUtil;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -18,6 +20,9 @@ import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -28,6 +33,10 @@ import java.util.concurrent.TimeoutException;
 /**
  * The PostgreSQL that runs when no URL is given: zonky's binaries from Maven Central, with the data kept in
  * {@code .retort/pg<major>} so that state persists from one command to the next.
+ *
+ * <p>The server asks every login, on its socket and over TCP, for a password that only this user may read:
+ * {@code .retort/password} (mode 600, see {@link EmbeddedPassword}), set when the cluster is made. A cluster made by
+ * an earlier Retort, which trusted every local login, is converted on its first start ({@link #requirePassword}).
  *
  * <p>Two guards keep the data directory safe. A file lock ({@code .retort/lock}, released by the OS when the
  * process dies, however it dies) lets only one Retort use it at a time; a second one waits, bounded. And a
@@ -41,26 +50,37 @@ final class EmbeddedDatabase implements AutoCloseable {
     private final Path folder;
     private final FileChannel lockChannel;
     private final EmbeddedPostgres postgres;
+    private final String password;
 
-    private EmbeddedDatabase(Path folder, FileChannel lockChannel, EmbeddedPostgres postgres) {
+    private EmbeddedDatabase(Path folder, FileChannel lockChannel, EmbeddedPostgres postgres, String password) {
         this.folder = folder;
         this.lockChannel = lockChannel;
         this.postgres = postgres;
+        this.password = password;
     }
 
     /** Starts the embedded server under {@code home/.retort}, waiting at most {@code maxWait} for another Retort. */
     static EmbeddedDatabase start(Path home, Duration maxWait, PrintWriter notices) {
         Path folder = folder(home);
         Path dataDirectory = folder.resolve("pg" + MAJOR_VERSION);
+        Path passwordFile = folder.resolve(EmbeddedPassword.FILE_NAME);
+        Path hba = dataDirectory.resolve("pg_hba.conf");
         FileChannel lockChannel = lockFolder(folder, maxWait, notices);
         try {
             stopOrphanedServer(dataDirectory);
-            if (!Files.exists(dataDirectory.resolve("postgresql.conf"))) {
+            boolean exists = Files.exists(dataDirectory.resolve("postgresql.conf"));
+            if (!exists) {
                 notices.println("Creating an embedded PostgreSQL " + MAJOR_VERSION + " in "
                         + home.toAbsolutePath().normalize().relativize(dataDirectory)
                         + " (first run only; takes a few seconds)…");
                 notices.flush();
+            } else if (!Files.exists(passwordFile) && !EmbeddedPassword.trusts(hba)) {
+                throw new ConnectionFailedException("The embedded PostgreSQL in " + dataDirectory + " asks for the "
+                        + "password kept in " + passwordFile + ", which is missing. Put it back, or delete "
+                        + dataDirectory + " to start afresh (its data is lost).", null);
             }
+            String password = EmbeddedPassword.readOrCreate(passwordFile);
+            warmUpScram();
             EmbeddedPostgres postgres = EmbeddedPostgres.builder()
                     // The server's binaries are unpacked beside its data, not in zonky's default, /tmp/embedded-pg:
                     // a folder any local user may write to (mode 777, no sticky bit), where one could put a postgres
@@ -68,15 +88,90 @@ final class EmbeddedDatabase implements AutoCloseable {
                     .setOverrideWorkingDirectory(folder.resolve("bin").toFile())
                     .setDataDirectory(dataDirectory)
                     .setCleanDataDirectory(false)
+                    // zonky's initdb (only when there is no cluster) says -A trust; these options, which it passes
+                    // to initdb as --name=value after its own, override that: every login, on the socket and over
+                    // TCP, must give the password, which initdb reads from the file (never a command line) and
+                    // stores as a SCRAM verifier. Any other local user could otherwise log in as the superuser
+                    // while a command runs, and run programs as this user through COPY … TO PROGRAM.
+                    .setLocaleConfig("auth-local", EmbeddedPassword.METHOD)
+                    .setLocaleConfig("auth-host", EmbeddedPassword.METHOD)
+                    .setLocaleConfig("pwfile", passwordFile.toString())
+                    // For zonky's own readiness check, which logs in as postgres.
+                    .setConnectConfig("password", password)
                     .setPGStartupWait(Duration.ofSeconds(30))
                     .start();
-            return new EmbeddedDatabase(folder, lockChannel, postgres);
-        } catch (IOException | RuntimeException e) {
+            EmbeddedDatabase database = new EmbeddedDatabase(folder, lockChannel, postgres, password);
+            try {
+                if (EmbeddedPassword.trusts(hba)) {
+                    requirePassword(postgres, hba, password);
+                }
+            } catch (IOException | SQLException | RuntimeException e) {
+                database.close();
+                throw e;
+            }
+            return database;
+        } catch (ConnectionFailedException e) {
             closeQuietly(lockChannel);
+            throw e;
+        } catch (IOException | SQLException | RuntimeException e) {
+            closeQuietly(lockChannel);
+            if (refusedPassword(e)) {
+                throw new ConnectionFailedException("The embedded PostgreSQL in " + dataDirectory + " refused the "
+                        + "password kept in " + passwordFile + ". Put back the file it was made with, or delete "
+                        + dataDirectory + " to start afresh (its data is lost).", e);
+            }
             throw new ConnectionFailedException("Could not start the embedded PostgreSQL in " + dataDirectory + ": "
                     + e.getMessage() + ". Give a server with --url or DATABASE_URL, or delete " + folder
                     + " to start afresh (its data is lost).", e);
         }
+    }
+
+    /**
+     * Converts a cluster made by an earlier Retort, whose pg_hba.conf trusted every local login, or one whose
+     * conversion was cut short. The password file was written (and flushed) before this server started, so the
+     * steps are: set the superuser's password to it, then rewrite pg_hba.conf (under a temporary name, renamed
+     * over it), then have the server reload it. Killed before the rename, the next start finds {@code trust}
+     * still there and does it all again with the same file: while pg_hba.conf trusts, any password is accepted,
+     * so the developer is never locked out; and pg_hba.conf asks for the password only once the server holds the
+     * one in the file. Only the method of the {@code trust} records changes; every other line stays as it was.
+     *
+     * <p>The password goes to the server as a SCRAM verifier made here (pgjdbc's {@code alterUserPassword}), never
+     * as text that a server log could keep. This server trusted every login until the reload, as every earlier
+     * Retort's did: once, for this one command.
+     */
+    private static void requirePassword(EmbeddedPostgres postgres, Path hba, String password)
+            throws IOException, SQLException {
+        try (Connection connection = postgres.getPostgresDatabase().getConnection()) {
+            connection.unwrap(PGConnection.class).alterUserPassword("postgres", password.toCharArray(),
+                    EmbeddedPassword.METHOD);
+            EmbeddedPassword.rewriteTrust(hba);
+            try (Statement statement = connection.createStatement()) {
+                statement.execute("SELECT pg_reload_conf()");
+            }
+        }
+    }
+
+    /**
+     * A process's first SCRAM login costs some 30 ms of CPU before its own hashing: the JDK's crypto providers set
+     * up, SASLprep's tables read, the HMAC loops compiled. They are done here, on a thread of their own, with a
+     * throwaway password, while the postmaster starts and this thread only waits for it; the logins that follow
+     * (zonky's readiness check, then the command's) find them done.
+     */
+    private static void warmUpScram() {
+        Thread warmUp = new Thread(() -> PasswordUtil.encodeScramSha256("warm-up".toCharArray(), 4096, new byte[16]),
+                "retort-scram-warm-up");
+        warmUp.setDaemon(true);
+        warmUp.start();
+    }
+
+    /** zonky gives up waiting for a server that refuses its login with "Gave up waiting": 28P01 is why. */
+    private static boolean refusedPassword(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SQLException refused && "28P01".equals(refused.getSQLState())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** What went wrong with a file, in words: the JDK's message for a refused one is only its path. */
@@ -97,6 +192,11 @@ final class EmbeddedDatabase implements AutoCloseable {
 
     int port() {
         return postgres.getPort();
+    }
+
+    /** The superuser's password ({@code .retort/password}), which the server asks of every login. Never printed. */
+    String password() {
+        return password;
     }
 
     @Override
