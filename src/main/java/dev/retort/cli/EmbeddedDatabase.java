@@ -17,15 +17,19 @@ import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -46,6 +50,8 @@ import java.util.concurrent.TimeoutException;
 final class EmbeddedDatabase implements AutoCloseable {
 
     static final String MAJOR_VERSION = "17";
+
+    private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rwx------");
 
     private final Path folder;
     private final FileChannel lockChannel;
@@ -210,10 +216,24 @@ final class EmbeddedDatabase implements AutoCloseable {
         }
     }
 
+    /**
+     * {@code .retort} is its owner's alone (rwx------), as psql's ~/.pgpass is: it holds the password file, and the
+     * server's binaries, whose folder zonky makes writable by everyone on every start; another local user could
+     * otherwise put a postgres of their own there for Retort to run under this account. One made by an earlier
+     * Retort (rwxr-xr-x) is narrowed on its next start.
+     */
+    private static void keepToOwner(Path folder) throws IOException {
+        if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")
+                && !Files.getPosixFilePermissions(folder).equals(OWNER_ONLY)) {
+            Files.setPosixFilePermissions(folder, OWNER_ONLY);
+        }
+    }
+
     private static FileChannel lockFolder(Path folder, Duration maxWait, PrintWriter notices) {
         FileChannel channel = null;
         try {
             Files.createDirectories(folder);
+            keepToOwner(folder);
             channel = FileChannel.open(folder.resolve("lock"),
                     StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
             long deadline = System.nanoTime() + maxWait.toNanos();

@@ -41,6 +41,8 @@ class EmbeddedPasswordTest {
 
         Path passwordFile = home.resolve(".retort/password");
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(passwordFile))).isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(home.resolve(".retort"))))
+                .as("the folder of the binaries it runs too, which zonky leaves writable by all").isEqualTo("rwx------");
         String password = Files.readString(passwordFile).strip();
         assertThat(password).hasSizeGreaterThanOrEqualTo(43);
 
@@ -56,6 +58,7 @@ class EmbeddedPasswordTest {
     void aClusterThatTrustedEveryLoginIsConvertedOnItsFirstStartAndKeepsItsData() throws Exception {
         Path hba = makeTrustingCluster();
         String before = Files.readString(hba);
+        Files.setPosixFilePermissions(home.resolve(".retort"), PosixFilePermissions.fromString("rwxr-xr-x"));
 
         Cli.Result current = Cli.shipped(home).run("current");
 
@@ -63,6 +66,8 @@ class EmbeddedPasswordTest {
         assertThat(current.out()).isEqualTo("<base>\n");
         Path passwordFile = home.resolve(".retort/password");
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(passwordFile))).isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(home.resolve(".retort"))))
+                .as("an earlier Retort's folder, narrowed").isEqualTo("rwx------");
         assertThat(Files.readString(hba)).as("only the trust methods change")
                 .isEqualTo(before.replaceAll("(?m)trust(\\s*(#.*)?)$", "scram-sha-256$1"));
         String password = Files.readString(passwordFile).strip();
