@@ -5,7 +5,6 @@ import dev.retort.engine.Durations;
 import dev.retort.engine.LockNotAcquiredException;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.postgresql.PGConnection;
-import org.postgresql.util.PasswordUtil;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -86,7 +85,6 @@ final class EmbeddedDatabase implements AutoCloseable {
                         + dataDirectory + " to start afresh (its data is lost).", null);
             }
             String password = EmbeddedPassword.readOrCreate(passwordFile);
-            warmUpScram();
             EmbeddedPostgres postgres = EmbeddedPostgres.builder()
                     // The server's binaries are unpacked beside its data, not in zonky's default, /tmp/embedded-pg:
                     // a folder any local user may write to (mode 777, no sticky bit), where one could put a postgres
@@ -149,25 +147,12 @@ final class EmbeddedDatabase implements AutoCloseable {
             throws IOException, SQLException {
         try (Connection connection = postgres.getPostgresDatabase().getConnection()) {
             connection.unwrap(PGConnection.class).alterUserPassword("postgres", password.toCharArray(),
-                    EmbeddedPassword.METHOD);
+                    EmbeddedPassword.STORED_AS);
             EmbeddedPassword.rewriteTrust(hba);
             try (Statement statement = connection.createStatement()) {
                 statement.execute("SELECT pg_reload_conf()");
             }
         }
-    }
-
-    /**
-     * A process's first SCRAM login costs some 30 ms of CPU before its own hashing: the JDK's crypto providers set
-     * up, SASLprep's tables read, the HMAC loops compiled. They are done here, on a thread of their own, with a
-     * throwaway password, while the postmaster starts and this thread only waits for it; the logins that follow
-     * (zonky's readiness check, then the command's) find them done.
-     */
-    private static void warmUpScram() {
-        Thread warmUp = new Thread(() -> PasswordUtil.encodeScramSha256("warm-up".toCharArray(), 4096, new byte[16]),
-                "retort-scram-warm-up");
-        warmUp.setDaemon(true);
-        warmUp.start();
     }
 
     /** zonky gives up waiting for a server that refuses its login with "Gave up waiting": 28P01 is why. */

@@ -48,7 +48,7 @@ class EmbeddedPasswordTest {
 
         try (EmbeddedDatabase database = start()) {
             assertRefusedWithout(password, database.port());
-            assertThat(hbaMethods(database.port(), password)).as("the socket too").containsOnly("scram-sha-256");
+            assertThat(hbaMethods(database.port(), password)).as("the socket too").containsOnly("password");
         }
         Cli.Result current = Cli.shipped(home).run("current");
         assertThat(current.out()).as(current.err()).isEqualTo("003\n");
@@ -69,7 +69,7 @@ class EmbeddedPasswordTest {
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(home.resolve(".retort"))))
                 .as("an earlier Retort's folder, narrowed").isEqualTo("rwx------");
         assertThat(Files.readString(hba)).as("only the trust methods change")
-                .isEqualTo(before.replaceAll("(?m)trust(\\s*(#.*)?)$", "scram-sha-256$1"));
+                .isEqualTo(before.replaceAll("(?m)trust(\\s*(#.*)?)$", "password$1"));
         String password = Files.readString(passwordFile).strip();
         try (EmbeddedDatabase database = start()) {
             assertRefusedWithout(password, database.port());
