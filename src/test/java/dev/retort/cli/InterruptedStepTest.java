@@ -74,21 +74,11 @@ class InterruptedStepTest {
 
     @Test
     void aRunStoppedWhileWaitingForTheMigrationLockSaysNothingChanged() throws Exception {
-        try (Connection holder = database.connect(); Statement statement = holder.createStatement()) {
-            statement.execute("SELECT pg_advisory_lock(" + AdvisoryLock.KEY + ")");
-            Process runner = JavaProcess.start(home, JavaProcess.QUICK_START, Main.class, "--url",
-                    database.postgresUrl(), "upgrade", "head", "--lock-wait", "2m");
-            runners.add(runner);
-            BufferedReader err = new BufferedReader(new InputStreamReader(runner.getErrorStream(),
-                    StandardCharsets.UTF_8));
-            assertThat(err.readLine()).startsWith("Waiting for the migration lock, held by pid ");
+        try (Connection holder = database.connect()) {
+            KilledRunner killed = killedWhileWaitingForTheLock(holder);
 
-            runner.toHandle().destroy();
-
-            assertThat(runner.waitFor(30, TimeUnit.SECONDS)).as("ended within 30 s").isTrue();
-            assertThat(runner.exitValue()).isEqualTo(SIGTERM_EXIT);
-            assertThat(err.readLine()).isEqualTo("retort: interrupted before any step ran (it had waited for the "
-                    + "migration lock): nothing was migrated.");
+            assertThat(killed.err().readLine()).isEqualTo("retort: interrupted before any step ran (it had waited "
+                    + "for the migration lock): nothing was migrated.");
         }
         assertThat(database.tables()).isEmpty();
     }
@@ -96,25 +86,15 @@ class InterruptedStepTest {
     /** Under --json a pipeline reads stdout: a run stopped by a kill prints the error document there, exit code and all. */
     @Test
     void aRunStoppedUnderJsonPrintsTheErrorDocumentOnStdout() throws Exception {
-        try (Connection holder = database.connect(); Statement statement = holder.createStatement()) {
-            statement.execute("SELECT pg_advisory_lock(" + AdvisoryLock.KEY + ")");
-            Process runner = JavaProcess.start(home, JavaProcess.QUICK_START, Main.class, "--url",
-                    database.postgresUrl(), "--json", "upgrade", "head", "--lock-wait", "2m");
-            runners.add(runner);
-            BufferedReader err = new BufferedReader(new InputStreamReader(runner.getErrorStream(),
-                    StandardCharsets.UTF_8));
-            assertThat(err.readLine()).startsWith("Waiting for the migration lock, held by pid ");
+        try (Connection holder = database.connect()) {
+            KilledRunner killed = killedWhileWaitingForTheLock(holder, "--json");
 
-            runner.toHandle().destroy();
-
-            assertThat(runner.waitFor(30, TimeUnit.SECONDS)).as("ended within 30 s").isTrue();
-            assertThat(runner.exitValue()).isEqualTo(SIGTERM_EXIT);
-            JsonNode error = new ObjectMapper().readTree(runner.getInputStream()).get("error");
+            JsonNode error = new ObjectMapper().readTree(killed.runner().getInputStream()).get("error");
             assertThat(error.get("code").asInt()).isEqualTo(SIGTERM_EXIT);
             assertThat(error.get("message").asText()).isEqualTo("Interrupted before any step ran (it had waited for "
                     + "the migration lock): nothing was migrated.");
-            assertThat(err.readLine()).isEqualTo("retort: interrupted before any step ran (it had waited for the "
-                    + "migration lock): nothing was migrated.");
+            assertThat(killed.err().readLine()).isEqualTo("retort: interrupted before any step ran (it had waited "
+                    + "for the migration lock): nothing was migrated.");
         }
         assertThat(database.tables()).isEmpty();
     }
@@ -319,5 +299,28 @@ class InterruptedStepTest {
         assertThat(runner.waitFor(30, TimeUnit.SECONDS)).as("ended within 30 s").isTrue();
         assertThat(runner.exitValue()).isEqualTo(SIGTERM_EXIT);
         return new String(runner.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+    }
+
+    /** A runner killed (SIGTERM) while it waited for the migration lock that {@code holder} holds, and its stderr. */
+    private record KilledRunner(Process runner, BufferedReader err) {
+    }
+
+    private KilledRunner killedWhileWaitingForTheLock(Connection holder, String... options) throws Exception {
+        try (Statement statement = holder.createStatement()) {
+            statement.execute("SELECT pg_advisory_lock(" + AdvisoryLock.KEY + ")");
+        }
+        List<String> args = new ArrayList<>(List.of("--url", database.postgresUrl()));
+        args.addAll(List.of(options));
+        args.addAll(List.of("upgrade", "head", "--lock-wait", "2m"));
+        Process runner = JavaProcess.start(home, JavaProcess.QUICK_START, Main.class, args.toArray(String[]::new));
+        runners.add(runner);
+        BufferedReader err = new BufferedReader(new InputStreamReader(runner.getErrorStream(), StandardCharsets.UTF_8));
+        assertThat(err.readLine()).startsWith("Waiting for the migration lock, held by pid ");
+
+        runner.toHandle().destroy();
+
+        assertThat(runner.waitFor(30, TimeUnit.SECONDS)).as("ended within 30 s").isTrue();
+        assertThat(runner.exitValue()).isEqualTo(SIGTERM_EXIT);
+        return new KilledRunner(runner, err);
     }
 }
