@@ -66,7 +66,12 @@ public final class AdvisoryLock implements AutoCloseable {
             }
             long left = deadline - System.nanoTime();
             if (left <= 0) {
-                String who = holder(connection).map(Holder::toString).orElse("a session that has just ended");
+                Optional<Holder> holder = holder(connection);
+                if (holder.isEmpty() && tryLock(connection)) {
+                    break; // its holder let it go just as the wait ran out
+                }
+                String who = holder.or(() -> holderQuietly(connection)).map(Holder::toString)
+                        .orElse("a session that took it just now");
                 throw new LockNotAcquiredException("Another migration holds the lock on this database: " + who
                         + "; waited " + Durations.format(maxWait) + ".");
             }
@@ -82,6 +87,15 @@ public final class AdvisoryLock implements AutoCloseable {
                 rows.next();
                 return rows.getBoolean(1);
             }
+        }
+    }
+
+    /** {@link #holder}, for a message: a failure to look names no one rather than hide the lock not had. */
+    private static Optional<Holder> holderQuietly(Connection connection) {
+        try {
+            return holder(connection);
+        } catch (SQLException e) {
+            return Optional.empty();
         }
     }
 

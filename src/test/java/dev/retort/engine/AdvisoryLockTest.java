@@ -29,6 +29,31 @@ class AdvisoryLockTest {
         }
     }
 
+    /**
+     * The holder lets go just as the wait runs out: the lock is taken, where it used to fail naming "a session that
+     * has just ended" as the holder (pipeline review). The waiter's callback, told once the first try fails, is
+     * where the holder lets go here, before a wait of zero has run out.
+     */
+    @Test
+    void aLockLetGoAsTheWaitRunsOutIsTaken() throws SQLException {
+        try (Connection first = database.connect(); Connection second = database.connect()) {
+            AdvisoryLock held = AdvisoryLock.acquire(first, Duration.ZERO, holder -> { });
+
+            AdvisoryLock taken = AdvisoryLock.acquire(second, Duration.ZERO, holder -> closeQuietly(held));
+
+            assertThat(AdvisoryLock.holder(first)).isPresent();
+            taken.close();
+        }
+    }
+
+    private static void closeQuietly(AdvisoryLock lock) {
+        try {
+            lock.close();
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     @Test
     void aWaiterHoldsNoTransactionWhateverItsConnectionDefaultWas() throws SQLException {
         try (Connection connection = database.connect()) {
