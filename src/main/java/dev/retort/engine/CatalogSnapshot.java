@@ -40,8 +40,7 @@ public record CatalogSnapshot(List<Extension> extensions, List<EnumType> enums, 
      * migrated one on the search_path later (a schema named after the role, under the default {@code "$user",
      * public}): reading the current schema then would find nothing migrated beside a revision of 006.
      */
-    public static final String SCHEMA = "coalesce((SELECT n.nspname FROM pg_class c JOIN pg_namespace n"
-            + " ON n.oid = c.relnamespace WHERE c.oid = to_regclass('alembic_version')), current_schema())";
+    public static final String SCHEMA = "coalesce(" + VersionTable.SCHEMA_FOUND + ", current_schema())";
 
     public CatalogSnapshot {
         extensions = sorted(extensions, Comparator.comparing(Extension::name));

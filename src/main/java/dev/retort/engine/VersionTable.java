@@ -91,11 +91,13 @@ final class VersionTable {
         }
     }
 
+    /** The schema of the alembic_version that the search_path finds, as an SQL expression: NULL if it finds none. */
+    static final String SCHEMA_FOUND = "(SELECT n.nspname FROM pg_class c"
+            + " JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = to_regclass('alembic_version'))";
+
     static Placement placement(Connection connection) throws SQLException {
-        try (Statement statement = connection.createStatement(); ResultSet row = statement.executeQuery("""
-                SELECT (SELECT n.nspname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-                        WHERE c.oid = to_regclass('alembic_version')),
-                       current_schema(),
+        try (Statement statement = connection.createStatement(); ResultSet row = statement.executeQuery(
+                "SELECT " + SCHEMA_FOUND + ", current_schema(), " + """
                        (SELECT string_agg(n.nspname, ', ' ORDER BY n.nspname)
                         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
                         WHERE c.relname = 'alembic_version' AND c.relkind IN ('r', 'p')
