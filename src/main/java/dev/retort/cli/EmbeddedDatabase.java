@@ -16,7 +16,6 @@ import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -50,6 +49,12 @@ final class EmbeddedDatabase implements AutoCloseable {
 
     static final String MAJOR_VERSION = "17";
 
+    /**
+     * {@code .retort}'s permissions: its owner's alone, as psql's ~/.pgpass is. It holds the password file, and the
+     * server's binaries, whose folder zonky makes writable by everyone on every start; another local user could
+     * otherwise put a postgres of their own there for Retort to run under this account. One made by an earlier
+     * Retort (rwxr-xr-x) is narrowed on its next start.
+     */
     private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rwx------");
 
     private final Path folder;
@@ -201,24 +206,11 @@ final class EmbeddedDatabase implements AutoCloseable {
         }
     }
 
-    /**
-     * {@code .retort} is its owner's alone (rwx------), as psql's ~/.pgpass is: it holds the password file, and the
-     * server's binaries, whose folder zonky makes writable by everyone on every start; another local user could
-     * otherwise put a postgres of their own there for Retort to run under this account. One made by an earlier
-     * Retort (rwxr-xr-x) is narrowed on its next start.
-     */
-    private static void keepToOwner(Path folder) throws IOException {
-        if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")
-                && !Files.getPosixFilePermissions(folder).equals(OWNER_ONLY)) {
-            Files.setPosixFilePermissions(folder, OWNER_ONLY);
-        }
-    }
-
     private static FileChannel lockFolder(Path folder, Duration maxWait, PrintWriter notices) {
         FileChannel channel = null;
         try {
             Files.createDirectories(folder);
-            keepToOwner(folder);
+            EmbeddedPassword.narrow(folder, OWNER_ONLY);
             channel = FileChannel.open(folder.resolve("lock"),
                     StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
             long deadline = System.nanoTime() + maxWait.toNanos();

@@ -79,9 +79,7 @@ final class EmbeddedPassword {
     }
 
     private static String read(Path file) throws IOException {
-        if (posix() && !Files.getPosixFilePermissions(file).equals(OWNER_ONLY)) {
-            Files.setPosixFilePermissions(file, OWNER_ONLY);
-        }
+        narrow(file, OWNER_ONLY);
         String password = Files.readAllLines(file, StandardCharsets.US_ASCII).stream().findFirst().orElse("").strip();
         if (password.isEmpty()) {
             throw new IOException(file + " is empty; it held the embedded PostgreSQL's password");
@@ -92,6 +90,13 @@ final class EmbeddedPassword {
     private static FileAttribute<?>[] ownerOnly() {
         return posix() ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(OWNER_ONLY)}
                 : new FileAttribute<?>[0];
+    }
+
+    /** Gives {@code path} exactly {@code permissions} where it has others, on a file system that has them. */
+    static void narrow(Path path, Set<PosixFilePermission> permissions) throws IOException {
+        if (posix() && !Files.getPosixFilePermissions(path).equals(permissions)) {
+            Files.setPosixFilePermissions(path, permissions);
+        }
     }
 
     private static boolean posix() {
