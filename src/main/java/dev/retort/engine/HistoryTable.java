@@ -260,11 +260,24 @@ final class HistoryTable {
                    finished_at
             FROM (SELECT * FROM retort_history ORDER BY finished_at DESC, outcome = 'progress' LIMIT 1) newest""";
 
-    /** Every successful step, oldest first, for {@link #applied}. */
-    private static final String SUCCESSES = """
+    /**
+     * The successful steps that decide what is applied now, oldest first, for {@link #applied}: each revision's
+     * latest upgrade or downgrade, and every stamp. Replaying these gives what replaying every successful step would
+     * (an earlier upgrade or downgrade of a revision is always overridden by its latest), but the rows sent stay one
+     * per revision, however long the history grows: every {@code current} and every migration's plan reads them, and
+     * a history of years would otherwise cross the network and be parsed on each.
+     */
+    static final String SUCCESSES = """
+            SELECT revision, direction, to_revision, finished_at, db_user, duration_ms, checksum
+            FROM (SELECT DISTINCT ON (revision) revision, direction, to_revision, finished_at, db_user, duration_ms,
+                         checksum
+                  FROM retort_history
+                  WHERE outcome = 'success' AND direction IN ('upgrade', 'downgrade')
+                  ORDER BY revision, finished_at DESC) latest
+            UNION ALL
             SELECT revision, direction, to_revision, finished_at, db_user, duration_ms, checksum
             FROM retort_history
-            WHERE outcome = 'success'
+            WHERE outcome = 'success' AND direction NOT IN ('upgrade', 'downgrade')
             ORDER BY finished_at""";
 
     /** The newest row of the table, which must exist, if it has one (see {@link #NEWEST}). */

@@ -11,6 +11,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -381,6 +382,29 @@ class MigratorTest {
         migrator.stamp("003");
 
         assertThat(migrator.status().applied()).containsOnlyKeys("001");
+    }
+
+    /**
+     * However often revisions went up and down, the history is read as one row per revision and one per stamp, not
+     * one per step ever run; and what those rows say applied is what the whole history says: the latest upgrade.
+     */
+    @Test
+    void theHistoryIsReadAsOneRowPerRevisionHoweverLongItGrows() throws SQLException {
+        Migrator migrator = migrator(THREE_TABLES);
+        for (int cycle = 0; cycle < 4; cycle++) {
+            migrator.upgrade("head");
+            migrator.downgrade("001");
+        }
+        migrator.upgrade("head");
+        migrator.stamp("002");
+        migrator.stamp("003");
+
+        assertThat(database.column(HistoryTable.SUCCESSES)).as("3 revisions, 2 stamps").hasSize(5);
+        assertThat(migrator.status().applied()).containsOnlyKeys("001", "002");
+        Instant appliedAt = migrator.status().applied().get("002").appliedAt();
+        assertThat(appliedAt.getEpochSecond() * 1_000_000 + appliedAt.getNano() / 1_000).as("the latest upgrade's")
+                .hasToString(database.column("SELECT (extract(epoch FROM max(finished_at)) * 1000000)::bigint"
+                        + " FROM retort_history WHERE revision = '002' AND direction = 'upgrade'").get(0));
     }
 
     /** Alembic's stamp to where the database is does nothing; nor does Retort's write a history row. */
