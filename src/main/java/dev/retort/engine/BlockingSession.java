@@ -8,6 +8,7 @@ import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 
@@ -45,6 +46,28 @@ public record BlockingSession(int pid, String applicationName, String state, Ins
      */
     static List<BlockingSession> holdingLocksOn(Connection connection, Collection<String> tables, Duration olderThan,
                                                 Collection<Integer> ours) throws SQLException {
+        return lockHolders(connection, tables, ours,
+                "(a.state LIKE 'idle in transaction%' OR a.xact_start < clock_timestamp() - ?::interval)",
+                olderThan.toMillis() + " milliseconds");
+    }
+
+    /**
+     * Sessions that hold a lock on one of {@code tables} in a mode that conflicts with {@code wanted}: those a
+     * statement asking for {@code wanted} there waits for. Unlike {@link #blocking}, this still answers once the wait
+     * has ended, as a lock timeout leaves the holders holding.
+     */
+    static List<BlockingSession> holdingConflictingLocks(Connection connection, Collection<String> tables,
+                                                         LockMode wanted, Collection<Integer> ours)
+            throws SQLException {
+        String[] modes = Arrays.stream(LockMode.values()).filter(wanted::conflictsWith).map(LockMode::pgLocksName)
+                .toArray(String[]::new);
+        return lockHolders(connection, tables, ours, "l.mode = ANY (?::text[])", modes);
+    }
+
+    /** Other sessions holding a lock on one of {@code tables} that meets {@code condition}, with its one parameter. */
+    private static List<BlockingSession> lockHolders(Connection connection, Collection<String> tables,
+                                                     Collection<Integer> ours, String condition, Object parameter)
+            throws SQLException {
         String sql = "SELECT DISTINCT ON (a.pid, c.relname) " + COLUMNS + ", c.relname"
                 + """
                  FROM pg_locks l
@@ -53,13 +76,12 @@ public record BlockingSession(int pid, String applicationName, String state, Ins
                 WHERE l.granted AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
                   AND l.relation IN (SELECT to_regclass(t) FROM unnest(?::text[]) t)
                   AND a.pid <> pg_backend_pid() AND NOT a.pid = ANY (?::int[])
-                  AND (a.state LIKE 'idle in transaction%' OR a.xact_start < clock_timestamp() - ?::interval)
-                ORDER BY a.pid, c.relname""";
+                """ + "  AND " + condition + "\nORDER BY a.pid, c.relname";
         try (PreparedStatement query = connection.prepareStatement(sql)) {
             Object[] names = tables.stream().map(SqlName::quotedParts).toArray();
             query.setArray(1, connection.createArrayOf("text", names));
             query.setArray(2, connection.createArrayOf("int4", ours.toArray()));
-            query.setString(3, olderThan.toMillis() + " milliseconds");
+            query.setObject(3, parameter);
             return read(query);
         }
     }

@@ -22,6 +22,15 @@ public enum LockMode {
         return valueOf(words.toUpperCase(Locale.ROOT));
     }
 
+    /** As {@code pg_locks.mode} names it: {@link #ofPgLocks}'s inverse. */
+    public String pgLocksName() {
+        StringBuilder name = new StringBuilder();
+        for (String word : name().split("_")) {
+            name.append(word.charAt(0)).append(word.substring(1).toLowerCase(Locale.ROOT));
+        }
+        return name.append("Lock").toString();
+    }
+
     /** Whether the application's INSERT, UPDATE and DELETE (ROW EXCLUSIVE) must wait while this is held. */
     public boolean blocksWrites() {
         return compareTo(SHARE) >= 0;
@@ -30,6 +39,23 @@ public enum LockMode {
     /** Whether even a plain SELECT (ACCESS SHARE) must wait while this is held. */
     public boolean blocksReads() {
         return this == ACCESS_EXCLUSIVE;
+    }
+
+    /**
+     * Whether a session holding this mode makes one that asks for {@code other} on the same table wait: the
+     * documentation's "Conflicting Lock Modes" table, which is symmetric, read from the weaker mode's row.
+     */
+    public boolean conflictsWith(LockMode other) {
+        LockMode weaker = compareTo(other) <= 0 ? this : other;
+        LockMode stronger = weaker == this ? other : this;
+        return switch (weaker) {
+            case ACCESS_SHARE -> stronger == ACCESS_EXCLUSIVE;
+            case ROW_SHARE -> stronger.compareTo(EXCLUSIVE) >= 0;
+            case ROW_EXCLUSIVE -> stronger.compareTo(SHARE) >= 0;
+            case SHARE_UPDATE_EXCLUSIVE -> true;
+            case SHARE -> stronger != SHARE;
+            case SHARE_ROW_EXCLUSIVE, EXCLUSIVE, ACCESS_EXCLUSIVE -> true;
+        };
     }
 
     public LockMode strongest(LockMode other) {

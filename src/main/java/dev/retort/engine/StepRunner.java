@@ -379,6 +379,7 @@ final class StepRunner implements AutoCloseable {
             setTimeouts(lockTimeout);
             SQLException failure;
             String statement;
+            String failedSql = null; // null when the bookkeeping failed, not a statement of the step
             List<BlockingSession> blockers;
             try (StatementWatch blockerWatch = StatementWatch.start(watcher, watch, workPid, step, stepStartNanos,
                     () -> runningStatement, listener::progress, lockTimeout, () -> watchFailed = true)) {
@@ -391,6 +392,7 @@ final class StepRunner implements AutoCloseable {
                     }
                     failure = e.sqlException();
                     statement = e.sql();
+                    failedSql = e.sql();
                 } catch (SQLException e) {
                     if (!waitedForLock(e)) {
                         throw e;
@@ -399,6 +401,9 @@ final class StepRunner implements AutoCloseable {
                     statement = "the step's bookkeeping (alembic_version, retort_history)";
                 }
                 blockers = blockerWatch.lastSeen();
+            }
+            if (blockers.isEmpty() && failedSql != null) {
+                blockers = holdersInTheWay(failure, failedSql);
             }
             Duration elapsed = since(firstStart);
             boolean deadlock = DEADLOCK_DETECTED.equals(failure.getSQLState());
@@ -416,6 +421,28 @@ final class StepRunner implements AutoCloseable {
             pause(pause);
             // Tries can go on for minutes: the lock's session may have ended meanwhile.
             requireMigrationLock("try " + (number + 1) + " of " + SqlText.abbreviated(statement, 60));
+        }
+    }
+
+    /**
+     * Who holds, now, a lock that the statement which gave up waits for: for when the watch never saw the wait, as
+     * happens on a loaded machine whose scheduler lets all its looks come too late. The lock timeout leaves those
+     * sessions holding their locks, so they can still be named. Only a diagnosis: empty when it cannot be had.
+     */
+    private List<BlockingSession> holdersInTheWay(SQLException failure, String sql) {
+        if (watchFailed || !LOCK_NOT_AVAILABLE.equals(failure.getSQLState())) {
+            return List.of(); // the watching connection is gone, or a deadlock was broken and its other party went on
+        }
+        DdlStatement statement = DdlStatement.analyze(sql, facts);
+        Set<String> tables = DdlStatement.tablesLockedBy(List.of(statement));
+        if (tables.isEmpty() || statement.strongestLock().isEmpty()) {
+            return List.of();
+        }
+        try {
+            return BlockingSession.holdingConflictingLocks(watch, tables, statement.strongestLock().get(),
+                    List.of(workPid, watchPid));
+        } catch (SQLException e) {
+            return List.of();
         }
     }
 
