@@ -136,7 +136,26 @@ public final class Main {
      * verb) models them all, so that usage, errors and suggestions are exactly what they always were.
      */
     static Collection<Class<?>> verbsFor(String[] args) {
+        if (asksForTheVersionOnly(args)) {
+            return List.of();
+        }
         return verbNamed(args).<Collection<Class<?>>>map(verb -> List.of(VERBS.get(verb))).orElse(VERBS.values());
+    }
+
+    /** {@code --version} or {@code -V} with nothing but the root's options beside it: the version needs no verb. */
+    private static boolean asksForTheVersionOnly(String[] args) {
+        boolean version = false;
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (OPTIONS_WITH_VALUE.contains(arg)) {
+                i++;
+            } else if (arg.equals("-V") || arg.equals("--version")) {
+                version = true;
+            } else if (!FLAGS.contains(arg) && !OPTIONS_WITH_VALUE.contains(arg.split("=", 2)[0])) {
+                return false;
+            }
+        }
+        return version;
     }
 
     /**

@@ -4,6 +4,8 @@ import dev.retort.migrations.Migrations;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +23,22 @@ class VerbsForTest {
         assertThat(Main.verbsFor(new String[] {"--url=postgresql://db/app", "--lock-wait", "5s", "--debug",
                 "downgrade", "base"})).containsExactly(DowngradeCommand.class);
         assertThat(Main.verbsFor(new String[] {"current", "--help"})).containsExactly(CurrentCommand.class);
+    }
+
+    /** The version alone needs no verb, and prints the same without them. */
+    @Test
+    void theVersionAloneModelsNoVerb() {
+        assertThat(Main.verbsFor(new String[] {"--version"})).isEmpty();
+        assertThat(Main.verbsFor(new String[] {"--json", "-V"})).isEmpty();
+        assertThat(Main.verbsFor(new String[] {"-V", "curent"})).containsExactlyElementsOf(Main.VERBS.values());
+
+        StringWriter alone = new StringWriter();
+        StringWriter everyVerb = new StringWriter();
+        Main.commandLine(Migrations::all, Map.of(), Path.of("."), new String[] {"--version"})
+                .setOut(new PrintWriter(alone)).execute("--version");
+        Main.commandLine(Migrations::all, Map.of(), Path.of(".")).setOut(new PrintWriter(everyVerb))
+                .execute("--version");
+        assertThat(alone.toString()).startsWith("retort ").isEqualTo(everyVerb.toString());
     }
 
     @Test
