@@ -76,7 +76,7 @@ final class HistoryTable {
             "COMMENT ON COLUMN retort_history.direction IS 'upgrade, downgrade, or stamp (version set without running SQL)'",
             "COMMENT ON COLUMN retort_history.from_revision IS 'The revision the database was at before the step (for a stamp, every row alembic_version held); NULL for base'",
             "COMMENT ON COLUMN retort_history.to_revision IS 'The revision the step meant to leave the database at; NULL for base'",
-            "COMMENT ON COLUMN retort_history.checksum IS 'SHA-256 of the step''s SQL as it ran, to detect a revision edited after it ran'",
+            "COMMENT ON COLUMN retort_history.checksum IS 'SHA-256 of the step''s SQL as it ran, passwords masked, to detect a revision edited after it ran'",
             "COMMENT ON COLUMN retort_history.started_at IS 'When the step began'",
             "COMMENT ON COLUMN retort_history.finished_at IS 'When the step committed or was rolled back'",
             "COMMENT ON COLUMN retort_history.duration_ms IS 'finished_at - started_at, in milliseconds'",

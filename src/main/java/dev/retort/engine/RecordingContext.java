@@ -27,13 +27,30 @@ public final class RecordingContext implements MigrationContext {
         return recorder.statements();
     }
 
-    /** SHA-256 of the step's statements, so that a later edit of a revision that already ran can be detected. */
+    /**
+     * SHA-256 of the step's statements, so that a later edit of a revision that already ran can be detected. Of the
+     * statements as Retort shows them, passwords masked ({@link SqlText#withoutSecrets}): the checksum is stored in
+     * retort_history, which more roles may read than may see a password, and a hash of a statement whose every other
+     * word is in the project's source would let them try passwords offline until one matched.
+     */
     public static String checksumOf(Step step) {
         return checksumOf(statementsOf(step));
     }
 
     /** {@link #checksumOf(Step)} of statements already recorded by {@link #statementsOf}. */
     public static String checksumOf(List<String> statements) {
+        return sha256(statements.stream().map(SqlText::withoutSecrets).toList());
+    }
+
+    /**
+     * The checksum that Retort stored before it masked passwords: the same as {@link #checksumOf(Step)} unless the
+     * step's SQL holds one. Only to recognise those rows, never to write one.
+     */
+    static String unmaskedChecksumOf(Step step) {
+        return sha256(statementsOf(step));
+    }
+
+    private static String sha256(List<String> statements) {
         try {
             MessageDigest digest = MessageDigest.getInstance("SHA-256");
             for (String statement : statements) {

@@ -1,6 +1,7 @@
 package dev.retort.cli;
 
 import dev.retort.engine.MigrationContext;
+import dev.retort.engine.RecordingContext;
 import dev.retort.engine.Revision;
 import dev.retort.testing.TestPostgres;
 import dev.retort.testing.TestPostgres.TestDatabase;
@@ -9,8 +10,12 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.sql.SQLException;
+import java.util.HexFormat;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -78,6 +83,39 @@ class PasswordsInRevisionsTest {
                 .doesNotContain("TopSecret");
         assertThat(database.column("SELECT error FROM retort_history WHERE outcome = 'failed'"))
                 .singleElement().asString().contains("password '***'").doesNotContain("TopSecret");
+    }
+
+    /**
+     * retort_history's checksum is of the SQL with its passwords masked, so that the table holds nothing to try
+     * passwords against offline; a row stored before that (a checksum of the SQL as written) still matches, so no
+     * revision is called edited for it.
+     */
+    @Test
+    void theStoredChecksumIsOfTheMaskedSqlAndOneOfTheSqlAsWrittenStillMatches() throws Exception {
+        Cli cli = Cli.shipped(home).withRevisions(List.of(createRole()));
+        assertThat(cli.runOn(database.postgresUrl(), "upgrade", "head").exitCode()).isEqualTo(ExitCodes.OK);
+        String recorded = "SELECT checksum FROM retort_history WHERE outcome = 'success'";
+
+        assertThat(database.column(recorded)).singleElement().isEqualTo(RecordingContext.checksumOf(List.of(
+                "CREATE ROLE " + role + " LOGIN PASSWORD '***'", "ALTER ROLE " + role + " ENCRYPTED PASSWORD '***'")));
+
+        database.execute("UPDATE retort_history SET checksum = '" + sha256("CREATE ROLE " + role
+                + " LOGIN PASSWORD 'TopSecret1'", "ALTER ROLE " + role + " ENCRYPTED PASSWORD E'Top\\'Secret2'")
+                + "' WHERE outcome = 'success'");
+        Cli.Result current = cli.runOn(database.postgresUrl(), "current");
+
+        assertThat(current.err()).as("no revision called edited").isEmpty();
+        assertThat(current.out()).isEqualTo("001 (head)\n");
+    }
+
+    /** SHA-256 of the statements as Retort hashed them before it masked passwords: each, then a zero byte. */
+    private static String sha256(String... statements) throws NoSuchAlgorithmException {
+        MessageDigest digest = MessageDigest.getInstance("SHA-256");
+        for (String statement : statements) {
+            digest.update(statement.getBytes(StandardCharsets.UTF_8));
+            digest.update((byte) 0);
+        }
+        return HexFormat.of().formatHex(digest.digest());
     }
 
     private Revision createRole() {
