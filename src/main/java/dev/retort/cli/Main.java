@@ -68,6 +68,7 @@ public final class Main {
         // Our annotations hold no Groovy closures: without this, picocli looks for groovy.lang.Closure on the class
         // path, which opens every jar on it, on every run (some 5 ms of a short command).
         System.setProperty("picocli.disable.closures", "true");
+        ConsoleCharset.applyToPicocli();
         Map<String, String> environment = System.getenv();
         EarlyConnection early = EarlyConnection.forCommandLine(args, environment);
         CommandLine commandLine = commandLine(Migrations::all, environment, Folders.fromSystemProperties(), args,

@@ -27,6 +27,11 @@ final class JavaProcess {
     /** As {@link #start(Path, Class, String...)}, with options for the JVM itself, e.g. {@link #QUICK_START}. */
     static Process start(Path workingDirectory, List<String> jvmOptions, Class<?> mainClass, String... args)
             throws IOException {
+        return builder(workingDirectory, jvmOptions, mainClass, args).start();
+    }
+
+    /** As {@link #start(Path, List, Class, String...)}, not started yet: e.g. to change its environment first. */
+    static ProcessBuilder builder(Path workingDirectory, List<String> jvmOptions, Class<?> mainClass, String... args) {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"),
@@ -37,7 +42,7 @@ final class JavaProcess {
         command.addAll(jvmOptions);
         command.add(mainClass.getName());
         command.addAll(List.of(args));
-        return new ProcessBuilder(command).directory(workingDirectory.toFile()).start();
+        return new ProcessBuilder(command).directory(workingDirectory.toFile());
     }
 
     /** Reads the process's stdout until a line containing {@code text}; fails if the stream ends first. */

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -26,6 +27,23 @@ class MainProcessTest {
         assertThat(new String(heads.getInputStream().readAllBytes(), StandardCharsets.UTF_8))
                 .isEqualTo(ProjectHead.label() + "\n");
         assertThat(heads.exitValue()).isEqualTo(ExitCodes.OK);
+    }
+
+    /**
+     * Under the C locale (a slim container's, a CI runner's) Java 17 would write ASCII, every "…" a "?": Retort writes
+     * UTF-8 there, as psql and git pass it through.
+     */
+    @Test
+    void underTheCLocaleTextIsWrittenInUtf8NotAsQuestionMarks() throws Exception {
+        ProcessBuilder help = JavaProcess.builder(home, List.of(), Main.class, "--help");
+        help.environment().keySet().removeIf(name -> name.startsWith("LC_") || name.equals("LANG"));
+        help.environment().put("LC_ALL", "C");
+
+        Process process = help.start();
+
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8))
+                .contains("'host=… dbname=… user=…'").doesNotContain("host=?");
     }
 
     @Test
