@@ -84,7 +84,8 @@ public final class Migrator {
             String current = knownRevision(readVersion(connection));
             // Only at base, one more round trip: to say so if the search_path misses the database's schema.
             String elsewhere = current == null ? VersionTable.placement(connection).elsewhere().orElse(null) : null;
-            return HistoryTable.exists(connection) ? statusWithHistory(connection, current, elsewhere)
+            HistoryTable.Presence history = HistoryTable.presence(connection);
+            return history.exists() ? statusWithHistory(connection, current, elsewhere, history)
                     : new DatabaseStatus(current, Map.of(), List.of(), null, elsewhere);
         } catch (SQLException e) {
             throw new DatabaseException("Could not read the current revision: " + SqlErrors.describe(e), e);
@@ -92,9 +93,10 @@ public final class Migrator {
     }
 
     /** {@link #status()} where retort_history exists: what it says of the applied revisions and of the newest step. */
-    private DatabaseStatus statusWithHistory(Connection connection, String current, String elsewhere) {
+    private DatabaseStatus statusWithHistory(Connection connection, String current, String elsewhere,
+                                             HistoryTable.Presence presence) {
         try {
-            HistoryTable.Reading history = HistoryTable.read(connection, graph);
+            HistoryTable.Reading history = HistoryTable.read(connection, graph, presence);
             Map<String, AppliedRevision> applied = history.applied();
             UnfinishedStep unfinished = history.unfinishedAt(current).orElse(null);
             if (unfinished != null && unfinished.lastRowIsProgress()) {
@@ -208,10 +210,11 @@ public final class Migrator {
         Plan plan = plan(direction, target, current);
         int at = graph.positionOf(current);
         boolean stays = plan.steps().isEmpty() && graph.resolve(target, at) != at;
-        if (!HistoryTable.exists(connection)) {
+        HistoryTable.Presence presence = HistoryTable.presence(connection);
+        if (!presence.exists()) {
             return plan;
         }
-        HistoryTable.Reading history = HistoryTable.read(connection, graph);
+        HistoryTable.Reading history = HistoryTable.read(connection, graph, presence);
         List<EditedRevision> edited = edited(at, history.applied());
         Optional<UnfinishedStep> left = history.unfinishedAt(current);
         if (stays) {

@@ -13,7 +13,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A retort_history made by Retort's first cut (no {@code part}, no {@code progress}, no index) is brought up to date,
- * rows kept; a new one has its index from the start.
+ * rows kept; a new one has its indexes from the start.
  */
 class HistoryTableUpgradeTest {
 
@@ -91,16 +91,21 @@ class HistoryTableUpgradeTest {
         assertThat(database.column("SELECT col_description('retort_history'::regclass, attnum) FROM pg_attribute"
                 + " WHERE attrelid = 'retort_history'::regclass AND attname = 'part'")).singleElement()
                 .asString().startsWith("For an online step");
-        assertThat(indexesOfTheHistory()).containsExactly("ix_retort_history_finished_at", "retort_history_pkey");
+        assertThat(indexesOfTheHistory()).containsExactly("ix_retort_history_finished_at", "ix_retort_history_latest",
+                "ix_retort_history_stamps", "retort_history_pkey");
     }
 
-    /** current and every online step read the newest row: an index finds it, however long the history grows. */
+    /**
+     * current and every online step read the newest row, and every plan each revision's latest step and the stamps:
+     * indexes find them, however long the history grows.
+     */
     @Test
-    void aNewHistoryTableHasItsIndexOnFinishedAt() throws SQLException {
+    void aNewHistoryTableHasItsIndexes() throws SQLException {
         new Migrator(database.dataSource(), new RevisionGraph(List.of(Migrations.all().get(0))),
                 MigrationListener.SILENT, Duration.ofSeconds(5)).upgrade("head");
 
-        assertThat(indexesOfTheHistory()).containsExactly("ix_retort_history_finished_at", "retort_history_pkey");
+        assertThat(indexesOfTheHistory()).containsExactly("ix_retort_history_finished_at", "ix_retort_history_latest",
+                "ix_retort_history_stamps", "retort_history_pkey");
     }
 
     private List<String> indexesOfTheHistory() throws SQLException {

@@ -1,0 +1,126 @@
+package dev.retort.engine;
+
+import dev.retort.testing.TestPostgres;
+import dev.retort.testing.TestPostgres.TestDatabase;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import javax.sql.DataSource;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * What {@code current} and a migration's plan read of a long history: the rows they need, found through the history's
+ * indexes, not every step ever run. The server's own count of the rows it read says so, not a clock.
+ */
+class HistoryReadTest {
+
+    private static final List<Revision> THREE_TABLES = List.of(
+            FakeRevision.table("001", null), FakeRevision.table("002", "001"), FakeRevision.table("003", "002"));
+
+    /** Years of steps before the last upgrade: ups, downs, failures, progress rows and a few stamps. */
+    private static final String YEARS_OF_STEPS = """
+            INSERT INTO retort_history (revision, direction, from_revision, to_revision, checksum, started_at,
+                                        finished_at, duration_ms, retort_version, outcome, error, part)
+            SELECT CASE WHEN i % 500 = 0 THEN 'base' ELSE '00' || (1 + i % 3) END,
+                   CASE WHEN i % 500 = 0 THEN 'stamp' WHEN i % 4 = 1 THEN 'downgrade' ELSE 'upgrade' END,
+                   NULL, NULL, md5(i::text), at, at, 0, '0.0.9',
+                   CASE WHEN i % 500 = 0 OR i % 4 < 2 THEN 'success' WHEN i % 4 = 2 THEN 'failed' ELSE 'progress' END,
+                   NULL, NULL
+            FROM (SELECT i, now() - interval '3 years' + i * interval '1 hour' AS at
+                  FROM generate_series(1, 3000) i) steps""";
+
+    private TestDatabase database;
+    private Connection session;
+
+    @BeforeEach
+    void aLongHistory() throws SQLException {
+        database = TestPostgres.newDatabase("history_read");
+        migrator(database.dataSource()).upgrade("head");
+        database.execute(YEARS_OF_STEPS);
+        database.execute("ANALYZE retort_history");
+        session = database.connect();
+        session.setAutoCommit(false); // the server counts the rows read in this transaction
+    }
+
+    @AfterEach
+    void dropDatabase() throws SQLException {
+        session.close();
+        TestPostgres.drop(database);
+    }
+
+    private static Migrator migrator(DataSource dataSource) {
+        return new Migrator(dataSource, new RevisionGraph(THREE_TABLES), MigrationListener.SILENT,
+                Duration.ofSeconds(5));
+    }
+
+    @Test
+    void currentReadsAFewRowsOfALongHistory() throws SQLException {
+        DatabaseStatus status = migrator(onTheSession()).status();
+
+        assertThat(historyRowsRead()).as("rows of the history's 3,000 the server read").isLessThan(100);
+        assertThat(status.applied()).containsOnlyKeys("001", "002", "003");
+        assertThat(status.applied()).isEqualTo(HistoryTable.read(session, new RevisionGraph(THREE_TABLES),
+                HistoryTable.Presence.UNINDEXED).applied());
+    }
+
+    @Test
+    void aMigrationsPlanReadsAFewRowsOfALongHistory() throws SQLException {
+        Plan plan = migrator(onTheSession()).plan(Direction.DOWNGRADE, "001");
+
+        assertThat(historyRowsRead()).as("rows of the history's 3,000 the server read").isLessThan(100);
+        assertThat(plan.steps()).hasSize(2);
+    }
+
+    /** Both queries send the same rows, through the indexes or without them. */
+    @Test
+    void theIndexedQuerySendsWhatTheScanSends() throws SQLException {
+        database.execute("INSERT INTO retort_history (revision, direction, to_revision, started_at, finished_at,"
+                + " duration_ms, retort_version, outcome) VALUES ('002', 'stamp', '002', now(), now(), 0, '0.0.9',"
+                + " 'success')");
+
+        assertThat(database.column(HistoryTable.LATEST)).as("3 revisions, 7 stamps").hasSize(10)
+                .isEqualTo(database.column(HistoryTable.SUCCESSES));
+    }
+
+    /**
+     * The history's rows the server has read in the session's transaction, by scan or through an index: PostgreSQL
+     * counts them as it goes, for the transaction's own statistics.
+     */
+    private long historyRowsRead() throws SQLException {
+        try (Statement statement = session.createStatement();
+             var rows = statement.executeQuery("""
+                     SELECT pg_stat_get_xact_tuples_returned('retort_history'::regclass)
+                            + coalesce(sum(pg_stat_get_xact_tuples_returned(indexrelid)), 0)
+                     FROM pg_index WHERE indrelid = 'retort_history'::regclass""")) {
+            rows.next();
+            return rows.getLong(1);
+        }
+    }
+
+    /** The test's session for every connection the migrator opens, left open when it closes them. */
+    private DataSource onTheSession() {
+        Connection kept = (Connection) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {Connection.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("close")) {
+                        return null;
+                    }
+                    try {
+                        return method.invoke(session, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        return (DataSource) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {DataSource.class},
+                (proxy, method, args) -> method.getName().equals("getConnection") ? kept
+                        : method.invoke(database.dataSource(), args));
+    }
+}
