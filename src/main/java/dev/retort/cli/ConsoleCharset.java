@@ -28,12 +28,21 @@ final class ConsoleCharset {
      * charset for this JVM's locale, unless the user chose one ({@code -Dsun.stdout.encoding}).
      */
     static void applyToPicocli() {
-        Charset charset = forLocaleEncoding(System.getProperty("native.encoding"));
+        String nativeEncoding = System.getProperty("native.encoding");
         for (String stream : new String[] {"sun.stdout.encoding", "sun.stderr.encoding"}) {
-            if (System.getProperty(stream) == null) {
-                System.setProperty(stream, charset.name());
-            }
+            System.setProperty(stream, forStream(System.getProperty(stream), nativeEncoding));
         }
+    }
+
+    /**
+     * The encoding for a stream whose {@code sun.std*.encoding} is {@code streamEncoding}. Java 17 sets that property
+     * itself, to the locale's encoding, when the stream is a terminal: so only one that differs from the locale's was
+     * the user's choice and is kept. Otherwise an interactive shell under the C locale, the very case this is for,
+     * would still get ASCII.
+     */
+    static String forStream(String streamEncoding, String nativeEncoding) {
+        return streamEncoding == null || streamEncoding.equals(nativeEncoding)
+                ? forLocaleEncoding(nativeEncoding).name() : streamEncoding;
     }
 
     private static Charset charset(String name) {

@@ -17,4 +17,13 @@ class ConsoleCharsetTest {
         assertThat(ConsoleCharset.forLocaleEncoding("ISO-8859-1")).isEqualTo(StandardCharsets.ISO_8859_1);
         assertThat(ConsoleCharset.forLocaleEncoding("no-such-charset")).isEqualTo(Charset.defaultCharset());
     }
+
+    /** Java 17 names the locale's encoding for a stream that is a terminal: that is no choice of the user's. */
+    @Test
+    void aTerminalUnderTheCLocaleGetsUtf8TooButAUsersChoiceIsKept() {
+        assertThat(ConsoleCharset.forStream("ANSI_X3.4-1968", "ANSI_X3.4-1968")).isEqualTo("UTF-8");
+        assertThat(ConsoleCharset.forStream(null, "ANSI_X3.4-1968")).isEqualTo("UTF-8");
+        assertThat(ConsoleCharset.forStream("ISO-8859-1", "ANSI_X3.4-1968")).isEqualTo("ISO-8859-1");
+        assertThat(ConsoleCharset.forStream("UTF-8", "UTF-8")).isEqualTo("UTF-8");
+    }
 }
