@@ -64,6 +64,20 @@ public record BlockingSession(int pid, String applicationName, String state, Ins
         return lockHolders(connection, tables, ours, "l.mode = ANY (?::text[])", modes);
     }
 
+    /**
+     * {@link #holdingConflictingLocks(Connection, Collection, LockMode, Collection)} for each of a statement's
+     * {@code locks}, each table by the mode asked for on it: a statement that takes ACCESS EXCLUSIVE on one table
+     * and SHARE ROW EXCLUSIVE on another (a foreign key's) waits for the other's writers, never for its readers.
+     */
+    static List<BlockingSession> holdingConflictingLocks(Connection connection, List<DdlStatement.TableLock> locks,
+                                                         Collection<Integer> ours) throws SQLException {
+        List<BlockingSession> holders = new ArrayList<>();
+        for (DdlStatement.TableLock lock : locks) {
+            holders.addAll(holdingConflictingLocks(connection, List.of(lock.table()), lock.mode(), ours));
+        }
+        return holders;
+    }
+
     /** Other sessions holding a lock on one of {@code tables} that meets {@code condition}, with its one parameter. */
     private static List<BlockingSession> lockHolders(Connection connection, Collection<String> tables,
                                                      Collection<Integer> ours, String condition, Object parameter)

@@ -433,13 +433,8 @@ final class StepRunner implements AutoCloseable {
         if (watchFailed || !LOCK_NOT_AVAILABLE.equals(failure.getSQLState())) {
             return List.of(); // the watching connection is gone, or a deadlock was broken and its other party went on
         }
-        DdlStatement statement = DdlStatement.analyze(sql, facts);
-        Set<String> tables = DdlStatement.tablesLockedBy(List.of(statement));
-        if (tables.isEmpty() || statement.strongestLock().isEmpty()) {
-            return List.of();
-        }
         try {
-            return BlockingSession.holdingConflictingLocks(watch, tables, statement.strongestLock().get(),
+            return BlockingSession.holdingConflictingLocks(watch, DdlStatement.analyze(sql, facts).locks(),
                     List.of(workPid, watchPid));
         } catch (SQLException e) {
             return List.of();

@@ -70,6 +70,35 @@ class LockModeTest {
         }
     }
 
+    /**
+     * A statement that locks two tables in two modes (a column and its foreign key: ACCESS EXCLUSIVE on the altered
+     * table, SHARE ROW EXCLUSIVE on the referenced one) waits for each table's holders by that table's mode: a reader
+     * of the referenced table is not in its way, and naming it would send the operator after the wrong session.
+     */
+    @Test
+    void eachTablesHoldersAreFoundByTheModeAskedForOnIt() throws SQLException {
+        database.execute("CREATE TABLE referenced (id int PRIMARY KEY); CREATE TABLE altered (id int)");
+        DdlStatement statement = DdlStatement.analyze("ALTER TABLE altered ADD COLUMN referenced_id int, "
+                + "ADD CONSTRAINT fk_altered_referenced FOREIGN KEY (referenced_id) REFERENCES referenced (id)",
+                SchemaFacts.NONE);
+        assertThat(statement.locks()).extracting(DdlStatement.TableLock::mode)
+                .containsExactly(LockMode.ACCESS_EXCLUSIVE, LockMode.SHARE_ROW_EXCLUSIVE);
+        try (Connection reader = database.connect("the-reader"); Connection writer = database.connect("the-writer");
+             Connection alteredReader = database.connect("the-altered-reader");
+             Connection looker = database.connect()) {
+            for (Connection holder : List.of(reader, writer, alteredReader)) {
+                holder.setAutoCommit(false);
+            }
+            execute(reader, "LOCK TABLE referenced IN ACCESS SHARE MODE");
+            execute(writer, "LOCK TABLE referenced IN ROW EXCLUSIVE MODE");
+            execute(alteredReader, "LOCK TABLE altered IN ACCESS SHARE MODE");
+
+            assertThat(BlockingSession.holdingConflictingLocks(looker, statement.locks(), List.of()))
+                    .extracting(BlockingSession::applicationName, BlockingSession::table)
+                    .containsExactlyInAnyOrder(tuple("the-altered-reader", "altered"), tuple("the-writer", "referenced"));
+        }
+    }
+
     private static boolean tryLock(Connection asker, LockMode wanted) throws SQLException {
         try {
             execute(asker, "LOCK TABLE locked IN " + wanted + " MODE NOWAIT");
