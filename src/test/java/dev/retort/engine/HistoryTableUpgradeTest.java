@@ -108,6 +108,20 @@ class HistoryTableUpgradeTest {
                 "ix_retort_history_stamps", "retort_history_pkey");
     }
 
+    /** A history that has one of the two indexes {@code current} needs gets the other at the next migration. */
+    @Test
+    void aHistoryMissingOneOfItsIndexesGetsItAtTheNextMigration() throws SQLException {
+        Migrator migrator = new Migrator(database.dataSource(), new RevisionGraph(List.of(Migrations.all().get(0))),
+                MigrationListener.SILENT, Duration.ofSeconds(5));
+        migrator.upgrade("head");
+        database.execute("DROP INDEX ix_retort_history_stamps");
+
+        migrator.downgrade("base");
+
+        assertThat(indexesOfTheHistory()).containsExactly("ix_retort_history_finished_at", "ix_retort_history_latest",
+                "ix_retort_history_stamps", "retort_history_pkey");
+    }
+
     private List<String> indexesOfTheHistory() throws SQLException {
         return database.column("SELECT indexrelid::regclass::text FROM pg_index"
                 + " WHERE indrelid = 'retort_history'::regclass ORDER BY 1");
