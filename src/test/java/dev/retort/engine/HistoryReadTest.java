@@ -87,8 +87,13 @@ class HistoryReadTest {
                 + " duration_ms, retort_version, outcome) VALUES ('002', 'stamp', '002', now(), now(), 0, '0.0.9',"
                 + " 'success')");
 
-        assertThat(database.column(HistoryTable.LATEST)).as("3 revisions, 7 stamps").hasSize(10)
-                .isEqualTo(database.column(HistoryTable.SUCCESSES));
+        assertThat(database.column(wholeRows(HistoryTable.LATEST))).as("3 revisions, 7 stamps").hasSize(10)
+                .isEqualTo(database.column(wholeRows(HistoryTable.SUCCESSES)));
+    }
+
+    /** Each row of {@code query} as one string, every column in it: a row's revision alone could be any of its rows. */
+    private static String wholeRows(String query) {
+        return "SELECT to_jsonb(sent)::text FROM (" + query + ") sent ORDER BY sent.finished_at";
     }
 
     /**
