@@ -4,6 +4,7 @@ import dev.retort.migrations.Migrations;
 import dev.retort.testing.TestPostgres;
 import dev.retort.testing.TestPostgres.TestDatabase;
 import org.junit.jupiter.api.Test;
+import org.postgresql.ds.PGSimpleDataSource;
 
 import java.sql.SQLException;
 import java.time.Duration;
@@ -120,6 +121,39 @@ class HistoryTableUpgradeTest {
 
         assertThat(indexesOfTheHistory()).containsExactly("ix_retort_history_finished_at", "ix_retort_history_latest",
                 "ix_retort_history_stamps", "retort_history_pkey");
+    }
+
+    /**
+     * A role that may write the history but does not own it cannot build the indexes on a table an older Retort made:
+     * its migration goes on, and its commands read the history without them.
+     */
+    @Test
+    void aRoleThatDoesNotOwnTheHistoryMigratesWithoutItsNewIndexes() throws SQLException {
+        Migrator owner = new Migrator(database.dataSource(), new RevisionGraph(List.of(Migrations.all().get(0))),
+                MigrationListener.SILENT, Duration.ofSeconds(5));
+        owner.upgrade("head");
+        database.execute("DROP INDEX ix_retort_history_latest, ix_retort_history_stamps");
+        String role = "runner_" + database.name();
+        database.execute("CREATE ROLE " + role + " LOGIN");
+        try {
+            database.execute("GRANT CREATE ON SCHEMA public TO " + role);
+            database.execute("GRANT ALL ON ALL TABLES IN SCHEMA public TO " + role);
+            PGSimpleDataSource asRunner = new PGSimpleDataSource();
+            asRunner.setUrl(database.jdbcUrl());
+            asRunner.setUser(role);
+            Migrator runner = new Migrator(asRunner, new RevisionGraph(List.of(Migrations.all().get(0),
+                    FakeRevision.table("002", Migrations.all().get(0).id()))), MigrationListener.SILENT,
+                    Duration.ofSeconds(5));
+
+            runner.upgrade("head");
+
+            assertThat(runner.current()).isEqualTo("002");
+            assertThat(runner.status().applied()).containsKeys("002");
+            assertThat(indexesOfTheHistory()).containsExactly("ix_retort_history_finished_at", "retort_history_pkey");
+        } finally {
+            database.execute("DROP OWNED BY " + role);
+            database.execute("DROP ROLE " + role);
+        }
     }
 
     private List<String> indexesOfTheHistory() throws SQLException {
