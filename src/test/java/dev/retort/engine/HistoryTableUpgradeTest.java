@@ -18,6 +18,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class HistoryTableUpgradeTest {
 
+    /** A history table's indexes as Retort makes them now, by name. */
+    private static final List<String> ALL_INDEXES = List.of("ix_retort_history_finished_at",
+            "ix_retort_history_latest", "ix_retort_history_stamps", "retort_history_pkey");
+
     private final TestDatabase database = TestPostgres.newDatabase("history_upgrade");
 
     @Test
@@ -92,8 +96,7 @@ class HistoryTableUpgradeTest {
         assertThat(database.column("SELECT col_description('retort_history'::regclass, attnum) FROM pg_attribute"
                 + " WHERE attrelid = 'retort_history'::regclass AND attname = 'part'")).singleElement()
                 .asString().startsWith("For an online step");
-        assertThat(indexesOfTheHistory()).containsExactly("ix_retort_history_finished_at", "ix_retort_history_latest",
-                "ix_retort_history_stamps", "retort_history_pkey");
+        assertThat(indexesOfTheHistory()).containsExactlyElementsOf(ALL_INDEXES);
     }
 
     /**
@@ -102,25 +105,21 @@ class HistoryTableUpgradeTest {
      */
     @Test
     void aNewHistoryTableHasItsIndexes() throws SQLException {
-        new Migrator(database.dataSource(), new RevisionGraph(List.of(Migrations.all().get(0))),
-                MigrationListener.SILENT, Duration.ofSeconds(5)).upgrade("head");
+        firstSeedRevision().upgrade("head");
 
-        assertThat(indexesOfTheHistory()).containsExactly("ix_retort_history_finished_at", "ix_retort_history_latest",
-                "ix_retort_history_stamps", "retort_history_pkey");
+        assertThat(indexesOfTheHistory()).containsExactlyElementsOf(ALL_INDEXES);
     }
 
     /** A history that has one of the two indexes {@code current} needs gets the other at the next migration. */
     @Test
     void aHistoryMissingOneOfItsIndexesGetsItAtTheNextMigration() throws SQLException {
-        Migrator migrator = new Migrator(database.dataSource(), new RevisionGraph(List.of(Migrations.all().get(0))),
-                MigrationListener.SILENT, Duration.ofSeconds(5));
+        Migrator migrator = firstSeedRevision();
         migrator.upgrade("head");
         database.execute("DROP INDEX ix_retort_history_stamps");
 
         migrator.downgrade("base");
 
-        assertThat(indexesOfTheHistory()).containsExactly("ix_retort_history_finished_at", "ix_retort_history_latest",
-                "ix_retort_history_stamps", "retort_history_pkey");
+        assertThat(indexesOfTheHistory()).containsExactlyElementsOf(ALL_INDEXES);
     }
 
     /**
@@ -129,9 +128,7 @@ class HistoryTableUpgradeTest {
      */
     @Test
     void aRoleThatDoesNotOwnTheHistoryMigratesWithoutItsNewIndexes() throws SQLException {
-        Migrator owner = new Migrator(database.dataSource(), new RevisionGraph(List.of(Migrations.all().get(0))),
-                MigrationListener.SILENT, Duration.ofSeconds(5));
-        owner.upgrade("head");
+        firstSeedRevision().upgrade("head");
         database.execute("DROP INDEX ix_retort_history_latest, ix_retort_history_stamps");
         String role = "runner_" + database.name();
         database.execute("CREATE ROLE " + role + " LOGIN");
@@ -154,6 +151,12 @@ class HistoryTableUpgradeTest {
             database.execute("DROP OWNED BY " + role);
             database.execute("DROP ROLE " + role);
         }
+    }
+
+    /** The seed's first revision alone, on the test's database as its owner. */
+    private Migrator firstSeedRevision() {
+        return new Migrator(database.dataSource(), new RevisionGraph(List.of(Migrations.all().get(0))),
+                MigrationListener.SILENT, Duration.ofSeconds(5));
     }
 
     private List<String> indexesOfTheHistory() throws SQLException {
