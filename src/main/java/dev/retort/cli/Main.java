@@ -19,6 +19,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.sql.SQLException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -145,18 +146,8 @@ public final class Main {
 
     /** {@code --version} or {@code -V} with nothing but the root's options beside it: the version needs no verb. */
     private static boolean asksForTheVersionOnly(String[] args) {
-        boolean version = false;
-        for (int i = 0; i < args.length; i++) {
-            String arg = args[i];
-            if (OPTIONS_WITH_VALUE.contains(arg)) {
-                i++;
-            } else if (arg.equals("-V") || arg.equals("--version")) {
-                version = true;
-            } else if (!FLAGS.contains(arg) && !OPTIONS_WITH_VALUE.contains(arg.split("=", 2)[0])) {
-                return false;
-            }
-        }
-        return version;
+        List<String> words = wordsBesideRootOptions(args);
+        return !words.isEmpty() && words.stream().allMatch(word -> word.equals("-V") || word.equals("--version"));
     }
 
     /**
@@ -164,16 +155,22 @@ public final class Main {
      * value, if it is a verb other than {@code help}.
      */
     static Optional<String> verbNamed(String[] args) {
+        return wordsBesideRootOptions(args).stream().findFirst().filter(word -> VERBS.get(word) != null
+                && VERBS.get(word) != HelpCommand.class);
+    }
+
+    /** The words of {@code args}, in order, that are neither one of the root's options nor such an option's value. */
+    private static List<String> wordsBesideRootOptions(String[] args) {
+        List<String> words = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             if (OPTIONS_WITH_VALUE.contains(arg)) {
                 i++;
             } else if (!FLAGS.contains(arg) && !OPTIONS_WITH_VALUE.contains(arg.split("=", 2)[0])) {
-                Class<?> verb = VERBS.get(arg);
-                return verb == null || verb == HelpCommand.class ? Optional.empty() : Optional.of(arg);
+                words.add(arg);
             }
         }
-        return Optional.empty();
+        return words;
     }
 
     private static int executeThenClose(RetortCommand root, ParseResult parseResult) {
