@@ -123,9 +123,10 @@ public final class Migrator {
             if (record == null || record.checksum() == null) {
                 continue;
             }
-            String shipped = RecordingContext.checksumOf(Step.up(revision));
+            List<String> sql = RecordingContext.statementsOf(Step.up(revision));
+            String shipped = RecordingContext.checksumOf(sql);
             if (!record.checksum().equals(shipped)
-                    && !record.checksum().equals(RecordingContext.unmaskedChecksumOf(Step.up(revision)))) {
+                    && !record.checksum().equals(RecordingContext.unmaskedChecksumOf(sql))) {
                 edited.add(new EditedRevision(revision.id(), revision.revises(), record.appliedAt(), record.checksum(),
                         shipped));
             }

@@ -43,11 +43,11 @@ public final class RecordingContext implements MigrationContext {
     }
 
     /**
-     * The checksum that Retort stored before it masked passwords: the same as {@link #checksumOf(Step)} unless the
-     * step's SQL holds one. Only to recognise those rows, never to write one.
+     * The checksum that Retort stored before it masked passwords: the same as {@link #checksumOf(List)} unless the
+     * statements hold one. Only to recognise those rows, never to write one.
      */
-    static String unmaskedChecksumOf(Step step) {
-        return sha256(statementsOf(step));
+    static String unmaskedChecksumOf(List<String> statements) {
+        return sha256(statements);
     }
 
     private static String sha256(List<String> statements) {
