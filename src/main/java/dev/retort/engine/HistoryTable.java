@@ -78,14 +78,18 @@ final class HistoryTable {
      * if missing, as {@link #presence} asks for both: a pair left half made would keep the slow query for good.
      */
     private static final List<String> LATEST_FIRST = List.of(
-            "CREATE INDEX IF NOT EXISTS ix_retort_history_latest ON retort_history (revision, finished_at) WHERE outcome = 'success' "
-                    + "AND direction IN ('upgrade', 'downgrade')",
+            "CREATE INDEX IF NOT EXISTS ix_retort_history_latest ON retort_history (revision, finished_at)"
+                    + " WHERE outcome = 'success' AND direction IN ('upgrade', 'downgrade')",
             "COMMENT ON INDEX ix_retort_history_latest IS 'Finds each revision''s latest successful upgrade or "
                     + "downgrade without a scan: current and each migration''s plan read them'",
-            "CREATE INDEX IF NOT EXISTS ix_retort_history_stamps ON retort_history (finished_at) WHERE outcome = 'success' "
-                    + "AND direction NOT IN ('upgrade', 'downgrade')",
+            "CREATE INDEX IF NOT EXISTS ix_retort_history_stamps ON retort_history (finished_at)"
+                    + " WHERE outcome = 'success' AND direction NOT IN ('upgrade', 'downgrade')",
             "COMMENT ON INDEX ix_retort_history_stamps IS 'Finds the stamps without a scan: current and each "
                     + "migration''s plan read them'");
+
+    /** Whether the table has both indexes of {@link #LATEST_FIRST}: {@link #LATEST} needs the two. */
+    private static final String READ_INDEXES_PRESENT = "to_regclass('ix_retort_history_latest') IS NOT NULL"
+            + " AND to_regclass('ix_retort_history_stamps') IS NOT NULL";
 
     /** Said once, when the table is made, so that a DBA who finds it in psql ({@code \\d+}) knows what it is. */
     private static final List<String> COMMENTS = List.of(
@@ -153,8 +157,7 @@ final class HistoryTable {
                 SELECT EXISTS (SELECT 1 FROM pg_attribute
                                WHERE attrelid = to_regclass('retort_history') AND attname = 'part' AND NOT attisdropped),
                        to_regclass('ix_retort_history_finished_at') IS NOT NULL,
-                       to_regclass('ix_retort_history_latest') IS NOT NULL
-                           AND to_regclass('ix_retort_history_stamps') IS NOT NULL""");
+                       """ + READ_INDEXES_PRESENT);
              ResultSet rows = query.executeQuery()) {
             rows.next();
             if (!rows.getBoolean(1)) {
@@ -304,6 +307,17 @@ final class HistoryTable {
             FROM (SELECT * FROM retort_history ORDER BY finished_at DESC, outcome = 'progress' LIMIT 1) newest""";
 
     /**
+     * What {@link #SUCCESSES} and {@link #LATEST} end with alike: every stamp, then all their rows oldest first, as
+     * {@link #applied} replays them.
+     */
+    private static final String AND_EVERY_STAMP = """
+            UNION ALL
+            SELECT revision, direction, to_revision, finished_at, db_user, duration_ms, checksum
+            FROM retort_history
+            WHERE outcome = 'success' AND direction NOT IN ('upgrade', 'downgrade')
+            ORDER BY finished_at""";
+
+    /**
      * The successful steps that decide what is applied now, oldest first, for {@link #applied}: each revision's
      * latest upgrade or downgrade, and every stamp. Replaying these gives what replaying every successful step would
      * (an earlier upgrade or downgrade of a revision is always overridden by its latest), but the rows sent stay one
@@ -319,11 +333,7 @@ final class HistoryTable {
                   FROM retort_history
                   WHERE outcome = 'success' AND direction IN ('upgrade', 'downgrade')
                   ORDER BY revision, finished_at DESC) latest
-            UNION ALL
-            SELECT revision, direction, to_revision, finished_at, db_user, duration_ms, checksum
-            FROM retort_history
-            WHERE outcome = 'success' AND direction NOT IN ('upgrade', 'downgrade')
-            ORDER BY finished_at""";
+            """ + AND_EVERY_STAMP;
 
     /**
      * {@link #SUCCESSES} through the indexes of {@link #LATEST_FIRST}: the same rows, found by revision rather than by
@@ -351,11 +361,7 @@ final class HistoryTable {
                     ORDER BY revision DESC, finished_at DESC
                     LIMIT 1) below)
             SELECT * FROM latest
-            UNION ALL
-            SELECT revision, direction, to_revision, finished_at, db_user, duration_ms, checksum
-            FROM retort_history
-            WHERE outcome = 'success' AND direction NOT IN ('upgrade', 'downgrade')
-            ORDER BY finished_at""";
+            """ + AND_EVERY_STAMP;
 
     /**
      * Whether the table exists, and whether it has the indexes {@link #LATEST} needs, in one round trip: a command
@@ -372,8 +378,7 @@ final class HistoryTable {
     static Presence presence(Connection connection) throws SQLException {
         try (PreparedStatement query = connection.prepareStatement("""
                 SELECT to_regclass('retort_history') IS NOT NULL,
-                       to_regclass('ix_retort_history_latest') IS NOT NULL
-                           AND to_regclass('ix_retort_history_stamps') IS NOT NULL""");
+                       """ + READ_INDEXES_PRESENT);
              ResultSet rows = query.executeQuery()) {
             rows.next();
             return !rows.getBoolean(1) ? Presence.ABSENT : rows.getBoolean(2) ? Presence.INDEXED : Presence.UNINDEXED;
