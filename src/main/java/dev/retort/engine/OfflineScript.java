@@ -243,17 +243,20 @@ public final class OfflineScript {
      * A step's version move and history row, in one statement and so in one transaction even in autocommit (after
      * an online revision's last statement). A move that finds alembic_version changed under the script stops it,
      * rolling a transactional revision back with it. An online revision's row counts from its progress row, written
-     * before its first statement: so does a Retort run's.
+     * before its first statement: so does a Retort run's. That row is the newest of the history, as the script
+     * holds the migration lock and its statements write none: read through the history's {@code finished_at} index,
+     * one row, where a search by revision would scan the whole history, once per online revision of the script.
      */
-    private static String recordStep(Step step, String checksum) {
+    static String recordStep(Step step, String checksum) {
         String moved = step.from() == null ? "" : """
                     IF NOT FOUND THEN
                         RAISE EXCEPTION 'alembic_version no longer holds %%: it changed while this script ran.', %s;
                     END IF;
                 """.formatted(SqlText.literal(step.from()));
-        String started = !step.revision().online() ? "now()" : "coalesce((SELECT max(started_at) FROM retort_history "
-                + "WHERE outcome = 'progress' AND revision = " + SqlText.literal(step.revision().id())
-                + " AND direction = " + SqlText.literal(step.direction().word()) + "), now())";
+        String started = !step.revision().online() ? "now()" : "coalesce((SELECT started_at FROM (SELECT * FROM "
+                + "retort_history ORDER BY finished_at DESC LIMIT 1) newest WHERE outcome = 'progress' AND revision = "
+                + SqlText.literal(step.revision().id()) + " AND direction = " + SqlText.literal(step.direction().word())
+                + "), now())";
         return "DO $retort$ BEGIN\n    " + VersionTable.moveSql(step.from(), step.to()) + "\n" + moved
                 + "    IF to_regclass('retort_history') IS NOT NULL THEN\n        "
                 + HistoryTable.recordSql(SqlText.literal(step.revision().id()), step.direction().word(),

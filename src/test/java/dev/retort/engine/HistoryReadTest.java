@@ -80,6 +80,26 @@ class HistoryReadTest {
         assertThat(plan.steps()).hasSize(2);
     }
 
+    /**
+     * A --sql script's online revision, once its statements ran, moves the version with a history row that starts
+     * at its progress row: found newest first, not by a scan of the whole history.
+     */
+    @Test
+    void anOfflineScriptsOnlineRevisionFindsItsProgressRowInAFewRowsOfALongHistory() throws SQLException {
+        Step step = Step.up(FakeRevision.online("004", "003", List.of("SELECT 1"), List.of("SELECT 1")));
+        database.execute(HistoryTable.progressSql(step, "checksum", "?/1: run by a --sql script"));
+
+        try (Statement statement = session.createStatement()) {
+            statement.execute(OfflineScript.recordStep(step, "checksum"));
+        }
+
+        assertThat(historyRowsRead()).as("rows of the history's 3,000 the server read").isLessThan(100);
+        session.commit();
+        assertThat(database.column("SELECT (started_at = (SELECT started_at FROM retort_history WHERE outcome = "
+                + "'progress' AND revision = '004'))::text FROM retort_history WHERE revision = '004' AND outcome = "
+                + "'success'")).as("the step's row starts when its progress row did").containsExactly("true");
+    }
+
     /** Both queries send the same rows, through the indexes or without them. */
     @Test
     void theIndexedQuerySendsWhatTheScanSends() throws SQLException {
