@@ -117,6 +117,7 @@ public final class Main {
         for (Class<?> verb : verbs) {
             commandLine.addSubcommand(verb);
         }
+        commandLine.setHelpFactory(new SpaceWrappedHelp.Factory()); // on every verb added above; used only for help
         withExitCodes(commandLine);
         commandLine.getSubcommands().values().stream().filter(verb -> !(verb.getCommand() instanceof HelpCommand))
                 .forEach(Main::withExitCodes);
