@@ -29,7 +29,7 @@ public final class ExitCodes {
     public static final int DRIFT = 3;
     /** Cannot connect or authenticate (or the embedded PostgreSQL cannot start). */
     public static final int CANNOT_CONNECT = 4;
-    /** The migration lock was not had within {@code --lock-wait}. */
+    /** Another runner held the migration lock, or the embedded PostgreSQL, for longer than {@code --lock-wait}. */
     public static final int LOCK_NOT_ACQUIRED = 5;
     /** {@code current --check-heads}: the database is not at the head, or a step was left half done there. */
     public static final int NOT_AT_HEAD = 6;
@@ -52,7 +52,8 @@ public final class ExitCodes {
         codes.put(String.valueOf(USAGE), "bad usage or input; nothing was changed");
         codes.put(String.valueOf(DRIFT), "verify found drift");
         codes.put(String.valueOf(CANNOT_CONNECT), "cannot connect or authenticate");
-        codes.put(String.valueOf(LOCK_NOT_ACQUIRED), "the migration lock was not had within --lock-wait");
+        codes.put(String.valueOf(LOCK_NOT_ACQUIRED), "another runner held the migration lock, or the embedded "
+                + "PostgreSQL, for longer than --lock-wait");
         codes.put(String.valueOf(NOT_AT_HEAD), "current --check-heads: the database is not at the head, or a step "
                 + "was left half done there");
         codes.put("130, 143", "stopped by Ctrl-C or a kill (SIGTERM); it says what that left");

@@ -63,8 +63,9 @@ public final class RetortCommand implements Callable<Integer> {
 
     @Option(names = "--lock-wait", scope = ScopeType.INHERIT, paramLabel = "DURATION",
             converter = DurationConverter.class,
-            description = "How long to wait for another runner's migration lock, e.g. 500ms, 10s, 2m "
-                    + "(a bare number is seconds). Default: 60s.")
+            description = "How long to wait for another runner: for its migration lock on the database, or for the "
+                    + "embedded PostgreSQL while another retort uses it; e.g. 500ms, 10s, 2m (a bare number is "
+                    + "seconds). Default: 60s.")
     Duration lockWait = Migrator.DEFAULT_LOCK_WAIT;
 
     @Option(names = "--json", scope = ScopeType.INHERIT,
