@@ -45,7 +45,7 @@ final class HistoryCommand implements Callable<Integer> {
 
     @Option(names = {"-r", "--rev-range"}, paramLabel = "FROM:TO",
             description = "Only revisions from FROM to TO, both included; either may be left out, "
-                    + "e.g. 002:004, 003:, :current.")
+                    + "e.g. 002:004, 003:, :current. Default: every revision.")
     String range;
 
     @Override

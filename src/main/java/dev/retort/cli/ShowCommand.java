@@ -22,7 +22,8 @@ final class ShowCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(paramLabel = "REV", description = "A revision: an id such as 003, head, current, ID+N or ID-N.")
+    @Parameters(paramLabel = "REV", description = "A revision: head, base, an id such as 003, current, +N or -N "
+            + "(counted from the current revision), ID+N or ID-N.")
     String revision;
 
     @Override

@@ -28,8 +28,8 @@ final class StampCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(paramLabel = "TARGET", description = "head, base, a revision id such as 003, or one counted from "
-            + "the current revision: +1, -1, current.")
+    @Parameters(paramLabel = "TARGET", description = "head, base, a revision id such as 003, current, +N or -N "
+            + "(counted from the current revision), ID+N or ID-N.")
     String target;
 
     @Option(names = "--sql", description = "Print the SQL that records TARGET instead of running it, without "
