@@ -17,7 +17,8 @@ import java.util.concurrent.Callable;
         "Newest revision first, each in its own transaction, or online (statement by statement, indexes "
                 + "dropped CONCURRENTLY) for revisions that alter tables that may hold data; statements wait for "
                 + "locks at most --lock-timeout and are tried again, as for upgrade. A downgrade drops what its "
-                + "revision created: the data in those tables and columns is lost."})
+                + "revision created: the data in those tables and columns is lost. A target ahead of the current "
+                + "revision is refused (exit 2)."})
 final class DowngradeCommand implements Callable<Integer> {
 
     @ParentCommand

@@ -22,7 +22,10 @@ import java.util.concurrent.Callable;
         "",
         "Every statement waits for table locks at most --lock-timeout, then is tried again (--lock-retries), "
                 + "naming the sessions that blocked it. A lock on the database makes sure two runners never apply "
-                + "the same revision; a target behind the current revision changes nothing."})
+                + "the same revision; a target behind the current revision changes nothing.",
+        "",
+        "Retort keeps the revision in alembic_version (Alembic's table: a database Alembic migrated is picked "
+                + "up as it is) and each step in retort_history, and creates both when missing."})
 final class UpgradeCommand implements Callable<Integer> {
 
     @ParentCommand
