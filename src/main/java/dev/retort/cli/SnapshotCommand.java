@@ -27,13 +27,14 @@ import java.util.concurrent.Callable;
 
 @Command(name = "snapshot", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = {
-        "Print the live schema as Retort's snapshot text: one line per table, column, enum, constraint and index, "
-                + "stable and diffable (Retort's own version tables left out).",
+        "Print the live schema as Retort's snapshot text: one line per enum, table, column, constraint, index "
+                + "and policy, with its comment, stable and diffable (Retort's own version tables left out).",
         "",
-        "--write regenerates the snapshots shipped for every revision (" + "src/main/resources/dev/retort/"
-                + "migrations/snapshots/NNN.txt), which verify compares against: it creates a scratch database "
-                + "on the server, upgrades it one revision at a time writing each snapshot, and drops it. The "
-                + "database named by --url is only used to reach the server; nothing in it changes."})
+        "--write regenerates the snapshots shipped for every revision (src/main/resources/dev/retort/"
+                + "migrations/snapshots/NNN.txt in the project folder), which verify compares against: it creates a "
+                + "scratch database on the server (the role needs CREATEDB), upgrades it one revision at a time "
+                + "writing each snapshot, and drops it. The database named by --url is only used to reach the "
+                + "server; nothing in it changes."})
 final class SnapshotCommand implements Callable<Integer> {
 
     @ParentCommand

@@ -26,10 +26,10 @@ import java.util.concurrent.Callable;
         description = {
         "Check the live schema against the revision the database is at.",
         "",
-        "Runs the seed's four verification queries (tables, foreign keys, indexes, constraints) and prints "
-                + "them as psql does; then compares the live catalog (tables, columns, enums, constraints, indexes, "
+        "Runs four verification queries (tables, foreign keys, indexes, constraints) and prints their "
+                + "results as psql does; then compares the live catalog (tables, columns, enums, constraints, indexes, "
                 + "policies, comments) with the snapshot shipped for the current revision. Exit 0 when they match; "
-                + "exit 3 with a unified diff naming each object that differs (- expected, + live)."})
+                + "exit 3 with a unified diff naming each object that differs (- expected, + live). Changes nothing."})
 final class VerifyCommand implements Callable<Integer> {
 
     @ParentCommand
