@@ -62,57 +62,57 @@ final class BenchCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(names = "--scale", paramLabel = "SCALE", converter = ScaleConverter.class, defaultValue = "small",
-            description = "small (100,000 users, 100,000 customers, 1,000,000 audit logs; the default), 1m "
-                    + "(1,000,000 / 1,000,000 / 10,000,000), or USERS,CUSTOMERS,AUDIT_LOGS, e.g. 5000,5000,20000.")
+            description = "small (100,000 users, 100,000 customers, 1,000,000 audit logs), 1m (1,000,000 / "
+                    + "1,000,000 / 10,000,000), or USERS,CUSTOMERS,AUDIT_LOGS, e.g. 5000,5000,20000. Default: small.")
     Scale scale;
 
     @Option(names = "--seed", paramLabel = "N", defaultValue = "" + BenchOptions.DEFAULT_SEED,
-            description = "The generator's seed: the same seed gives the same rows and query parameters "
-                    + "(default: ${DEFAULT-VALUE}).")
+            description = "The generator's seed: the same seed gives the same rows and query parameters. "
+                    + "Default: ${DEFAULT-VALUE}.")
     long seed;
 
     @Option(names = "--writers", paramLabel = "N", defaultValue = "" + BenchOptions.DEFAULT_WRITERS,
-            description = "Writer threads during each migration (default: ${DEFAULT-VALUE}).")
+            description = "Writer threads during each migration. Default: ${DEFAULT-VALUE}.")
     int writers;
 
     @Option(names = "--writer-rate", paramLabel = "N", defaultValue = "" + BenchOptions.DEFAULT_WRITER_RATE,
             description = "Transactions each writer starts per second, paced like an application's traffic; "
                     + "latency counts from when each was due. 0: flat out, which on few cores measures the CPU "
-                    + "scheduler more than the migration (default: ${DEFAULT-VALUE}).")
+                    + "scheduler more than the migration. Default: ${DEFAULT-VALUE}.")
     int writerRate;
 
     @Option(names = "--baseline", paramLabel = "DURATION", converter = DurationConverter.class,
             defaultValue = BenchOptions.DEFAULT_BASELINE_SECONDS + "s",
-            description = "How long the writers run alone before each migration, measured, and again after it "
-                    + "(default: ${DEFAULT-VALUE}).")
+            description = "How long the writers run alone before each migration, measured, and again after it. "
+                    + "Default: ${DEFAULT-VALUE}.")
     Duration baseline;
 
     @Option(names = "--plain-tries", paramLabel = "N", defaultValue = "" + BenchOptions.DEFAULT_PLAIN_TRIES,
-            description = "Tries per revision for the plain DDL, which deadlocks with the writers (default: "
-                    + "${DEFAULT-VALUE}).")
+            description = "Tries per revision for the plain DDL, which deadlocks with the writers. Default: "
+                    + "${DEFAULT-VALUE}.")
     int plainTries;
 
     @Option(names = "--executions", paramLabel = "N", defaultValue = "" + BenchOptions.DEFAULT_EXECUTIONS,
-            description = "Timed executions per query and column, at least (default: ${DEFAULT-VALUE}).")
+            description = "Timed executions per query and column, at least. Default: ${DEFAULT-VALUE}.")
     int executions;
 
     @Option(names = "--cell-time", paramLabel = "DURATION", converter = DurationConverter.class,
             defaultValue = BenchOptions.DEFAULT_CELL_SECONDS + "s",
-            description = "The longest one query's timed executions run in one column, for slow ones "
-                    + "(default: ${DEFAULT-VALUE}).")
+            description = "The longest one query's timed executions run in one column, for slow ones. "
+                    + "Default: ${DEFAULT-VALUE}.")
     Duration cellTime;
 
     @Option(names = "--warm-up", paramLabel = "N", defaultValue = "" + BenchOptions.DEFAULT_WARM_UP,
-            description = "Untimed executions first (default: ${DEFAULT-VALUE}).")
+            description = "Untimed executions first. Default: ${DEFAULT-VALUE}.")
     int warmUp;
 
     @Option(names = "--streams", paramLabel = "N",
-            description = "COPY streams loading at once (default: the cores plus one, at least 2).")
+            description = "COPY streams loading at once. Default: the cores plus one, at least 2.")
     Integer streams;
 
     @Option(names = "--out", paramLabel = "DIR",
-            description = "Where bench.md, bench.json and the PNG charts go (default: " + DEFAULT_OUT
-                    + "/ in the project folder).")
+            description = "Where bench.md, bench.json and the PNG charts go. Default: " + DEFAULT_OUT
+                    + "/ in the project folder.")
     Path out;
 
     @Option(names = "--keep",
