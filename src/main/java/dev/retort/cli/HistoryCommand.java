@@ -26,7 +26,7 @@ import java.util.stream.Collectors;
 @Command(name = "history", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = {
         "List the revisions, newest first: \"005 -> 006 (head), add check constraints\".",
-        "Reads the database only for -v, -i, or a range that names current or +N/-N."})
+        "Reads the database only for -v, -i, or a range that names current."})
 final class HistoryCommand implements Callable<Integer> {
 
     @ParentCommand
@@ -45,22 +45,25 @@ final class HistoryCommand implements Callable<Integer> {
 
     @Option(names = {"-r", "--rev-range"}, paramLabel = "FROM:TO",
             description = "Only revisions from FROM to TO, both included; either may be left out, "
-                    + "e.g. 002:004, 003:, :current. Default: every revision.")
+                    + "e.g. 002:004, 003:, :current. As in Alembic, -N as FROM counts back from TO (-3:current; "
+                    + "-3: is the newest four) and +N as TO counts on from FROM (003:+2). Default: every revision.")
     String range;
 
     @Override
     public Integer call() {
         RevisionGraph graph = root.graph();
         String[] bounds = splitRange();
+        // -N and +N count from the range's other end, as in Alembic, so only current needs the database.
         boolean needsDatabase = verbose || indicateCurrent
-                || RevisionGraph.isRelativeToCurrent(bounds[0]) || RevisionGraph.isRelativeToCurrent(bounds[1]);
+                || RevisionGraph.namesCurrent(bounds[0]) || RevisionGraph.namesCurrent(bounds[1]);
         Migrator migrator = needsDatabase ? root.migrator(MigrationListener.SILENT) : null;
         // --verbose needs the history too: status() reads both on one connection.
         DatabaseStatus status = verbose ? migrator.status() : null;
         String current = status != null ? status.current() : migrator == null ? null : migrator.current();
         int currentPosition = graph.positionOf(current);
-        int from = graph.resolve(bounds[0], currentPosition);
-        int highest = graph.resolve(bounds[1], currentPosition);
+        RevisionGraph.Range resolved = graph.resolveRange(bounds[0], bounds[1], () -> currentPosition);
+        int from = resolved.from();
+        int highest = resolved.to();
         int lowest = Math.max(0, from);
         if (from > highest) {
             throw new InvalidTargetException("Range '" + range + "' is empty: " + bounds[0] + " comes after "

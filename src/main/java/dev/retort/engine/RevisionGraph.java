@@ -185,6 +185,63 @@ public final class RevisionGraph {
                 || chain.stream().filter(revision -> revision.id().startsWith(word)).count() == 1;
     }
 
+    /** The two ends of a history range, both included: positions, {@link #BASE} for base. */
+    public record Range(int from, int to) {
+    }
+
+    /**
+     * A history range {@code FROM:TO} as Alembic's {@code history -r} reads it: {@code -N} as FROM counts back from TO
+     * ({@code -3:current}, and {@code -3:} from head, the newest four revisions), {@code +N} as TO counts on from FROM
+     * ({@code 003:+2}). Neither asks for the database: an Alembic user's {@code history -r-3:} lists the newest
+     * revisions, wherever the database is. Any other end is a target as {@link #resolve} reads it. {@code +N} as FROM
+     * and {@code -N} as TO, which Alembic refuses too, are refused with the forms that say what was meant.
+     *
+     * @param current the database's position, asked for only when an end names {@code current}
+     */
+    public Range resolveRange(String from, String to, IntSupplier current) {
+        String fromWord = from.strip();
+        String toWord = to.strip();
+        Matcher fromRelative = RELATIVE.matcher(fromWord);
+        Matcher toRelative = RELATIVE.matcher(toWord);
+        boolean fromCountsBack = fromRelative.matches() && fromRelative.group(1).equals("-");
+        boolean toCountsOn = toRelative.matches() && toRelative.group(1).equals("+");
+        boolean fromCountsOn = fromRelative.matches() && !fromCountsBack;
+        if (fromCountsOn || (toRelative.matches() && !toCountsOn)) {
+            String wrong = fromCountsOn ? fromWord : toWord;
+            throw new InvalidTargetException("'" + wrong + "' cannot be " + (fromCountsOn ? "FROM" : "TO")
+                    + ": in a range, -N is FROM, counted back from TO (-3:current), and +N is TO, counted on from FROM "
+                    + "(003:+2). To count from the current revision, write current" + wrong + ".");
+        }
+        if (fromCountsBack && toCountsOn) {
+            throw new InvalidTargetException("Range '" + fromWord + ":" + toWord + "' counts each end from the "
+                    + "other: give one of them as a revision, e.g. " + fromWord + ":head or 003:" + toWord + ".");
+        }
+        if (fromCountsBack) {
+            int end = resolve(toWord, current);
+            return new Range(step(end, "-", fromRelative.group(2), fromWord, placeName(toWord, end)), end);
+        }
+        int start = resolve(fromWord, current);
+        return new Range(start, toCountsOn
+                ? step(start, "+", toRelative.group(2), toWord, placeName(fromWord, start))
+                : resolve(toWord, current));
+    }
+
+    /** How an error names the end a range counts from: "head 006", "the current revision 002", "003". */
+    private String placeName(String word, int position) {
+        if (word.equals("current")) {
+            return "the current revision " + label(position);
+        }
+        if (word.equals("head") || word.equals("heads")) {
+            return "head " + label(position);
+        }
+        return word.equals(label(position)) || word.equals("base") ? word : word + " (" + label(position) + ")";
+    }
+
+    /** Whether a target or a range's end names the current revision, so that resolving it reads the database. */
+    public static boolean namesCurrent(String word) {
+        return word != null && word.strip().startsWith("current");
+    }
+
     /**
      * Refuses a target that names nothing, without the database: only {@code current} and {@code +N}/{@code -N}
      * need to know where the database is, so every other mistake is reported before a connection is made.

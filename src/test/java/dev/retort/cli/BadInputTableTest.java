@@ -178,6 +178,11 @@ class BadInputTableTest {
                         "e.g. 002:004", "--url", "{db}", "history", "-r", "003"),
                 bad("history range reversed", ExitCodes.USAGE, "Range '004:002' is empty",
                         "Write it oldest first: 002:004.", "--url", "{db}", "history", "-r", "004:002"),
+                bad("history range starting +N", ExitCodes.USAGE, "'+1' cannot be FROM",
+                        "write current+1.", "--url", "{db}", "history", "-r", "+1:"),
+                bad("history range counting each end from the other", ExitCodes.USAGE,
+                        "Range '-2:+3' counts each end from the other", "give one of them as a revision",
+                        "--url", "{db}", "history", "-r", "-2:+3"),
                 bad("history range past head", ExitCodes.USAGE, "'current+99' goes past head",
                         "Give current+" + BELOW_HEAD + " or head", "--url", "{db}", "history", "-r", "003:current+99"),
 

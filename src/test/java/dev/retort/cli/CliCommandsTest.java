@@ -150,6 +150,34 @@ class CliCommandsTest {
     }
 
     @Test
+    void historyRangeCountsRelativeEndsFromEachOtherAsAlembicDoes() {
+        retort("upgrade", "004");
+
+        // +N as TO counts on from FROM: 002 and the one after it, wherever the database is.
+        assertThat(retort("history", "-r", "002:+1").out()).isEqualTo("""
+                002 -> 003, create audit_logs table
+                001 -> 002, create users table
+                """);
+        assertThat(retort("history", "-r", "-1:current").out()).isEqualTo("""
+                003 -> 004, add customer foreign keys
+                002 -> 003, create audit_logs table
+                """);
+        // -N as FROM counts back from TO, so without current no database is needed.
+        Cli.Result unreachable = cli.run("--url", "postgresql://nobody@localhost:1/nowhere", "history", "-r",
+                "-2:005");
+        assertThat(unreachable.exitCode()).isZero();
+        assertThat(unreachable.out()).isEqualTo("""
+                004 -> 005, add soft delete columns
+                003 -> 004, add customer foreign keys
+                002 -> 003, create audit_logs table
+                """);
+        Cli.Result minusAsTo = retort("history", "-r", "base:-1");
+        assertThat(minusAsTo.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(minusAsTo.err()).hasLineCount(1).contains("'-1' cannot be TO")
+                .contains("write current-1.");
+    }
+
+    @Test
     void verboseHistoryAndCurrentTellWhenAndByWhomEachRevisionWasApplied() {
         retort("upgrade", "002");
 

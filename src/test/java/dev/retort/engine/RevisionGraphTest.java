@@ -101,6 +101,56 @@ class RevisionGraphTest {
         assertThat(RevisionGraph.isRelativeToCurrent("003-1")).isFalse();
     }
 
+    @ParameterizedTest(name = "at {2}, history -r {0}:{1} lists {3} to {4}")
+    @CsvSource({
+            "-3,   head,    003,    003, 006",
+            "-1,   head,    <base>, 005, 006",
+            "-3,   current, 005,    002, 005",
+            "-2,   004,     006,    002, 004",
+            "003,  +2,      <base>, 003, 005",
+            "base, +1,      006,    <base>, 001",
+            "current, +1,   002,    002, 003",
+            "-6,   head,    003,    <base>, 006",
+    })
+    void aHistoryRangeCountsMinusNBackFromToAndPlusNOnFromFromAsAlembicDoes(String from, String to, String current,
+                                                                              String first, String last) {
+        int at = current.equals("<base>") ? RevisionGraph.BASE : graph.positionOf(current);
+        RevisionGraph.Range range = graph.resolveRange(from, to, () -> at);
+        assertThat(graph.label(range.from())).isEqualTo(first);
+        assertThat(graph.label(range.to())).isEqualTo(last);
+    }
+
+    @Test
+    void aHistoryRangeWithoutCurrentNeverAsksForTheDatabase() {
+        for (String[] range : new String[][] {{"-3", "head"}, {"003", "+2"}, {"-1", "005"}, {"base", "+1"}}) {
+            graph.resolveRange(range[0], range[1], () -> {
+                throw new AssertionError("the database was read for " + range[0] + ":" + range[1]);
+            });
+        }
+        assertThat(RevisionGraph.namesCurrent("current-1")).isTrue();
+        assertThat(RevisionGraph.namesCurrent("-1")).isFalse();
+    }
+
+    @Test
+    void aHistoryRangeRefusesPlusNAsFromMinusNAsToAndStepsPastEitherEnd() {
+        assertThatThrownBy(() -> graph.resolveRange("+1", "head", () -> 2)).isInstanceOf(InvalidTargetException.class)
+                .hasMessage("'+1' cannot be FROM: in a range, -N is FROM, counted back from TO "
+                        + "(-3:current), and +N is TO, counted on from FROM (003:+2). To count from the current "
+                        + "revision, write current+1.");
+        assertThatThrownBy(() -> graph.resolveRange("base", "-2", () -> 2)).isInstanceOf(InvalidTargetException.class)
+                .hasMessageContaining("'-2' cannot be TO").hasMessageEndingWith("write current-2.");
+        assertThatThrownBy(() -> graph.resolveRange("-2", "+3", () -> 2)).isInstanceOf(InvalidTargetException.class)
+                .hasMessage("Range '-2:+3' counts each end from the other: give one of them as a revision, e.g. "
+                        + "-2:head or 003:+3.");
+        assertThatThrownBy(() -> graph.resolveRange("-7", "head", () -> 2)).isInstanceOf(InvalidTargetException.class)
+                .hasMessage("'-7' goes past base: head 006 is 6 steps above base. Give -6 or base.");
+        assertThatThrownBy(() -> graph.resolveRange("-3", "current", () -> 1))
+                .isInstanceOf(InvalidTargetException.class)
+                .hasMessage("'-3' goes past base: the current revision 002 is 2 steps above base. Give -2 or base.");
+        assertThatThrownBy(() -> graph.resolveRange("004", "+3", () -> 2)).isInstanceOf(InvalidTargetException.class)
+                .hasMessage("'+3' goes past head: 004 is 2 steps below head 006. Give +2 or head.");
+    }
+
     @Test
     void ordersTheChainByParentLinksNotByListOrder() {
         RevisionGraph shuffled = new RevisionGraph(List.of(
