@@ -36,6 +36,15 @@ final class StampCommand implements Callable<Integer> {
             + "connecting to any database (TARGET is then an id, head or base).")
     boolean sql;
 
+    /**
+     * Alembic's stamp keeps the rows it does not know of unless told {@code --purge}; Retort's always replaces them, so
+     * the option changes nothing. It is accepted so that an Alembic user's {@code stamp --purge head}, the usual fix
+     * for a version table naming a revision that is gone, is not refused as an unknown option.
+     */
+    @Option(names = "--purge", description = "Accepted for Alembic's command lines; changes nothing: stamp always "
+            + "replaces whatever alembic_version holds, as Alembic's stamp --purge does.")
+    boolean purge;
+
     @Override
     public Integer call() {
         if (sql) {

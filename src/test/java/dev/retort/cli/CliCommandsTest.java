@@ -252,6 +252,22 @@ class CliCommandsTest {
     }
 
     @Test
+    void stampTakesAlembicsPurgeForAVersionTableNamingARevisionThatIsGone() throws Exception {
+        retort("upgrade", "001");
+        try (var connection = database.connect(); var statement = connection.createStatement()) {
+            statement.execute("UPDATE alembic_version SET version_num = 'ae1027a6acf'");
+        }
+
+        Cli.Result stamp = retort("stamp", "--purge", "002");
+
+        assertThat(stamp.exitCode()).as(stamp.err()).isZero();
+        assertThat(stamp.out()).endsWith("Stamped ae1027a6acf -> 002 (no migration was run).\n");
+        assertThat(retort("current").out()).isEqualTo("002\n");
+        assertThat(cli.run("--url", "postgresql://nobody@127.0.0.1:1/nowhere", "stamp", "head", "--sql", "--purge")
+                .exitCode()).isZero();
+    }
+
+    @Test
     void databaseUrlFromTheEnvironmentIsUsedWhenNoUrlIsGiven() {
         Cli withEnvironment = cli.withEnvironment(Map.of("DATABASE_URL", database.postgresUrl()));
 
