@@ -49,7 +49,7 @@ final class MigrationRun {
             }
             return ExitCodes.OK;
         }
-        root.graph().checkTarget(target); // before the embedded database is started for nothing
+        root.graph().checkTarget(target, direction); // before the embedded database is started for nothing
         String database = root.session().describe();
         // Under --json, stdout carries the one document; the narration of a run goes to stderr.
         PrintWriter narration = root.json() ? spec.commandLine().getErr() : out;

@@ -151,7 +151,7 @@ public final class Migrator {
     }
 
     private MigrationResult migrate(Direction direction, String target) {
-        graph.checkTarget(target);
+        graph.checkTarget(target, direction);
         return underLock((work, watch) -> {
             Plan plan = plan(work, direction, target);
             if (!plan.edited().isEmpty()) {
@@ -192,7 +192,7 @@ public final class Migrator {
 
     /** What {@code upgrade} or {@code downgrade} to {@code target} would do now; reads, takes no lock, changes nothing. */
     public Plan plan(Direction direction, String target) {
-        graph.checkTarget(target);
+        graph.checkTarget(target, direction);
         try (Connection connection = open()) {
             return plan(connection, direction, target);
         } catch (SQLException e) {

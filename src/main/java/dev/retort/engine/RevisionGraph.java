@@ -252,6 +252,25 @@ public final class RevisionGraph {
         }
     }
 
+    /**
+     * Like {@link #checkTarget(String)}, and refuses a step from the current revision the other way: {@code upgrade -1}
+     * and {@code downgrade +1}, which Alembic refuses too ("Relative revision -1 didn't produce 1 migrations"). Each
+     * is surely a slip for the other verb, and {@code upgrade -1} would otherwise change nothing and exit 0, leaving a
+     * script that meant to go back none the wiser.
+     */
+    public void checkTarget(String target, Direction direction) {
+        Matcher relative = RELATIVE.matcher(target == null ? "" : target.strip());
+        if (relative.matches() && !relative.group(2).matches("0+")
+                && relative.group(1).equals("+") != (direction == Direction.UPGRADE)) {
+            Direction other = direction == Direction.UPGRADE ? Direction.DOWNGRADE : Direction.UPGRADE;
+            String count = relative.group(2);
+            throw new InvalidTargetException(direction.word() + " " + relative.group() + " would go "
+                    + (direction == Direction.UPGRADE ? "down" : "up") + " " + count + (count.equals("1") ? " revision"
+                    : " revisions") + ": use " + other.word() + " " + relative.group() + ".");
+        }
+        checkTarget(target);
+    }
+
     /** Whether resolving {@code target} needs the database's current revision. */
     public static boolean isRelativeToCurrent(String target) {
         String word = target == null ? "" : target.strip();

@@ -156,8 +156,12 @@ class BadInputTableTest {
                 bad("downgrade to a revision ahead", ExitCodes.USAGE, "Cannot downgrade to 005: it is ahead of the "
                         + "current revision 003.", "To go forward, use upgrade 005.",
                         "--url", "{db}", "downgrade", "005"),
-                bad("downgrade +1", ExitCodes.USAGE, "Cannot downgrade to 004: it is ahead of the current "
-                        + "revision 003.", "To go forward, use upgrade 004.", "--url", "{db}", "downgrade", "+1"),
+                bad("downgrade +1", ExitCodes.USAGE, "downgrade +1 would go up 1 revision", "use upgrade +1.",
+                        "--url", "{db}", "downgrade", "+1"),
+                bad("upgrade -1, as Alembic refuses it", ExitCodes.USAGE, "upgrade -1 would go down 1 revision",
+                        "use downgrade -1.", "--url", "{db}", "upgrade", "-1"),
+                bad("upgrade -2 as a dry run", ExitCodes.USAGE, "upgrade -2 would go down 2 revisions",
+                        "use downgrade -2.", "--url", "{db}", "upgrade", "--dry-run", "-2"),
                 bad("dry run to a nonexistent id", ExitCodes.USAGE, "No revision '999'.", VALID_TARGETS,
                         "--url", "{db}", "upgrade", "--dry-run", "999"),
                 bad("stamp of an unknown id", ExitCodes.USAGE, "No revision '999'.", VALID_TARGETS,

@@ -82,6 +82,18 @@ class RevisionGraphTest {
     }
 
     @Test
+    void refusesAStepFromTheCurrentRevisionTheOtherWayWithoutTheDatabase() {
+        assertThatThrownBy(() -> graph.checkTarget("-1", Direction.UPGRADE)).isInstanceOf(InvalidTargetException.class)
+                .hasMessage("upgrade -1 would go down 1 revision: use downgrade -1.");
+        assertThatThrownBy(() -> graph.checkTarget("+2", Direction.DOWNGRADE))
+                .hasMessage("downgrade +2 would go up 2 revisions: use upgrade +2.");
+        graph.checkTarget("+1", Direction.UPGRADE);
+        graph.checkTarget("-1", Direction.DOWNGRADE);
+        graph.checkTarget("004-1", Direction.UPGRADE); // an anchored step is a place like any other
+        graph.checkTarget("+0", Direction.DOWNGRADE);
+    }
+
+    @Test
     void aTargetMayBeTheStartOfOneIdAsInAlembic() {
         RevisionGraph hashes = new RevisionGraph(List.of(FakeRevision.of("1975ea83b712", null),
                 FakeRevision.of("ae1027a6acf", "1975ea83b712"), FakeRevision.of("ae10b2c3", "ae1027a6acf")));
