@@ -51,7 +51,7 @@ public final class OfflineScript {
         int from = graph.resolve(fromText, () -> {
             throw new InvalidTargetException("--sql reads no database: '" + fromText + "' needs one.");
         });
-        int to = graph.resolve(toText, from);
+        int to = graph.resolveFrom(toText, from, fromText);
         boolean backwards = direction == Direction.UPGRADE ? to < from : to > from;
         if (backwards) {
             String other = direction == Direction.UPGRADE ? "downgrade" : "upgrade";

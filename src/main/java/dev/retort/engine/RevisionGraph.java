@@ -226,6 +226,23 @@ public final class RevisionGraph {
                 : resolve(toWord, current));
     }
 
+    /**
+     * TO of an offline script's {@code FROM:TO}: {@code +N} and {@code -N} count from FROM, as Alembic's {@code --sql}
+     * counts them ({@code upgrade 003:+2 --sql}), and an error says so rather than speak of a current revision that
+     * no one read. {@code current} names nothing here: {@code --sql} reads no database.
+     */
+    public int resolveFrom(String target, int from, String fromWord) {
+        String word = target == null ? "" : target.strip();
+        if (namesCurrent(word)) {
+            throw new InvalidTargetException("--sql reads no database, so '" + word + "' names nothing: give TO as an "
+                    + "id, head, base, or +N or -N counted from FROM, e.g. " + fromWord + ":+1.");
+        }
+        Matcher relative = RELATIVE.matcher(word);
+        return relative.matches()
+                ? step(from, relative.group(1), relative.group(2), word, placeName(fromWord, from))
+                : resolve(word, from);
+    }
+
     /** How an error names the end a range counts from: "head 006", "the current revision 002", "003". */
     private String placeName(String word, int position) {
         if (word.equals("current")) {

@@ -263,6 +263,20 @@ class OfflineScriptTest {
         assertThat(OfflineScript.plan(graph, Direction.UPGRADE, "head").steps()).as("from base, all of them")
                 .hasSize(ProjectHead.count());
         assertThat(OfflineScript.plan(graph, Direction.UPGRADE, "003:+2").to()).isEqualTo("005");
+        assertThat(OfflineScript.plan(graph, Direction.DOWNGRADE, "004:-2").to()).isEqualTo("002");
+    }
+
+    @Test
+    void aRelativeToCountsFromFromAndCurrentNamesNothingWithoutADatabase() {
+        assertThatThrownBy(() -> OfflineScript.plan(graph, Direction.UPGRADE, "head:+1"))
+                .isInstanceOf(InvalidTargetException.class)
+                .hasMessage("'+1' goes past head: head " + ProjectHead.id() + " is the head: nothing is above it.");
+        assertThatThrownBy(() -> OfflineScript.plan(graph, Direction.DOWNGRADE, "002:-3"))
+                .isInstanceOf(InvalidTargetException.class)
+                .hasMessage("'-3' goes past base: 002 is 2 steps above base. Give -2 or base.");
+        assertThatThrownBy(() -> OfflineScript.plan(graph, Direction.UPGRADE, "002:current"))
+                .isInstanceOf(InvalidTargetException.class)
+                .hasMessageStartingWith("--sql reads no database, so 'current' names nothing");
     }
 
     /** What a run killed in an online step leaves in the history: a progress row, as newest. */
