@@ -50,12 +50,7 @@ final class StepRunner implements AutoCloseable {
     private final LockPolicy policy;
     private final MigrationListener listener;
     private final SchemaFacts facts;
-    /** Its thread starts with the first watch: a constructor that fails after this leaves nothing running. */
-    private final ExecutorService watcher = Executors.newSingleThreadExecutor(task -> {
-        Thread thread = new Thread(task, "retort-statement-watch");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ExecutorService watcher;
     /** What the step is running now: for progress reports, read by the watch's thread. */
     private volatile String runningStatement = "";
     /** When the step began (System.nanoTime), for its duration and for the watch's elapsed time. */
@@ -80,6 +75,18 @@ final class StepRunner implements AutoCloseable {
      */
     StepRunner(Connection work, Connection watch, LockPolicy policy, MigrationListener listener, SchemaFacts facts)
             throws SQLException {
+        // Its thread starts with the first watch: a constructor that fails after this leaves nothing running.
+        this(work, watch, policy, listener, facts, Executors.newSingleThreadExecutor(task -> {
+            Thread thread = new Thread(task, "retort-statement-watch");
+            thread.setDaemon(true);
+            return thread;
+        }));
+    }
+
+    /** @param watcher the one thread every watch of the run runs on (a test's may hold the watches back) */
+    StepRunner(Connection work, Connection watch, LockPolicy policy, MigrationListener listener, SchemaFacts facts,
+               ExecutorService watcher) throws SQLException {
+        this.watcher = watcher;
         this.work = work;
         this.watch = watch;
         this.workPid = backendPid(work);
