@@ -81,12 +81,16 @@ class MissedWatchTest {
         assertThat(lastTry.get().blockers().get(0).query()).isEqualTo("SELECT count(*) FROM t001");
     }
 
-    /** Looks at pg_locks until the session's wait for a lock has begun ({@code waiting}) or ended. */
+    /**
+     * Looks at pg_locks until the session's wait for a lock has begun ({@code waiting}) or ended. Not forever: a look
+     * that missed the whole wait must not leave the run waiting for its watch, and the test hanging.
+     */
     private static void awaitWaiting(Connection looker, int pid, boolean waiting) throws SQLException {
+        long giveUp = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         try (PreparedStatement query = looker.prepareStatement(
                 "SELECT EXISTS (SELECT FROM pg_locks WHERE pid = ? AND NOT granted)")) {
             query.setInt(1, pid);
-            while (true) {
+            while (System.nanoTime() < giveUp) {
                 try (ResultSet rows = query.executeQuery()) {
                     rows.next();
                     if (rows.getBoolean(1) == waiting) {
