@@ -1,5 +1,8 @@
 package dev.retort.data;
 
+import org.postgresql.core.BaseConnection;
+import org.postgresql.core.TransactionState;
+
 import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -9,7 +12,9 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Runs work in one transaction: committed if the work returns, rolled back if it throws anything at all. This
+ * Runs work in one transaction: committed if the work returns, rolled back if it throws anything at all, or if a
+ * statement of it failed, even one whose SQLException the work caught (PostgreSQL has then aborted the transaction,
+ * and the work is refused with SQLSTATE 25P02 rather than reported as committed). This
  * is where every audited change gets its guarantee that the change and its audit row are written together or
  * not at all.
  *
@@ -35,7 +40,10 @@ import java.util.Objects;
  */
 public final class Transactions {
 
-    /** Database work on one connection. Throwing rolls back everything it did. */
+    /**
+     * Database work on one connection. Throwing rolls back everything it did, and so does returning after a statement
+     * of it failed: a statement that may fail runs under a savepoint of the work's own.
+     */
     @FunctionalInterface
     public interface Work<T> {
         T run(Connection connection) throws SQLException;
@@ -155,6 +163,7 @@ public final class Transactions {
                 connection.setAutoCommit(false);
             }
             result = work.run(connection);
+            refuseIfAborted(connection);
         } catch (Throwable failure) {
             throw abort(connection, autoCommit, failure);
         }
@@ -228,6 +237,7 @@ public final class Transactions {
         T result;
         try {
             result = work.run(connection);
+            refuseIfAborted(connection);
         } catch (Throwable failure) {
             throw rollBackTo(connection, savepoint, failure);
         }
@@ -237,6 +247,23 @@ public final class Transactions {
             throw SqlFailures.translate(e, null);
         }
         return result;
+    }
+
+    /**
+     * Throws if a statement of the work failed and the work returned all the same, its SQLException caught: PostgreSQL
+     * has then aborted the transaction, pgjdbc's commit() ends it with a ROLLBACK and returns as if it had committed
+     * (its raiseExceptionOnSilentRollback is off by default), and a RELEASE SAVEPOINT fails, leaving the owner's
+     * transaction aborted. Read from the driver's record of the server's last answer, with no round trip; a
+     * connection that is not pgjdbc's is not checked.
+     */
+    private static void refuseIfAborted(Connection connection) throws SQLException {
+        if (connection.isWrapperFor(BaseConnection.class)
+                && connection.unwrap(BaseConnection.class).getTransactionState() == TransactionState.FAILED) {
+            throw new DataException("a statement of the work failed and the work returned all the same (its"
+                    + " SQLException was caught): PostgreSQL aborted the transaction, so what the work did is rolled"
+                    + " back, not committed; let the work throw, or run a statement that may fail under a savepoint"
+                    + " of its own", "25P02", null);
+        }
     }
 
     /** Rolls back to {@code savepoint} and returns what to throw: {@code failure}, translated if it is SQL's. */

@@ -21,7 +21,7 @@
  * {@link dev.retort.data.DataException}s, thrown after the transaction they broke has been rolled back. A change
  * called inside a transaction its caller has open joins it under a savepoint (see
  * {@link dev.retort.data.Transactions}): a refusal then rolls back that change only. This
- * package uses JDBC, pgjdbc's error fields and Jackson, and nothing else of Retort's: the schema it expects is
- * revision 006.
+ * package uses JDBC, pgjdbc's error fields and transaction state, and Jackson, and nothing else of Retort's: the
+ * schema it expects is revision 006.
  */
 package dev.retort.data;

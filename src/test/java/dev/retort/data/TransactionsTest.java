@@ -249,6 +249,59 @@ class TransactionsTest {
         assertThat(notes(15)).isEqualTo("1");
     }
 
+    /**
+     * Work that catches the failure of one of its statements and returns: PostgreSQL has aborted the transaction,
+     * and pgjdbc's commit() ends it with a ROLLBACK and returns as if it had committed. The change joined under a
+     * savepoint before that, and its audit row, must not be reported as written.
+     */
+    @Test
+    void workThatCatchesAFailedStatementAndReturnsIsReportedAsRolledBackNotAsCommitted() throws SQLException {
+        Actor admin = db.newAdmin();
+        Customer customer = db.customers.create(admin, NewCustomer.of("Swallowed", "swallowed@example.com", "business"));
+
+        assertThatThrownBy(() -> db.transactions.inTransaction(connection -> {
+            db.customers.update(admin, customer.id(), CustomerChanges.none().withStatus("suspended"));
+            insertNote(connection, 16);
+            try {
+                insertNote(connection, 16);
+            } catch (SQLException duplicate) {
+                // "Already there, fine": but the transaction is aborted all the same.
+            }
+            return null;
+        })).isInstanceOfSatisfying(DataException.class, refused -> assertThat(refused.sqlState()).isEqualTo("25P02"))
+                .hasMessageStartingWith("a statement of the work failed and the work returned all the same");
+
+        assertThat(db.row("customers", customer.id())).containsEntry("status", "active");
+        assertThat(db.auditRows(customer.id())).extracting(row -> row.get("action")).containsExactly("create");
+        assertThat(notes(16)).isEqualTo("0");
+    }
+
+    /** The same in a transaction its owner has open: only the work is rolled back, and the owner's goes on. */
+    @Test
+    void workThatCatchesAFailedStatementInTheOwnersTransactionIsRolledBackToItsSavepoint() throws SQLException {
+        try (Connection connection = db.database.connect()) {
+            connection.setAutoCommit(false);
+            insertNote(connection, 17);
+
+            assertThatThrownBy(() -> Transactions.inTransaction(connection, c -> {
+                insertNote(c, 18);
+                try {
+                    insertNote(c, 18);
+                } catch (SQLException duplicate) {
+                    // Caught, and the owner's transaction aborted with it.
+                }
+                return null;
+            })).isInstanceOfSatisfying(DataException.class, refused -> assertThat(refused.sqlState()).isEqualTo("25P02"))
+                    .hasMessageStartingWith("a statement of the work failed and the work returned all the same");
+
+            insertNote(connection, 19);
+            connection.commit();
+        }
+        assertThat(notes(17)).as("the owner's work before the call").isEqualTo("1");
+        assertThat(notes(18)).as("the work's, rolled back to its savepoint").isEqualTo("0");
+        assertThat(notes(19)).as("the owner's work after the call").isEqualTo("1");
+    }
+
     @Test
     void aRollbackThatFailsIsSuppressedAndTheOriginalFailureThrown() {
         IllegalStateException original = new IllegalStateException("the connection went away");
