@@ -135,11 +135,40 @@ public final class Transactions {
         return opened == null ? null : opened.get(dataSource);
     }
 
+    /**
+     * Runs {@code use} on a connection of the data source's, closed after. A close that fails once the work is done
+     * is not the outcome: a pool's close resets the connection for its next user and throws when that fails (on a
+     * connection lost just after the commit, say), and reporting a committed change as failed invites a retry that
+     * writes it twice. The pool drops a connection it could not reset.
+     */
     private <T> T borrowed(Use<T> use) {
-        try (Connection connection = dataSource.getConnection()) {
-            return use.on(connection);
-        } catch (SQLException gettingOrClosing) {
-            throw SqlFailures.translate(gettingOrClosing, null);
+        Connection connection;
+        try {
+            connection = dataSource.getConnection();
+        } catch (SQLException getting) {
+            throw SqlFailures.translate(getting, null);
+        }
+        T result;
+        try {
+            result = use.on(connection);
+        } catch (RuntimeException | Error failure) {
+            closeAfter(connection, failure);
+            throw failure;
+        }
+        try {
+            connection.close();
+        } catch (SQLException | RuntimeException closingAfterTheWork) {
+            // The work is done, committed if it was a change: that is the outcome to report.
+        }
+        return result;
+    }
+
+    /** Closes {@code connection} after {@code failure}, which stays what is thrown. */
+    private static void closeAfter(Connection connection, Throwable failure) {
+        try {
+            connection.close();
+        } catch (SQLException | RuntimeException closing) {
+            failure.addSuppressed(closing);
         }
     }
 

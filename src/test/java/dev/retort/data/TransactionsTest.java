@@ -10,6 +10,8 @@ import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -361,6 +363,38 @@ class TransactionsTest {
 
             assertThat(inserted).isEqualTo(1);
             assertThat(notes(14)).isEqualTo("1");
+        }
+    }
+
+    /**
+     * A pool's close() resets the connection for its next user and can fail at it (HikariCP throws when its
+     * rollback, autocommit reset or clearWarnings does, on a connection lost just after the commit): the change
+     * is committed, and that is the outcome to report, not a failure that a caller would retry, writing it twice.
+     */
+    @Test
+    void aConnectionThatFailsToCloseAfterTheCommitStillReportsTheCommittedResult() throws SQLException {
+        DataSource pool = db.database.dataSource();
+        List<Connection> handedOut = new ArrayList<>();
+        DataSource failingOnClose = (DataSource) Proxy.newProxyInstance(DataSource.class.getClassLoader(),
+                new Class<?>[] {DataSource.class}, (proxy, called, arguments) -> {
+                    Object result = called.invoke(pool, arguments);
+                    if (result instanceof Connection real) {
+                        handedOut.add(real);
+                        return failing(real, "close", new SQLException("An I/O error occurred", "08006"));
+                    }
+                    return result;
+                });
+        try {
+            int inserted = new Transactions(failingOnClose).inTransaction(c -> insertNote(c, 20));
+            String read = new Transactions(failingOnClose).withConnection(c -> String.valueOf(backendPid(c)));
+
+            assertThat(inserted).isEqualTo(1);
+            assertThat(read).isNotEmpty();
+            assertThat(notes(20)).isEqualTo("1");
+        } finally {
+            for (Connection real : handedOut) {
+                real.close();
+            }
         }
     }
 
