@@ -22,12 +22,13 @@ import java.util.Objects;
  * owner gave ({@link #on(Connection)}, {@link #inTransaction(Connection, Work)}) is out of autocommit (the owner
  * began a transaction and has not ended it), or when the call is nested in an {@link #inTransaction} of this thread
  * over the same data source. (A connection taken from the data source is the call's own, even from a pool that hands
- * them out of autocommit.) The work then runs under a savepoint: if it
- * fails, what it did is rolled back to the savepoint and the transaction goes on as it was, the owner's own
- * pending work kept; if it returns, nothing is committed here, and the change and its audit row commit, or roll
- * back, with the owner's transaction. A read in such a transaction runs in it too, so it sees what the transaction
- * wrote. (Over a pool, a nested call on a connection of its own would wait for the locks of the very transaction it
- * is nested in.)
+ * them out of autocommit; one of the owner's in autocommit, on which the owner began a transaction as SQL, is
+ * refused, since committing would commit the owner's work and pgjdbc takes no savepoint there.) The work then runs
+ * under a savepoint: if it fails, what it did is rolled back to the savepoint and the transaction goes on as it was,
+ * the owner's own pending work kept; if it returns, nothing is committed here, and the change and its audit row
+ * commit, or roll back, with the owner's transaction. A read in such a transaction runs in it too, so it sees what
+ * the transaction wrote. (Over a pool, a nested call on a connection of its own would wait for the locks of the very
+ * transaction it is nested in.)
  *
  * <p>The exception the caller sees is the one that broke the work: an {@link SQLException} becomes the matching
  * {@link DataException} (with the original as its cause), anything else is rethrown as it is, and a rollback or
@@ -111,7 +112,11 @@ public final class Transactions {
      * own in autocommit; out of autocommit, the transaction open on it, under a savepoint (see above).
      */
     public static <T> T inTransaction(Connection connection, Work<T> work) {
-        return autoCommit(connection) ? ownTransaction(connection, work) : underSavepoint(connection, work);
+        if (!autoCommit(connection)) {
+            return underSavepoint(connection, work);
+        }
+        refuseIfBegunAsSql(connection);
+        return ownTransaction(connection, work);
     }
 
     /**
@@ -279,15 +284,43 @@ public final class Transactions {
     }
 
     /**
+     * Refuses a connection in autocommit on which its owner has begun a transaction as SQL ({@code BEGIN}): it is the
+     * owner's all the same, and committing the change would commit the owner's pending work with it. It cannot be
+     * joined either, as pgjdbc takes no savepoint in autocommit. Nothing is sent; the owner's transaction is left as
+     * it was.
+     */
+    private static void refuseIfBegunAsSql(Connection connection) {
+        TransactionState state = transactionState(connection);
+        if (state == null || state == TransactionState.IDLE) {
+            return;
+        }
+        throw new DataException("a transaction is open on this connection, begun as SQL while it is in autocommit:"
+                + " the work would commit it, the owner's pending work with it; begin it with setAutoCommit(false),"
+                + " and the work joins it", "25001", null);
+    }
+
+    /**
+     * The state of the server's transaction as pgjdbc last heard it (in each answer's ReadyForQuery, so no round
+     * trip), or null on a connection that is not pgjdbc's.
+     */
+    private static TransactionState transactionState(Connection connection) {
+        try {
+            return connection.isWrapperFor(BaseConnection.class)
+                    ? connection.unwrap(BaseConnection.class).getTransactionState() : null;
+        } catch (SQLException e) {
+            throw SqlFailures.translate(e, null);
+        }
+    }
+
+    /**
      * Throws if a statement of the work failed and the work returned all the same, its SQLException caught: PostgreSQL
      * has then aborted the transaction, pgjdbc's commit() ends it with a ROLLBACK and returns as if it had committed
      * (its raiseExceptionOnSilentRollback is off by default), and a RELEASE SAVEPOINT fails, leaving the owner's
      * transaction aborted. Read from the driver's record of the server's last answer, with no round trip; a
      * connection that is not pgjdbc's is not checked.
      */
-    private static void refuseIfAborted(Connection connection) throws SQLException {
-        if (connection.isWrapperFor(BaseConnection.class)
-                && connection.unwrap(BaseConnection.class).getTransactionState() == TransactionState.FAILED) {
+    private static void refuseIfAborted(Connection connection) {
+        if (transactionState(connection) == TransactionState.FAILED) {
             throw new DataException("a statement of the work failed and the work returned all the same (its"
                     + " SQLException was caught): PostgreSQL aborted the transaction, so what the work did is rolled"
                     + " back, not committed; let the work throw, or run a statement that may fail under a savepoint"

@@ -154,6 +154,39 @@ class TransactionsTest {
         }
     }
 
+    /**
+     * A transaction begun as SQL on a connection left in autocommit is the owner's all the same: committing the
+     * change would commit the owner's pending work with it, behind its back, and pgjdbc takes no savepoint in
+     * autocommit. So the change is refused before it runs, and the owner's transaction is left as it was.
+     */
+    @Test
+    void aChangeOnAConnectionInAutocommitWithATransactionBegunAsSqlIsRefusedAndCommitsNothing() throws SQLException {
+        Actor admin = db.newAdmin();
+        try (Connection connection = db.database.connect()) {
+            try (Statement begin = connection.createStatement()) {
+                begin.execute("BEGIN");
+            }
+            insertNote(connection, 21);
+            Transactions own = Transactions.on(connection);
+            Customers customers = new Customers(own, new AuditTrail(own));
+
+            NewCustomer begun = NewCustomer.of("Begun", "begun@example.com", "individual");
+            assertThatThrownBy(() -> customers.create(admin, begun))
+                    .isInstanceOfSatisfying(DataException.class, refused -> assertThat(refused.sqlState()).isEqualTo("25001"))
+                    .hasMessageStartingWith("a transaction is open on this connection, begun as SQL while it is in"
+                            + " autocommit: the work would commit it");
+
+            assertThat(connection.getAutoCommit()).isTrue();
+            insertNote(connection, 22);
+            try (Statement rollback = connection.createStatement()) {
+                rollback.execute("ROLLBACK");
+            }
+        }
+        assertThat(notes(21)).as("the owner's work, not committed behind its back").isEqualTo("0");
+        assertThat(notes(22)).as("the owner's transaction went on").isEqualTo("0");
+        assertThat(db.value("SELECT count(*) FROM customers WHERE name = 'Begun'")).isEqualTo("0");
+    }
+
     @Test
     void aRefusedChangeInTheOwnersTransactionRollsBackOnlyItselfAndLeavesTheRestToTheOwner() throws SQLException {
         Actor admin = db.newAdmin();
