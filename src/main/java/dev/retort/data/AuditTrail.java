@@ -80,7 +80,12 @@ public final class AuditTrail {
         this.transactions = Objects.requireNonNull(transactions, "transactions");
     }
 
-    /** Writes {@code entry} in a transaction of its own and returns the new row's id. */
+    /**
+     * Writes {@code entry} and returns the new row's id: in a transaction of its own, unless called inside an
+     * {@link Transactions#inTransaction} of this thread over the same data source, which it then joins (see
+     * {@link Transactions}), and so commits or rolls back with. An entry that must outlive that transaction (a
+     * refused attempt, say) is recorded after it ends.
+     */
     public UUID record(Actor actor, AuditEntry entry) {
         return transactions.inTransaction(connection -> record(connection, actor, entry));
     }
