@@ -58,7 +58,7 @@ public final class Migrator {
 
     /** The revision the database is at, {@code null} at base. Reads only; creates nothing. */
     public String current() {
-        try (Connection connection = open()) {
+        try (Connection connection = open(); SessionState ignored = SessionState.transactionOf(connection)) {
             return knownRevision(readVersion(connection));
         } catch (SQLException e) {
             throw new DatabaseException("Could not read alembic_version: " + SqlErrors.describe(e), e);
@@ -67,7 +67,7 @@ public final class Migrator {
 
     /** The live schema as snapshot text, without Retort's own tables (alembic_version, retort_history). */
     public String liveSchema() {
-        try (Connection connection = open()) {
+        try (Connection connection = open(); SessionState ignored = SessionState.transactionOf(connection)) {
             return CatalogSnapshot.read(connection).withoutTables(VERSION_TABLES).text();
         } catch (SQLException e) {
             throw new DatabaseException("Could not read the catalog: " + SqlErrors.describe(e), e);
@@ -80,7 +80,7 @@ public final class Migrator {
      * and {@code current} needs them all.
      */
     public DatabaseStatus status() {
-        try (Connection connection = open()) {
+        try (Connection connection = open(); SessionState ignored = SessionState.transactionOf(connection)) {
             String current = knownRevision(readVersion(connection));
             // Only at base, one more round trip: to say so if the search_path misses the database's schema.
             String elsewhere = current == null ? VersionTable.placement(connection).elsewhere().orElse(null) : null;
@@ -183,7 +183,7 @@ public final class Migrator {
      * not find (see {@link VersionTable.Placement#elsewhere}). Empty otherwise. Reads only.
      */
     public Optional<String> versionTableElsewhere() {
-        try (Connection connection = open()) {
+        try (Connection connection = open(); SessionState ignored = SessionState.transactionOf(connection)) {
             return VersionTable.placement(connection).elsewhere();
         } catch (SQLException e) {
             throw new DatabaseException("Could not look for alembic_version: " + SqlErrors.describe(e), e);
@@ -193,7 +193,7 @@ public final class Migrator {
     /** What {@code upgrade} or {@code downgrade} to {@code target} would do now; reads, takes no lock, changes nothing. */
     public Plan plan(Direction direction, String target) {
         graph.checkTarget(target, direction);
-        try (Connection connection = open()) {
+        try (Connection connection = open(); SessionState ignored = SessionState.transactionOf(connection)) {
             return plan(connection, direction, target);
         } catch (SQLException e) {
             throw new DatabaseException("Could not read retort_history: " + SqlErrors.describe(e), e);
@@ -268,7 +268,7 @@ public final class Migrator {
      * timeout, while holding a lock on a table that the step's {@code statements} ({@link #analyze}) lock.
      */
     public List<BlockingSession> sessionsInTheWay(List<DdlStatement> statements) {
-        try (Connection connection = open()) {
+        try (Connection connection = open(); SessionState ignored = SessionState.transactionOf(connection)) {
             return BlockingSession.holdingLocksOn(connection, DdlStatement.tablesLockedBy(statements),
                     lockPolicy.lockTimeout(), List.of());
         } catch (SQLException e) {
@@ -291,7 +291,7 @@ public final class Migrator {
             tables.addAll(DdlStatement.tablesNeedingTheirOwner(sql.statements()));
             creates |= DdlStatement.createInCurrentSchema(sql.statements());
         }
-        try (Connection connection = open()) {
+        try (Connection connection = open(); SessionState ignored = SessionState.transactionOf(connection)) {
             obstacles.addAll(RunObstacles.find(connection, tables, creates));
             return obstacles;
         } catch (SQLException e) {
@@ -339,6 +339,9 @@ public final class Migrator {
             } catch (SQLException | RuntimeException e) {
                 rollbackQuietly(work); // alembic_version stays as it was, rows and all
                 throw e;
+            } finally {
+                // Back in autocommit, as every step leaves it: the work mark is let go of outside any transaction.
+                autoCommitQuietly(work);
             }
             return new StampResult(from, graph.idAt(to), true, warning);
         });
@@ -414,6 +417,15 @@ public final class Migrator {
         }
     }
 
+    /** After a commit or a rollback; a connection gone by then is the pool's to find. */
+    private static void autoCommitQuietly(Connection work) {
+        try {
+            work.setAutoCommit(true);
+        } catch (SQLException ignored) {
+            // SessionState aborts a session it cannot put back.
+        }
+    }
+
     /** Runs under the lock, in autocommit, so the tables exist before (and whatever happens in) the first step. */
     private static void createTables(Connection work) {
         try {
@@ -433,7 +445,9 @@ public final class Migrator {
 
     /** Runs {@code work} on its own connection while a second connection holds the migration lock. */
     private <T> T underLock(Work<T> work) {
-        try (Connection lockConnection = open(); Connection workConnection = open()) {
+        try (Connection lockConnection = open(); Connection workConnection = open();
+             SessionState lockSession = SessionState.of(lockConnection);
+             SessionState workSession = SessionState.of(workConnection)) {
             // Autocommit until a step begins, whatever the pool's default: the version tables must be created
             // outside any step's transaction, or a failed first step would roll them back with itself.
             workConnection.setAutoCommit(true);
