@@ -381,10 +381,24 @@ public final class Migrator {
                 runner.undoHalfDone(plan.undoFirst());
             }
             for (StepSql step : steps) {
+                stopIfInterrupted(step.step(), timings.size(), steps.size());
                 timings.add(new MigrationResult.StepTiming(step.step(), runner.run(step)));
             }
         }
         return new MigrationResult(plan.from(), plan.to(), timings, null, plan.undoFirst(), plan.edited());
+    }
+
+    /**
+     * An interrupt stops a run between two steps, where the database is at a revision. pgjdbc does not answer one
+     * while a statement runs, and a step stopped midway would be rolled back at best, or left half done if online: so
+     * the step under way is carried to its end, and the interrupt is looked for here. The flag is left set.
+     */
+    private static void stopIfInterrupted(Step next, int done, int total) {
+        if (Thread.currentThread().isInterrupted()) {
+            throw new RunInterruptedException("Interrupted before " + next.describe() + ": the database is at "
+                    + RevisionGraph.labelOf(next.from()) + ", after " + done + " of " + total + " steps. Run it again "
+                    + "to go on.", next.from());
+        }
     }
 
     /**
