@@ -27,9 +27,18 @@ import java.util.List;
  * if (!check.matches()) throw new IllegalStateException(String.join("\n", check.drift().diff()));
  * }</pre>
  *
- * <p>Immutable: each {@code with…} returns a changed copy. Each call opens its own connections from the data
- * source and closes them; a run holds the migration lock, so several instances of a service starting together
- * apply each revision once.
+ * <p>Immutable, and safe to share between threads: each {@code with…} returns a changed copy. Each call takes its own
+ * connections from the data source and closes them before it returns, having put back what it changed on them
+ * (autocommit, and session settings such as {@code lock_timeout} and {@code statement_timeout}), so that a pool lends
+ * them on as it lent them. A run ({@code upgrade}, {@code downgrade}, {@code stamp}) takes two at once, one of them to
+ * hold the migration lock: a pool needs room for both. The lock makes several instances of a service starting
+ * together apply each revision once: the others wait, up to {@link #withLockWait(Duration) the lock wait}, then find nothing
+ * left to do (or throw {@link dev.retort.engine.LockNotAcquiredException} if the wait runs out first).
+ *
+ * <p>Every failure is a {@link dev.retort.engine.RetortException}, whose message is written for the person reading
+ * the log and says what a failed run left; its subclass says what went wrong (a failed step, a bad target, no
+ * connection, the lock not had). An interrupt of the calling thread stops a run before its next step
+ * ({@link dev.retort.engine.RunInterruptedException}).
  *
  * @param revisions the chain to apply, oldest first; by default the shipped {@link Migrations#all()}
  * @param listener  told about each step as it runs; by default silent
@@ -49,18 +58,26 @@ public record Retort(DataSource dataSource, List<Revision> revisions, MigrationL
                 LockPolicy.DEFAULT);
     }
 
+    /** The same, over {@code chain} (oldest first) in place of the shipped revisions. */
     public Retort withRevisions(List<Revision> chain) {
         return new Retort(dataSource, chain, listener, lockWait, lockPolicy);
     }
 
+    /** The same, telling {@code newListener} of each run's steps as they go: to log them. */
     public Retort withListener(MigrationListener newListener) {
         return new Retort(dataSource, revisions, newListener, lockWait, lockPolicy);
     }
 
+    /**
+     * The same, waiting at most {@code wait} for another runner's migration lock (by default
+     * {@link Migrator#DEFAULT_LOCK_WAIT}, 60 s): make it longer than the longest migration another instance may be
+     * running, or the instances that wait fail to start.
+     */
     public Retort withLockWait(Duration wait) {
         return new Retort(dataSource, revisions, listener, wait, lockPolicy);
     }
 
+    /** The same, with {@code policy}'s lock timeouts, retries and statement timeout for the revisions' statements. */
     public Retort withLockPolicy(LockPolicy policy) {
         return new Retort(dataSource, revisions, listener, lockWait, policy);
     }
@@ -70,11 +87,22 @@ public record Retort(DataSource dataSource, List<Revision> revisions, MigrationL
         return new Migrator(dataSource, new RevisionGraph(revisions), listener, lockWait, lockPolicy);
     }
 
-    /** Upgrades to {@code target}: {@code head}, an id, {@code +N}. Throws a RetortException if it cannot. */
+    /**
+     * Upgrades to {@code target}: {@code head}, an id, {@code +N}. A target behind the current revision changes
+     * nothing ({@link MigrationResult#note()} says so).
+     *
+     * @throws dev.retort.engine.RetortException if it cannot; the message says what a failed step left
+     */
     public MigrationResult upgrade(String target) {
         return migrator().upgrade(target);
     }
 
+    /**
+     * Downgrades to {@code target}: {@code base}, an id, {@code -N}. A downgrade drops what its revisions created,
+     * data included.
+     *
+     * @throws dev.retort.engine.RetortException if it cannot, a target ahead of the current revision included
+     */
     public MigrationResult downgrade(String target) {
         return migrator().downgrade(target);
     }

@@ -4,7 +4,11 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
-/** What a run tells its caller as it goes; the CLI prints it, a library user may log it or ignore it. */
+/**
+ * What a run tells its caller as it goes; the CLI prints it, a library user may log it or ignore it. Every method has
+ * a default that does nothing, so a listener overrides only what it wants. All are called on the thread that runs the
+ * migration, except {@link #progress}.
+ */
 public interface MigrationListener {
 
     MigrationListener SILENT = new MigrationListener() {
