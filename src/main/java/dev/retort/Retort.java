@@ -38,7 +38,8 @@ import java.util.List;
  * <p>Every failure is a {@link dev.retort.engine.RetortException}, whose message is written for the person reading
  * the log and says what a failed run left; its subclass says what went wrong (a failed step, a bad target, no
  * connection, the lock not had). An interrupt of the calling thread stops a run before its next step
- * ({@link dev.retort.engine.RunInterruptedException}).
+ * ({@link dev.retort.engine.RunInterruptedException}), or its wait for the lock
+ * ({@link dev.retort.engine.LockNotAcquiredException}).
  *
  * @param revisions the chain to apply, oldest first; by default the shipped {@link Migrations#all()}
  * @param listener  told about each step as it runs; by default silent
