@@ -1,5 +1,6 @@
 package dev.retort.cli;
 
+import dev.retort.engine.FreshSessions;
 import org.postgresql.Driver;
 import org.postgresql.ds.PGSimpleDataSource;
 
@@ -12,8 +13,11 @@ import java.util.Properties;
  * The first {@code DriverManager.getConnection} of a process looks for JDBC drivers in every jar on the class path
  * (a service lookup that opens each of them), and a command that lives a fraction of a second pays for that on its
  * first connection for nothing: the driver is known.
+ *
+ * <p>Each connection is a session of its own, ended by its close ({@link FreshSessions}): a run need not put its
+ * settings back.
  */
-final class DirectDataSource extends PGSimpleDataSource {
+final class DirectDataSource extends PGSimpleDataSource implements FreshSessions {
 
     private static final long serialVersionUID = 1L;
     private static final Driver DRIVER = new Driver();

@@ -1,5 +1,7 @@
 package dev.retort.cli;
 
+import dev.retort.engine.FreshSessions;
+
 import javax.sql.DataSource;
 import java.io.PrintWriter;
 import java.sql.Connection;
@@ -229,8 +231,11 @@ final class EarlyConnection implements AutoCloseable {
         }
     }
 
-    /** The command's data source, handing out the early connection before opening any of its own. */
-    private final class EarlyFirst implements DataSource {
+    /**
+     * The command's data source, handing out the early connection before opening any of its own: each a session that
+     * its close ends ({@link FreshSessions}).
+     */
+    private final class EarlyFirst implements DataSource, FreshSessions {
 
         private final Supplier<DataSource> made;
         private DataSource dataSource;

@@ -460,8 +460,8 @@ public final class Migrator {
     /** Runs {@code work} on its own connection while a second connection holds the migration lock. */
     private <T> T underLock(Work<T> work) {
         try (Connection lockConnection = open(); Connection workConnection = open();
-             SessionState lockSession = SessionState.of(lockConnection);
-             SessionState workSession = SessionState.of(workConnection)) {
+             SessionState lockSession = sessionState(lockConnection);
+             SessionState workSession = sessionState(workConnection)) {
             // Autocommit until a step begins, whatever the pool's default: the version tables must be created
             // outside any step's transaction, or a failed first step would roll them back with itself.
             workConnection.setAutoCommit(true);
@@ -519,6 +519,12 @@ public final class Migrator {
         if (connection.isClosed()) {
             throw failure;
         }
+    }
+
+    /** What a run puts back on {@code connection}: the settings too, unless closing it ends its session. */
+    private SessionState sessionState(Connection connection) throws SQLException {
+        return dataSource instanceof FreshSessions ? SessionState.transactionOf(connection)
+                : SessionState.of(connection);
     }
 
     private Connection open() {
