@@ -8,7 +8,6 @@ import org.postgresql.core.BaseConnection;
 import org.postgresql.core.TransactionState;
 
 import javax.sql.DataSource;
-import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -16,7 +15,6 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.logging.Logger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -82,57 +80,17 @@ class PooledSessionTest {
     void aDataSourceOfFreshSessionsIsNotPutBack() throws SQLException {
         List<Revision> revisions = List.of(new FakeRevision("001", null, "sets its own",
                 List.of("SET work_mem = '1MB'"), List.of()));
-        DataSource fresh = new FreshPool(pool);
+        pool = new FreshPool(database.dataSource());
 
-        new Migrator(fresh, new RevisionGraph(revisions), MigrationListener.SILENT, Duration.ofSeconds(5))
-                .upgrade("head");
+        migrator(revisions).upgrade("head");
 
         assertThat(sessions()).extracting(session -> session.settings().get(6)).contains("1MB");
     }
 
-    /** The test's pool, claiming what a pool never may: that closing a connection ends its session. */
-    private record FreshPool(ReusedConnections pool) implements DataSource, FreshSessions {
-        @Override
-        public Connection getConnection() throws SQLException {
-            return pool.getConnection();
-        }
-
-        @Override
-        public Connection getConnection(String user, String password) throws SQLException {
-            return pool.getConnection(user, password);
-        }
-
-        @Override
-        public PrintWriter getLogWriter() {
-            return null;
-        }
-
-        @Override
-        public void setLogWriter(PrintWriter out) {
-        }
-
-        @Override
-        public void setLoginTimeout(int seconds) {
-        }
-
-        @Override
-        public int getLoginTimeout() {
-            return 0;
-        }
-
-        @Override
-        public Logger getParentLogger() {
-            return Logger.getGlobal();
-        }
-
-        @Override
-        public <T> T unwrap(Class<T> type) throws SQLException {
-            throw new SQLException("not a wrapper");
-        }
-
-        @Override
-        public boolean isWrapperFor(Class<?> type) {
-            return false;
+    /** A pool claiming what a pool never may: that closing a connection ends its session. */
+    private static final class FreshPool extends ReusedConnections implements FreshSessions {
+        FreshPool(DataSource server) {
+            super(server);
         }
     }
 

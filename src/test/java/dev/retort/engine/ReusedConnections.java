@@ -16,7 +16,7 @@ import java.util.logging.Logger;
  * A pool at its plainest: closing a connection hands its session back to be lent again as it is, as a pool's
  * connections are between their users (a real pool puts back autocommit at most, never a session's settings).
  */
-final class ReusedConnections implements DataSource {
+class ReusedConnections implements DataSource {
 
     private final DataSource server;
     private final Deque<Connection> idle = new ArrayDeque<>();
