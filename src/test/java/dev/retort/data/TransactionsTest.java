@@ -1,5 +1,6 @@
 package dev.retort.data;
 
+import dev.retort.testing.TestPostgres;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -260,8 +261,9 @@ class TransactionsTest {
         Transactions other = new Transactions(db.database.dataSource());
 
         db.transactions.inTransaction(outer -> {
-            assertThat(other.inTransaction(TransactionsTest::backendPid)).isNotEqualTo(backendPid(outer));
-            assertThat(db.transactions.withConnection(TransactionsTest::backendPid)).isEqualTo(backendPid(outer));
+            assertThat(other.inTransaction(TestPostgres::backendPid)).isNotEqualTo(TestPostgres.backendPid(outer));
+            assertThat(db.transactions.withConnection(TestPostgres::backendPid))
+                    .isEqualTo(TestPostgres.backendPid(outer));
             return null;
         });
     }
@@ -364,14 +366,14 @@ class TransactionsTest {
     void onOneConnectionEveryCallUsesItAndNoneClosesIt() throws SQLException {
         try (Connection connection = db.database.connect()) {
             Transactions own = Transactions.on(connection);
-            int backend = own.withConnection(TransactionsTest::backendPid);
+            int backend = own.withConnection(TestPostgres::backendPid);
 
             own.inTransaction(c -> insertNote(c, 7));
             assertThatThrownBy(() -> own.inTransaction(c -> insertNote(c, 7))).isInstanceOf(DataException.class);
 
             assertThat(connection.isClosed()).isFalse();
             assertThat(connection.getAutoCommit()).isTrue();
-            assertThat(own.inTransaction(TransactionsTest::backendPid)).isEqualTo(backend);
+            assertThat(own.inTransaction(TestPostgres::backendPid)).isEqualTo(backend);
             assertThat(notes(7)).isEqualTo("1");
         }
     }
@@ -419,7 +421,8 @@ class TransactionsTest {
                 });
         try {
             int inserted = new Transactions(failingOnClose).inTransaction(c -> insertNote(c, 20));
-            String read = new Transactions(failingOnClose).withConnection(c -> String.valueOf(backendPid(c)));
+            String read = new Transactions(failingOnClose)
+                    .withConnection(c -> String.valueOf(TestPostgres.backendPid(c)));
 
             assertThat(inserted).isEqualTo(1);
             assertThat(read).isNotEmpty();
@@ -450,10 +453,4 @@ class TransactionsTest {
                 });
     }
 
-    private static int backendPid(Connection connection) throws SQLException {
-        try (Statement query = connection.createStatement(); var row = query.executeQuery("SELECT pg_backend_pid()")) {
-            row.next();
-            return row.getInt(1);
-        }
-    }
 }

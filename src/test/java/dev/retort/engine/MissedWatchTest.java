@@ -61,7 +61,7 @@ class MissedWatchTest {
             execute(holder, "SELECT count(*) FROM t001"); // ACCESS SHARE, held to the end of its transaction
             // The watcher's one thread is busy until the statement has stopped waiting: the watch of its try only
             // starts after that, when there is no wait left to see.
-            int workPid = pid(work);
+            int workPid = TestPostgres.backendPid(work);
             watcher.submit(() -> {
                 awaitWaiting(looker, workPid, true);
                 awaitWaiting(looker, workPid, false);
@@ -101,13 +101,6 @@ class MissedWatchTest {
         }
     }
 
-    private static int pid(Connection connection) throws SQLException {
-        try (Statement statement = connection.createStatement();
-             ResultSet rows = statement.executeQuery("SELECT pg_backend_pid()")) {
-            rows.next();
-            return rows.getInt(1);
-        }
-    }
 
     private static void execute(Connection connection, String sql) throws SQLException {
         try (Statement statement = connection.createStatement()) {

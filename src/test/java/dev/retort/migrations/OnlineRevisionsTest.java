@@ -212,7 +212,7 @@ class OnlineRevisionsTest {
         migrator().upgrade("003");
         String before = database.schema();
         Connection blocker = holdLock("customers", "ROW EXCLUSIVE", "the-blocker");
-        int blockerPid = backendPid(blocker);
+        int blockerPid = TestPostgres.backendPid(blocker);
 
         assertThatThrownBy(() -> migrator().upgrade("head"))
                 .isInstanceOf(MigrationFailedException.class)
@@ -303,7 +303,7 @@ class OnlineRevisionsTest {
     private void endWhenItWaits(Connection session) {
         Thread ender = new Thread(() -> {
             try (Connection watcher = database.connect()) {
-                int pid = backendPid(session);
+                int pid = TestPostgres.backendPid(session);
                 while (!waitedFor(watcher, pid)) {
                     Thread.onSpinWait();
                 }
@@ -333,13 +333,6 @@ class OnlineRevisionsTest {
         }
     }
 
-    private static int backendPid(Connection connection) throws SQLException {
-        try (Statement statement = connection.createStatement();
-             var rows = statement.executeQuery("SELECT pg_backend_pid()")) {
-            rows.next();
-            return rows.getInt(1);
-        }
-    }
 
     private static void execute(Connection connection, String sql) throws SQLException {
         try (Statement statement = connection.createStatement()) {

@@ -109,6 +109,15 @@ public final class TestPostgres {
         }
     }
 
+    /** The server process of {@code connection}'s session: what pg_locks and pg_stat_activity name it by. */
+    public static int backendPid(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery("SELECT pg_backend_pid()")) {
+            rows.next();
+            return rows.getInt(1);
+        }
+    }
+
     private static synchronized EmbeddedPostgres serverOnPort(int port) {
         return SERVERS.values().stream().filter(server -> server.getPort() == port).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("no test server on port " + port));
