@@ -9,6 +9,7 @@ import dev.retort.engine.Migrator;
 import dev.retort.engine.Revision;
 import dev.retort.engine.RevisionGraph;
 import dev.retort.engine.SchemaDrift;
+import dev.retort.engine.VersionStateException;
 import dev.retort.migrations.ExpectedSnapshots;
 import dev.retort.migrations.Migrations;
 
@@ -121,10 +122,28 @@ public record Retort(DataSource dataSource, List<Revision> revisions, MigrationL
         Migrator migrator = migrator();
         DatabaseStatus status = migrator.status(); // one connection for the revision and the edited ones
         String current = status.current();
+        refuseSnapshotsOfOtherRevisions(migrator.graph(), current);
         String label = migrator.graph().labelWithHead(current);
         String expected = ExpectedSnapshots.at(current).orElseThrow(() -> new DatabaseException("No snapshot is "
                 + "shipped for revision " + current + ": run ./retort snapshot --write, then verify again.", null));
         return new Verification(current, label, SchemaDrift.between(label, expected, migrator.liveSchema()),
                 status.edited(), status.unfinished());
+    }
+
+    /**
+     * The snapshots shipped are those of {@link Migrations#all()}'s revisions: a chain of one's own
+     * ({@link #withRevisions}) may give the same ids to other schemas, and a comparison with them would report drift
+     * that is not there, or hide drift that is. So verify goes on only if the revisions up to {@code current} are the
+     * shipped ones.
+     */
+    private void refuseSnapshotsOfOtherRevisions(RevisionGraph graph, String current) {
+        int applied = graph.positionOf(current) + 1;
+        List<Class<?>> shipped = Migrations.all().stream().<Class<?>>map(Object::getClass).toList();
+        List<Class<?>> ours = revisions.subList(0, applied).stream().<Class<?>>map(Object::getClass).toList();
+        if (shipped.size() < applied || !shipped.subList(0, applied).equals(ours)) {
+            throw new VersionStateException("verify compares the live schema with the snapshots shipped for "
+                    + "Migrations.all(), and the revisions up to " + current + " are not those: compare "
+                    + "migrator().liveSchema() with a snapshot of your own revisions instead. Nothing was changed.");
+        }
     }
 }

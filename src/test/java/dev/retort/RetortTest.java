@@ -1,7 +1,10 @@
 package dev.retort;
 
+import dev.retort.engine.MigrationContext;
 import dev.retort.engine.MigrationListener;
+import dev.retort.engine.Revision;
 import dev.retort.engine.Step;
+import dev.retort.engine.VersionStateException;
 import dev.retort.testing.TestPostgres;
 import dev.retort.testing.TestPostgres.TestDatabase;
 import org.junit.jupiter.api.Test;
@@ -12,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The library facade: what a service calls at start-up. */
 class RetortTest {
@@ -40,5 +44,45 @@ class RetortTest {
         assertThat(drifted.label()).isEqualTo("002");
         assertThat(drifted.drift().diff()).anySatisfy(line -> assertThat(line).startsWith("-index ix_users_email_active"));
         assertThat(drifted.edited()).isEmpty();
+    }
+
+    /**
+     * A chain of one's own has no shipped snapshots: its 001 is not the seed's, and comparing with the seed's would
+     * report drift that is not there. Verify says so instead.
+     */
+    @Test
+    void verifyRefusesToCompareRevisionsOfOnesOwnWithTheShippedSnapshots() {
+        Revision notes = new Revision() {
+            @Override
+            public String id() {
+                return "001";
+            }
+
+            @Override
+            public String revises() {
+                return null;
+            }
+
+            @Override
+            public String message() {
+                return "create notes";
+            }
+
+            @Override
+            public void upgrade(MigrationContext context) {
+                context.execute("CREATE TABLE notes (id int PRIMARY KEY)");
+            }
+
+            @Override
+            public void downgrade(MigrationContext context) {
+                context.execute("DROP TABLE notes");
+            }
+        };
+        Retort own = Retort.using(database.dataSource()).withRevisions(List.of(notes));
+        own.upgrade("head");
+
+        assertThatThrownBy(own::verify).isInstanceOf(VersionStateException.class)
+                .hasMessageStartingWith("verify compares the live schema with the snapshots shipped for "
+                        + "Migrations.all(), and the revisions up to 001 are not those");
     }
 }
