@@ -1,10 +1,10 @@
 package dev.retort;
 
-import dev.retort.engine.MigrationContext;
 import dev.retort.engine.MigrationListener;
 import dev.retort.engine.Revision;
 import dev.retort.engine.Step;
 import dev.retort.engine.VersionStateException;
+import dev.retort.testing.FakeRevision;
 import dev.retort.testing.TestPostgres;
 import dev.retort.testing.TestPostgres.TestDatabase;
 import org.junit.jupiter.api.Test;
@@ -52,32 +52,8 @@ class RetortTest {
      */
     @Test
     void verifyRefusesToCompareRevisionsOfOnesOwnWithTheShippedSnapshots() {
-        Revision notes = new Revision() {
-            @Override
-            public String id() {
-                return "001";
-            }
-
-            @Override
-            public String revises() {
-                return null;
-            }
-
-            @Override
-            public String message() {
-                return "create notes";
-            }
-
-            @Override
-            public void upgrade(MigrationContext context) {
-                context.execute("CREATE TABLE notes (id int PRIMARY KEY)");
-            }
-
-            @Override
-            public void downgrade(MigrationContext context) {
-                context.execute("DROP TABLE notes");
-            }
-        };
+        Revision notes = new FakeRevision("001", null, "create notes",
+                List.of("CREATE TABLE notes (id int PRIMARY KEY)"), List.of("DROP TABLE notes"));
         Retort own = Retort.using(database.dataSource()).withRevisions(List.of(notes));
         own.upgrade("head");
 

@@ -2,6 +2,7 @@ package dev.retort.engine;
 
 import dev.retort.engine.DdlStatement.CatalogObject;
 import dev.retort.engine.DdlStatement.CatalogObject.Kind;
+import dev.retort.testing.FakeRevision;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

@@ -1,5 +1,6 @@
 package dev.retort.engine;
 
+import dev.retort.testing.FakeRevision;
 import dev.retort.testing.TestPostgres;
 import dev.retort.testing.TestPostgres.TestDatabase;
 import org.junit.jupiter.api.AfterEach;

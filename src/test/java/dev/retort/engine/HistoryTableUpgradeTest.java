@@ -1,6 +1,7 @@
 package dev.retort.engine;
 
 import dev.retort.migrations.Migrations;
+import dev.retort.testing.FakeRevision;
 import dev.retort.testing.TestPostgres;
 import dev.retort.testing.TestPostgres.TestDatabase;
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,6 @@
 package dev.retort.engine;
 
+import dev.retort.testing.FakeRevision;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
