@@ -16,6 +16,11 @@ public enum Direction {
         return this == UPGRADE ? "applied" : "reverted";
     }
 
+    /** The other way: what undoes a step of this direction. */
+    public Direction opposite() {
+        return this == UPGRADE ? DOWNGRADE : UPGRADE;
+    }
+
     /** The direction whose {@link #word} this is. */
     public static Direction ofWord(String word) {
         return valueOf(word.toUpperCase(Locale.ROOT));

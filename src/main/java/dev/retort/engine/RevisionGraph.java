@@ -279,19 +279,17 @@ public final class RevisionGraph {
         Matcher relative = RELATIVE.matcher(target == null ? "" : target.strip());
         if (relative.matches() && !relative.group(2).matches("0+")
                 && relative.group(1).equals("+") != (direction == Direction.UPGRADE)) {
-            Direction other = direction == Direction.UPGRADE ? Direction.DOWNGRADE : Direction.UPGRADE;
             String count = relative.group(2);
             throw new InvalidTargetException(direction.word() + " " + relative.group() + " would go "
                     + (direction == Direction.UPGRADE ? "down" : "up") + " " + count + (count.equals("1") ? " revision"
-                    : " revisions") + ": use " + other.word() + " " + relative.group() + ".");
+                    : " revisions") + ": use " + direction.opposite().word() + " " + relative.group() + ".");
         }
         checkTarget(target);
     }
 
     /** Whether resolving {@code target} needs the database's current revision. */
     public static boolean isRelativeToCurrent(String target) {
-        String word = target == null ? "" : target.strip();
-        return word.startsWith("current") || RELATIVE.matcher(word).matches();
+        return namesCurrent(target) || target != null && RELATIVE.matcher(target.strip()).matches();
     }
 
     private int step(int from, String sign, String count, String word, String fromName) {

@@ -18,7 +18,7 @@ public record Step(Revision revision, Direction direction, String from, String t
 
     /** The step that undoes this one: same revision, the other way. */
     public Step reverse() {
-        return new Step(revision, direction == Direction.UPGRADE ? Direction.DOWNGRADE : Direction.UPGRADE, to, from);
+        return new Step(revision, direction.opposite(), to, from);
     }
 
     public void applyTo(MigrationContext context) {

@@ -124,6 +124,6 @@ public record UnfinishedStep(String revision, String direction, String from, Str
     }
 
     private static String opposite(String direction) {
-        return direction.equals(Direction.UPGRADE.word()) ? Direction.DOWNGRADE.word() : Direction.UPGRADE.word();
+        return Direction.ofWord(direction).opposite().word();
     }
 }
