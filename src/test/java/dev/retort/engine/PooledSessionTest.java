@@ -32,7 +32,14 @@ class PooledSessionTest {
             + "current_setting('idle_session_timeout'), current_setting('idle_in_transaction_session_timeout'), "
             + "current_setting('client_connection_check_interval'), current_setting('search_path'), "
             + "current_setting('work_mem'), current_setting('application_name'), "
-            + "(SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid())";
+            + "(SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid()), "
+            + "(SELECT count(*) FROM pg_class WHERE relnamespace = pg_my_temp_schema()), "
+            + "(SELECT count(*) FROM pg_listening_channels()), (SELECT count(*) FROM pg_cursors WHERE is_holdable)";
+
+    /** Statements that leave something in the session past their transaction, one of each kind. */
+    private static final List<String> LEAVES_IN_THE_SESSION = List.of("SELECT pg_advisory_lock(42)",
+            "CREATE TEMPORARY TABLE scratch (id int)", "LISTEN retort_test",
+            "DECLARE held CURSOR WITH HOLD FOR SELECT 1");
 
     private TestDatabase database;
     private ReusedConnections pool;
@@ -71,6 +78,46 @@ class PooledSessionTest {
         assertThat(sessions()).isEqualTo(lent);
         migrator(revisions).stamp("002");
         assertThat(sessions()).isEqualTo(lent);
+    }
+
+    /** An advisory lock, a temporary table, a LISTEN and a held cursor that a revision leaves do not reach the next. */
+    @Test
+    void whatARevisionLeavesInTheSessionIsCleared() throws SQLException {
+        List<Session> lent = sessions();
+        List<Revision> revisions = List.of(new FakeRevision("001", null, "leaves things", LEAVES_IN_THE_SESSION,
+                List.of()));
+
+        migrator(revisions).upgrade("head");
+
+        assertThat(sessions()).isEqualTo(lent);
+    }
+
+    /**
+     * A session lent with an advisory lock of the application's own: the revision's cannot be told from it, so the
+     * session is not lent on at all. The other session is put back.
+     */
+    @Test
+    void aSessionWhoseOwnLeftoversChangedIsAborted() throws SQLException {
+        for (Connection session : pool.sessions()) {
+            try (Statement statement = session.createStatement()) {
+                statement.execute("SELECT pg_advisory_lock_shared(7)");
+            }
+            session.commit();
+        }
+        List<Revision> revisions = List.of(new FakeRevision("001", null, "takes one more",
+                List.of("SELECT pg_advisory_lock(42)"), List.of()));
+
+        migrator(revisions).upgrade("head");
+
+        assertThat(pool.sessions()).filteredOn(this::isClosed).hasSize(1);
+    }
+
+    private boolean isClosed(Connection session) {
+        try {
+            return session.isClosed();
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /**
