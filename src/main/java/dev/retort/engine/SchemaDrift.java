@@ -16,6 +16,11 @@ import java.util.regex.Pattern;
  * table after its {@code @@} header, as {@code git diff} names the function a hunk is in. {@code -} lines are
  * expected but missing or different; {@code +} lines are live.
  *
+ * <p>Lines are matched as the objects they describe: a column's line only ever matches a line of the same table's.
+ * A plain line diff would match {@code users}' columns with those of a copy ({@code CREATE TABLE users_archive (LIKE
+ * users)}), and report a changed default of {@code users.created_at} as seven columns added to {@code users} and
+ * removed from the copy, the change itself nowhere.
+ *
  * @param revision the revision whose snapshot was expected, as a label ({@code 006 (head)}, {@code <base>})
  */
 public record SchemaDrift(String revision, List<String> diff) {
@@ -23,16 +28,58 @@ public record SchemaDrift(String revision, List<String> diff) {
     /** A hunk header, {@code @@ -56,1 +56,1 @@}, and where it starts in the expected lines. */
     private static final Pattern HUNK = Pattern.compile("@@ -(\\d+)(?:,\\d+)? \\+\\d+(?:,\\d+)? @@");
 
+    /**
+     * Separates a column line's table from the line in what the diff compares; PostgreSQL's text never holds it, so
+     * no name or comment can forge a match.
+     */
+    private static final char TABLE_SEPARATOR = '\0';
+
     public static SchemaDrift between(String revision, String expected, String live) {
         List<String> expectedLines = expected.lines().toList();
-        List<String> liveLines = live.lines().toList();
-        Patch<String> patch = DiffUtils.diff(expectedLines, liveLines);
+        List<ObjectLine> expectedObjects = ObjectLine.all(expectedLines);
+        List<ObjectLine> liveObjects = ObjectLine.all(live.lines().toList());
+        List<String> expectedKeys = expectedObjects.stream().map(ObjectLine::key).toList();
+        Patch<String> patch = DiffUtils.diff(expectedKeys, liveObjects.stream().map(ObjectLine::key).toList());
         if (patch.getDeltas().isEmpty()) {
             return new SchemaDrift(revision, List.of());
         }
         List<String> diff = UnifiedDiffUtils.generateUnifiedDiff("expected at " + revision, "live database",
-                expectedLines, patch, 0);
+                expectedKeys, patch, 0).stream().map(SchemaDrift::withoutTable).toList();
         return new SchemaDrift(revision, withEnclosingObjects(diff, expectedLines));
+    }
+
+    /** A diff line as printed: its marker, then the snapshot line without the table a column's key carries. */
+    private static String withoutTable(String keyedLine) {
+        int separator = keyedLine.indexOf(TABLE_SEPARATOR);
+        return separator < 0 ? keyedLine : keyedLine.charAt(0) + keyedLine.substring(separator + 1);
+    }
+
+    /**
+     * A snapshot line with the object it describes and, for a column, its table's name.
+     *
+     * @param table for a column, the table it is under; otherwise null
+     */
+    private record ObjectLine(String text, SnapshotObject object, String table) {
+
+        static List<ObjectLine> all(List<String> lines) {
+            List<ObjectLine> objects = new ArrayList<>();
+            String table = null;
+            for (String line : lines) {
+                SnapshotObject object = SnapshotObject.of(line, table);
+                if (object.isTable()) {
+                    table = object.name();
+                } else if (!line.startsWith(" ")) {
+                    table = null;
+                }
+                objects.add(new ObjectLine(line, object, object.kind().equals("column") ? table : null));
+            }
+            return objects;
+        }
+
+        /** What the diff compares: the line, and for a column the table it belongs to as well. */
+        String key() {
+            return table == null ? text : table + TABLE_SEPARATOR + text;
+        }
     }
 
     /** Each hunk whose first line is indented (a column) gets the object it is under after its header. */

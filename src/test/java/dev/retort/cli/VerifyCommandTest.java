@@ -200,6 +200,30 @@ class VerifyCommandTest {
         assertThat(lines.get(added - 1)).matches("@@ -\\d+,0 \\+\\d+,1 @@ table customers");
     }
 
+    /**
+     * A project's copy of a table (LIKE users) has the same column lines as users: matched as plain lines, they stood
+     * in for users' own, and a dropped default showed as users' last seven columns added and the copy's removed.
+     */
+    @Test
+    void aCopyOfATableDoesNotHideAChangedColumnOfTheOriginal() throws SQLException {
+        database.execute("CREATE TABLE users_archive (LIKE users INCLUDING ALL)");
+        database.execute("ALTER TABLE users ALTER COLUMN created_at DROP DEFAULT");
+
+        Cli.Result result = retort("verify");
+
+        List<String> lines = result.out().lines().toList();
+        String expected = "-  column created_at timestamp with time zone not null default now() -- When the account "
+                + "was created.";
+        assertThat(result.exitCode()).isEqualTo(ExitCodes.DRIFT);
+        assertThat(lines).contains(expected);
+        int removed = lines.indexOf(expected);
+        assertThat(lines.get(removed - 1)).matches("@@ -\\d+,1 \\+\\d+,1 @@ table users");
+        assertThat(lines.get(removed + 1)).isEqualTo("+  column created_at timestamp with time zone not null -- When "
+                + "the account was created.");
+        int copy = lines.indexOf("+table users_archive");
+        assertThat(lines.get(copy - 1)).as("the copy's hunk starts with it").matches("@@ -\\d+,0 \\+\\d+,16 @@");
+    }
+
     @Test
     void anInvalidIndexLeftByAFailedBuildIsDrift() throws SQLException {
         database.execute("INSERT INTO users (email, password_hash, full_name, role) VALUES"
