@@ -29,7 +29,8 @@ import java.util.concurrent.Callable;
         "Runs four verification queries (tables, foreign keys, indexes, constraints) and prints their "
                 + "results as psql does; then compares the live catalog (tables, columns, enums, constraints, indexes, "
                 + "policies, comments) with the snapshot shipped for the current revision. Exit 0 when they match; "
-                + "exit 3 with a unified diff naming each object that differs (- expected, + live). Changes nothing."})
+                + "exit 3 with a unified diff naming each object that differs (- expected, + live), closed by a DRIFT line "
+                + "counting them: missing (expected, not live), changed, extra (live only). Changes nothing."})
 final class VerifyCommand implements Callable<Integer> {
 
     @ParentCommand
@@ -68,6 +69,7 @@ final class VerifyCommand implements Callable<Integer> {
         } else {
             out.println("DRIFT: the schema differs from revision " + verification.label() + " (- expected, + live):");
             verification.drift().diff().forEach(out::println);
+            out.println(DriftSummary.line(verification.drift()));
         }
         return exitCode;
     }

@@ -2,10 +2,17 @@ package dev.retort.engine;
 
 import com.github.difflib.DiffUtils;
 import com.github.difflib.UnifiedDiffUtils;
+import com.github.difflib.patch.AbstractDelta;
 import com.github.difflib.patch.Patch;
+import dev.retort.engine.DriftedObject.Change;
 
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -22,8 +29,10 @@ import java.util.regex.Pattern;
  * removed from the copy, the change itself nowhere.
  *
  * @param revision the revision whose snapshot was expected, as a label ({@code 006 (head)}, {@code <base>})
+ * @param objects  the objects that differ, in the diff's order, for a reader who wants them counted; a table's
+ *                 columns are left out when the whole table is missing or extra
  */
-public record SchemaDrift(String revision, List<String> diff) {
+public record SchemaDrift(String revision, List<String> diff, List<DriftedObject> objects) {
 
     /** A hunk header, {@code @@ -56,1 +56,1 @@}, and where it starts in the expected lines. */
     private static final Pattern HUNK = Pattern.compile("@@ -(\\d+)(?:,\\d+)? \\+\\d+(?:,\\d+)? @@");
@@ -34,6 +43,11 @@ public record SchemaDrift(String revision, List<String> diff) {
      */
     private static final char TABLE_SEPARATOR = '\0';
 
+    public SchemaDrift {
+        diff = List.copyOf(diff);
+        objects = List.copyOf(objects);
+    }
+
     public static SchemaDrift between(String revision, String expected, String live) {
         List<String> expectedLines = expected.lines().toList();
         List<ObjectLine> expectedObjects = ObjectLine.all(expectedLines);
@@ -41,17 +55,54 @@ public record SchemaDrift(String revision, List<String> diff) {
         List<String> expectedKeys = expectedObjects.stream().map(ObjectLine::key).toList();
         Patch<String> patch = DiffUtils.diff(expectedKeys, liveObjects.stream().map(ObjectLine::key).toList());
         if (patch.getDeltas().isEmpty()) {
-            return new SchemaDrift(revision, List.of());
+            return new SchemaDrift(revision, List.of(), List.of());
         }
         List<String> diff = UnifiedDiffUtils.generateUnifiedDiff("expected at " + revision, "live database",
                 expectedKeys, patch, 0).stream().map(SchemaDrift::withoutTable).toList();
-        return new SchemaDrift(revision, withEnclosingObjects(diff, expectedLines));
+        return new SchemaDrift(revision, withEnclosingObjects(diff, expectedLines),
+                driftedObjects(patch, expectedObjects, liveObjects));
     }
 
     /** A diff line as printed: its marker, then the snapshot line without the table a column's key carries. */
     private static String withoutTable(String keyedLine) {
         int separator = keyedLine.indexOf(TABLE_SEPARATOR);
         return separator < 0 ? keyedLine : keyedLine.charAt(0) + keyedLine.substring(separator + 1);
+    }
+
+    /**
+     * Each object with a {@code -} line, a {@code +} line or both, in the diff's order. The columns of a table missing
+     * or extra as a whole are left out: they come with it.
+     */
+    private static List<DriftedObject> driftedObjects(Patch<String> patch, List<ObjectLine> expected,
+                                                      List<ObjectLine> live) {
+        Map<SnapshotObject, String> inOrder = new LinkedHashMap<>(); // each object, and its table if a column
+        Set<SnapshotObject> removed = new HashSet<>();
+        Set<SnapshotObject> added = new HashSet<>();
+        for (AbstractDelta<String> delta : patch.getDeltas()) {
+            int source = delta.getSource().getPosition();
+            for (ObjectLine line : expected.subList(source, source + delta.getSource().size())) {
+                inOrder.put(line.object(), line.table());
+                removed.add(line.object());
+            }
+            int target = delta.getTarget().getPosition();
+            for (ObjectLine line : live.subList(target, target + delta.getTarget().size())) {
+                inOrder.put(line.object(), line.table());
+                added.add(line.object());
+            }
+        }
+        Function<SnapshotObject, Change> change = object -> !added.contains(object) ? Change.MISSING
+                : removed.contains(object) ? Change.CHANGED : Change.EXTRA;
+        List<DriftedObject> objects = new ArrayList<>();
+        inOrder.forEach((object, table) -> {
+            Change how = change.apply(object);
+            SnapshotObject itsTable = table == null ? null : new SnapshotObject("table", table);
+            boolean withItsTable = itsTable != null && how != Change.CHANGED && inOrder.containsKey(itsTable)
+                    && change.apply(itsTable) == how;
+            if (!withItsTable) {
+                objects.add(new DriftedObject(object.kind(), object.name(), how));
+            }
+        });
+        return objects;
     }
 
     /**

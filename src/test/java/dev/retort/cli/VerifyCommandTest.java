@@ -70,19 +70,21 @@ class VerifyCommandTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', textBlock = """
-            a dropped index        | DROP INDEX ix_users_deleted_at                                              | -index ix_users_deleted_at on users: CREATE INDEX ix_users_deleted_at ON users USING btree (deleted_at)
-            an extra column        | ALTER TABLE customers ADD COLUMN nickname text                              | +  column nickname text
-            a changed default      | ALTER TABLE audit_logs ALTER COLUMN success SET DEFAULT false                | +  column success boolean not null default false
-            a NOT VALID constraint | ALTER TABLE users DROP CONSTRAINT ck_users_email_format; ALTER TABLE users ADD CONSTRAINT ck_users_email_format CHECK (email ~ '@') NOT VALID | +constraint ck_users_email_format on users: CHECK (((email)::text ~ '@'::text)) NOT VALID
-            an enum value by hand  | ALTER TYPE user_role ADD VALUE 'auditor'                                    | +enum user_role (admin, corporate, client, auditor)
-            an unlogged table      | ALTER TABLE audit_logs SET UNLOGGED                                         | +unlogged table audit_logs -- One row per audited event
-            row-level security     | ALTER TABLE users ENABLE ROW LEVEL SECURITY                                 | +table users [ENABLE ROW LEVEL SECURITY] -- Accounts
-            forced RLS             | ALTER TABLE users FORCE ROW LEVEL SECURITY                                  | +table users [FORCE ROW LEVEL SECURITY] -- Accounts
-            a policy               | CREATE POLICY p ON users USING (false)                                      | +policy p on users: AS PERMISSIVE FOR ALL TO public USING (false)
-            a table's fillfactor   | ALTER TABLE users SET (fillfactor=50)                                       | +table users with (fillfactor=50) -- Accounts
-            an index's fillfactor  | ALTER INDEX ix_users_deleted_at SET (fillfactor=70)                         | +index ix_users_deleted_at on users: CREATE INDEX ix_users_deleted_at ON users USING btree (deleted_at) WITH (fillfactor=
+            a dropped index        | DROP INDEX ix_users_deleted_at                                              | missing 1 index      | -index ix_users_deleted_at on users: CREATE INDEX ix_users_deleted_at ON users USING btree (deleted_at)
+            an extra column        | ALTER TABLE customers ADD COLUMN nickname text                              | extra 1 column       | +  column nickname text
+            a changed default      | ALTER TABLE audit_logs ALTER COLUMN success SET DEFAULT false                | changed 1 column     | +  column success boolean not null default false
+            a NOT VALID constraint | ALTER TABLE users DROP CONSTRAINT ck_users_email_format; ALTER TABLE users ADD CONSTRAINT ck_users_email_format CHECK (email ~ '@') NOT VALID | changed 1 constraint | +constraint ck_users_email_format on users: CHECK (((email)::text ~ '@'::text)) NOT VALID
+            an enum value by hand  | ALTER TYPE user_role ADD VALUE 'auditor'                                    | changed 1 enum       | +enum user_role (admin, corporate, client, auditor)
+            an unlogged table      | ALTER TABLE audit_logs SET UNLOGGED                                         | changed 1 table      | +unlogged table audit_logs -- One row per audited event
+            row-level security     | ALTER TABLE users ENABLE ROW LEVEL SECURITY                                 | changed 1 table      | +table users [ENABLE ROW LEVEL SECURITY] -- Accounts
+            forced RLS             | ALTER TABLE users FORCE ROW LEVEL SECURITY                                  | changed 1 table      | +table users [FORCE ROW LEVEL SECURITY] -- Accounts
+            a policy               | CREATE POLICY p ON users USING (false)                                      | extra 1 policy       | +policy p on users: AS PERMISSIVE FOR ALL TO public USING (false)
+            a table's fillfactor   | ALTER TABLE users SET (fillfactor=50)                                       | changed 1 table      | +table users with (fillfactor=50) -- Accounts
+            an index's fillfactor  | ALTER INDEX ix_users_deleted_at SET (fillfactor=70)                         | changed 1 index      | +index ix_users_deleted_at on users: CREATE INDEX ix_users_deleted_at ON users USING btree (deleted_at) WITH (fillfactor=
             """)
-    void driftIsExitThreeWithADiffThatNamesTheObject(String what, String sql, String diffLine) throws SQLException {
+    void driftIsExitThreeWithADiffThatNamesTheObjectAndALastLineThatCountsThem(String what, String sql,
+                                                                                String summary, String diffLine)
+            throws SQLException {
         for (String statement : sql.split("; ")) {
             database.execute(statement);
         }
@@ -93,6 +95,7 @@ class VerifyCommandTest {
         assertThat(result.out()).contains("DRIFT: the schema differs from revision " + ProjectHead.label()
                 + " (- expected, + live):\n--- expected at " + ProjectHead.label() + "\n+++ live database\n@@ ");
         assertThat(result.out().lines()).anySatisfy(line -> assertThat(line).startsWith(diffLine));
+        assertThat(result.out()).endsWith("\nDRIFT from revision " + ProjectHead.label() + ": " + summary + ".\n");
     }
 
     /** A sequence no column owns used to crash verify and snapshot while Retort's own tables were left out. */

@@ -1,5 +1,6 @@
 package dev.retort.engine;
 
+import dev.retort.engine.DriftedObject.Change;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -50,5 +51,43 @@ class SchemaDriftTest {
 
         assertThat(drift.none()).isTrue();
         assertThat(drift.diff()).isEmpty();
+    }
+
+    /** In the diff's order: a hunk's - lines, then its + lines. */
+    @Test
+    void theObjectsThatDifferAreCountedOnceATableWithItsColumns() {
+        String expected = USERS + """
+                table notes
+                  column body text
+                constraint ck_users_email on users: CHECK ((email ~ '@'::text))
+                index ix_users_email on users: CREATE INDEX ix_users_email ON users USING btree (email)
+                """;
+        String live = USERS.replace("  column deleted_at", "  column nickname text\n  column deleted_at") + """
+                table orders
+                  column id uuid not null
+                  column total numeric(12,2)
+                constraint ck_users_email on users: CHECK ((email ~ '@'::text)) NOT VALID
+                """;
+
+        SchemaDrift drift = SchemaDrift.between("006 (head)", expected, live);
+
+        assertThat(drift.objects()).containsExactly(
+                new DriftedObject("column", "users.nickname", Change.EXTRA),
+                new DriftedObject("table", "notes", Change.MISSING),
+                new DriftedObject("constraint", "ck_users_email on users", Change.CHANGED),
+                new DriftedObject("index", "ix_users_email on users", Change.MISSING),
+                new DriftedObject("table", "orders", Change.EXTRA));
+    }
+
+    @Test
+    void aChangedColumnIsOneChangedObjectAndACopiedTableOneExtra() {
+        String changed = USERS.replace("created_at timestamp with time zone not null default now()",
+                "created_at timestamp with time zone not null");
+
+        SchemaDrift drift = SchemaDrift.between("006 (head)", USERS, changed + USERS.replace("users", "users_archive"));
+
+        assertThat(drift.objects()).containsExactly(
+                new DriftedObject("column", "users.created_at", Change.CHANGED),
+                new DriftedObject("table", "users_archive", Change.EXTRA));
     }
 }
