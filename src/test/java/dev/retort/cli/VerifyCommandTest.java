@@ -2,6 +2,7 @@ package dev.retort.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.retort.migrations.ExpectedSnapshots;
 import dev.retort.testing.ProjectHead;
 import dev.retort.testing.TestPostgres;
@@ -96,6 +97,88 @@ class VerifyCommandTest {
                 + " (- expected, + live):\n--- expected at " + ProjectHead.label() + "\n+++ live database\n@@ ");
         assertThat(result.out().lines()).anySatisfy(line -> assertThat(line).startsWith(diffLine));
         assertThat(result.out()).endsWith("\nDRIFT from revision " + ProjectHead.label() + ": " + summary + ".\n");
+    }
+
+    /** -q, for CI and by hand: the verdict alone, with verify's exit codes. */
+    @Test
+    void quietAtHeadPrintsTheOkLineAlone() {
+        Cli.Result quiet = retort("verify", "-q");
+
+        assertThat(quiet.exitCode()).isEqualTo(ExitCodes.OK);
+        assertThat(quiet.err()).isEmpty();
+        assertThat(quiet.out()).isEqualTo("OK: the schema matches revision " + ProjectHead.label() + ".\n");
+        assertThat(retort("verify", "--quiet").out()).isEqualTo(quiet.out());
+    }
+
+    @Test
+    void quietOnDriftPrintsTheDiffBetweenItsTwoDriftLinesAndNothingElse() throws SQLException {
+        database.execute("DROP INDEX ix_users_deleted_at");
+
+        Cli.Result quiet = retort("verify", "-q");
+
+        assertThat(quiet.exitCode()).isEqualTo(ExitCodes.DRIFT);
+        assertThat(quiet.outLines()).hasSize(6);
+        assertThat(quiet.outLines().get(0)).isEqualTo("DRIFT: the schema differs from revision " + ProjectHead.label()
+                + " (- expected, + live):");
+        assertThat(quiet.outLines().get(3)).matches("@@ -\\d+,1 \\+\\d+,0 @@");
+        assertThat(quiet.outLines().get(4)).startsWith("-index ix_users_deleted_at on users: ");
+        assertThat(quiet.outLines().get(5)).isEqualTo("DRIFT from revision " + ProjectHead.label()
+                + ": missing 1 index.");
+        assertThat(retort("verify").out()).startsWith("-- Check all tables exist\n").endsWith("\n" + quiet.out());
+    }
+
+    /**
+     * A database holding 200 tables of its own beside the revisions': the seed's queries list them all, some 1,300
+     * lines before the verdict; -q leaves those out, and either way the last line counts the drift.
+     */
+    @Test
+    void withTwoHundredTablesOfItsOwnQuietLeavesOutTheQueriesAndTheLastLineCountsThem() throws SQLException {
+        database.execute("""
+                DO $$ BEGIN FOR i IN 1..200 LOOP
+                  EXECUTE format('CREATE TABLE app_%s (id uuid PRIMARY KEY, '
+                    || 'customer_id uuid NOT NULL REFERENCES customers (id), name text)', lpad(i::text, 3, '0'));
+                END LOOP; END $$""");
+
+        Cli.Result quiet = retort("verify", "-q");
+        Cli.Result full = retort("verify");
+
+        String verdict = "DRIFT from revision " + ProjectHead.label() + ": extra 200 tables, 400 constraints, "
+                + "200 indexes.\n";
+        assertThat(quiet.exitCode()).isEqualTo(ExitCodes.DRIFT);
+        assertThat(quiet.out()).startsWith("DRIFT: the schema differs from revision ").endsWith(verdict)
+                .doesNotContain("-- Check", " rows)");
+        assertThat(quiet.outLines()).filteredOn(line -> line.startsWith("+table app_")).hasSize(200);
+        assertThat(quiet.outLines()).filteredOn(line -> line.startsWith("-") && !line.startsWith("---")).isEmpty();
+        assertThat(full.exitCode()).isEqualTo(ExitCodes.DRIFT);
+        assertThat(full.out()).startsWith("-- Check all tables exist\n").endsWith("\n" + quiet.out());
+        assertThat(full.outLines()).hasSizeGreaterThan(quiet.outLines().size() + 1000);
+    }
+
+    /** Someone whose verdict scrolled away asks verify --help how to get it alone. */
+    @Test
+    void theHelpSaysHowToGetTheVerdictAlone() {
+        String help = retort("verify", "--help").out().replaceAll("\\s+", " ");
+
+        assertThat(help).contains("-q, --quiet Print only the verdict: the OK line, or the DRIFT line, the diff and "
+                        + "the line counting it. The four verification queries are not run",
+                "With --json, \"queries\" is null.", "retort verify -q > /dev/null the exit code alone");
+    }
+
+    /** Scripts get the same document, with null for the queries that did not run: [] would say they found nothing. */
+    @Test
+    void quietJsonIsTheSameDocumentWithoutTheQueries() throws Exception {
+        database.execute("DROP INDEX ix_users_deleted_at");
+
+        Cli.Result quiet = retort("--json", "verify", "-q");
+        Cli.Result full = retort("--json", "verify");
+
+        assertThat(quiet.exitCode()).isEqualTo(ExitCodes.DRIFT);
+        JsonNode quietDocument = new ObjectMapper().readTree(quiet.out());
+        JsonNode fullDocument = new ObjectMapper().readTree(full.out());
+        assertThat(quietDocument.get("queries").isNull()).isTrue();
+        assertThat(fullDocument.get("queries")).hasSize(4);
+        ((ObjectNode) fullDocument).putNull("queries");
+        assertThat(quietDocument).isEqualTo(fullDocument);
     }
 
     /** A sequence no column owns used to crash verify and snapshot while Retort's own tables were left out. */
@@ -303,6 +386,7 @@ class VerifyCommandTest {
                 + "the database may not match 004 as shipped\\. verify compares the schema with its snapshot\\.\n");
         assertThat(verify.exitCode()).isEqualTo(ExitCodes.OK);
         assertThat(verify.err()).isEqualTo(current.err());
+        assertThat(retort("verify", "-q").err()).as("-q quiets stdout only").isEqualTo(current.err());
         // history -v marks it too, where an operator reads each revision's record.
         assertThat(retort("history", "-v", "-r", "004:004").out()).containsPattern(
                 "\nApplied: \\d{4}-\\d\\d-\\d\\d [0-9:]+ UTC by \\w+ in \\d+ ms; its SQL has changed since\n");
