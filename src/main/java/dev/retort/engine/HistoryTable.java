@@ -70,26 +70,36 @@ final class HistoryTable {
                     + "online step read it to tell a step left half done'");
 
     /**
-     * {@code current} and every migration's plan read each revision's latest upgrade or downgrade and every stamp
-     * ({@link #LATEST}): these two indexes find those rows by revision, one probe each, where without them every
-     * command scans and sorts the whole history, which takes a tenth of a second at 100,000 rows and grows with it.
-     * Partial, so that they hold only the rows they find; each predicate is the query's own, word for word, or the
-     * planner could not use it. Built as {@link #NEWEST_FIRST} is, under the migration lock; together, and each only
-     * if missing, as {@link #presence} asks for both: a pair left half made would keep the slow query for good.
+     * {@code current} and every migration's plan read each revision's latest upgrade or downgrade and the latest stamp
+     * to each target ({@link #LATEST}): these two indexes find those rows by revision and by target, one probe each,
+     * where without them every command scans and sorts the whole history, which takes a tenth of a second at 100,000
+     * rows and grows with it. Partial, so that they hold only the rows they find; each predicate is the query's own,
+     * word for word, or the planner could not use it. Built as {@link #NEWEST_FIRST} is, under the migration lock;
+     * together, and each only if missing: {@link #presence} looks for each, and a table that lacks either gets it at
+     * the next migration.
      */
     private static final List<String> LATEST_FIRST = List.of(
             "CREATE INDEX IF NOT EXISTS ix_retort_history_latest ON retort_history (revision, finished_at)"
                     + " WHERE outcome = 'success' AND direction IN ('upgrade', 'downgrade')",
             "COMMENT ON INDEX ix_retort_history_latest IS 'Finds each revision''s latest successful upgrade or "
                     + "downgrade without a scan: current and each migration''s plan read them'",
-            "CREATE INDEX IF NOT EXISTS ix_retort_history_stamps ON retort_history (finished_at)"
+            "CREATE INDEX IF NOT EXISTS ix_retort_history_stamp_targets ON retort_history (to_revision, finished_at)"
                     + " WHERE outcome = 'success' AND direction NOT IN ('upgrade', 'downgrade')",
-            "COMMENT ON INDEX ix_retort_history_stamps IS 'Finds the stamps without a scan: current and each "
-                    + "migration''s plan read them'");
+            "COMMENT ON INDEX ix_retort_history_stamp_targets IS 'Finds the latest stamp to each revision without a "
+                    + "scan: current and each migration''s plan read them'");
 
-    /** Whether the table has both indexes of {@link #LATEST_FIRST}: {@link #LATEST} needs the two. */
-    private static final String READ_INDEXES_PRESENT = "to_regclass('ix_retort_history_latest') IS NOT NULL"
-            + " AND to_regclass('ix_retort_history_stamps') IS NOT NULL";
+    /**
+     * The stamps' index of the Retort before this one, on {@code finished_at} alone: it served a read of every stamp,
+     * which {@link #LATEST} no longer makes. Dropped with the making of {@link #LATEST_FIRST}, in the same transaction,
+     * so that a role that may not make the new one keeps the old (a scan of the stamps' index beats one of the table).
+     */
+    private static final String RETIRED_STAMPS_INDEX = "DROP INDEX IF EXISTS ix_retort_history_stamps";
+
+    /** Whether the table has the index {@link #LATEST} walks each revision's latest step down. */
+    private static final String STEPS_INDEXED = "to_regclass('ix_retort_history_latest') IS NOT NULL";
+
+    /** Whether the table has the index {@link #LATEST} walks the latest stamp to each target down. */
+    private static final String STAMPS_INDEXED = "to_regclass('ix_retort_history_stamp_targets') IS NOT NULL";
 
     /** Said once, when the table is made, so that a DBA who finds it in psql ({@code \\d+}) knows what it is. */
     private static final List<String> COMMENTS = List.of(
@@ -157,7 +167,7 @@ final class HistoryTable {
                 SELECT EXISTS (SELECT 1 FROM pg_attribute
                                WHERE attrelid = to_regclass('retort_history') AND attname = 'part' AND NOT attisdropped),
                        to_regclass('ix_retort_history_finished_at') IS NOT NULL,
-                       """ + READ_INDEXES_PRESENT);
+                       """ + STEPS_INDEXED + " AND " + STAMPS_INDEXED);
              ResultSet rows = query.executeQuery()) {
             rows.next();
             if (!rows.getBoolean(1)) {
@@ -178,8 +188,10 @@ final class HistoryTable {
      * read the history by a scan, as before, so that role's migration goes on rather than fail over a speed-up.
      */
     private static void addReadIndexes(Connection connection) throws SQLException {
+        List<String> statements = new ArrayList<>(LATEST_FIRST);
+        statements.add(RETIRED_STAMPS_INDEX);
         try {
-            executeTogether(connection, LATEST_FIRST);
+            executeTogether(connection, statements);
         } catch (SQLException e) {
             if (!INSUFFICIENT_PRIVILEGE.equals(e.getSQLState())) {
                 throw e;
@@ -307,81 +319,126 @@ final class HistoryTable {
             FROM (SELECT * FROM retort_history ORDER BY finished_at DESC, outcome = 'progress' LIMIT 1) newest""";
 
     /**
-     * What {@link #SUCCESSES} and {@link #LATEST} end with alike: every stamp, then all their rows oldest first, as
-     * {@link #applied} replays them.
+     * Each revision's latest successful upgrade or downgrade, found by a scan: the server reads and sorts every
+     * successful step to find them. An earlier upgrade or downgrade of a revision is always overridden by its latest,
+     * so the rows sent stay one per revision, however long the history grows: every {@code current} and every
+     * migration's plan reads them, and a history of years would otherwise cross the network and be parsed on each.
      */
-    private static final String AND_EVERY_STAMP = """
-            UNION ALL
-            SELECT revision, direction, to_revision, finished_at, db_user, duration_ms, checksum
+    private static final String LATEST_STEPS_BY_SCAN = """
+            SELECT DISTINCT ON (revision) revision, direction, to_revision, finished_at, db_user, duration_ms, checksum
             FROM retort_history
-            WHERE outcome = 'success' AND direction NOT IN ('upgrade', 'downgrade')
-            ORDER BY finished_at""";
+            WHERE outcome = 'success' AND direction IN ('upgrade', 'downgrade')
+            ORDER BY revision, finished_at DESC""";
 
     /**
-     * The successful steps that decide what is applied now, oldest first, for {@link #applied}: each revision's
-     * latest upgrade or downgrade, and every stamp. Replaying these gives what replaying every successful step would
-     * (an earlier upgrade or downgrade of a revision is always overridden by its latest), but the rows sent stay one
-     * per revision, however long the history grows: every {@code current} and every migration's plan reads them, and
-     * a history of years would otherwise cross the network and be parsed on each. The server still reads and sorts
-     * every successful step to find them: this is the query for a table without the indexes of {@link #LATEST_FIRST};
-     * {@link #LATEST} finds the same rows through them.
-     */
-    static final String SUCCESSES = """
-            SELECT revision, direction, to_revision, finished_at, db_user, duration_ms, checksum
-            FROM (SELECT DISTINCT ON (revision) revision, direction, to_revision, finished_at, db_user, duration_ms,
-                         checksum
-                  FROM retort_history
-                  WHERE outcome = 'success' AND direction IN ('upgrade', 'downgrade')
-                  ORDER BY revision, finished_at DESC) latest
-            """ + AND_EVERY_STAMP;
-
-    /**
-     * {@link #SUCCESSES} through the indexes of {@link #LATEST_FIRST}: the same rows, found by revision rather than by
-     * a scan of every step ever run. PostgreSQL cannot skip from one revision to the next in an index by itself, so
-     * the revisions are walked down, one probe each: the first row, in the index's order backwards, below the last
+     * {@link #LATEST_STEPS_BY_SCAN}'s rows through {@code ix_retort_history_latest}, found by revision rather than by a
+     * scan of every step ever run. PostgreSQL cannot skip from one revision to the next in an index by itself, so the
+     * revisions are walked down, one probe each: the first row, in the index's order backwards, below the last
      * revision found is the next revision's latest step. Ordered by revision as well as finished_at, only that index
      * gives the rows in order; ordered by finished_at alone, the planner may walk the finished_at index back from the
-     * newest row until the revision turns up, which for a revision applied years ago is the whole history. Without
-     * the indexes each probe would be a scan of its own: {@link #read} asks for this query only where they exist
-     * ({@code current} never makes them, so a table an older Retort made has them from the next migration).
+     * newest row until the revision turns up, which for a revision applied years ago is the whole history. Without the
+     * index each probe would be a scan of its own: asked for only where it exists ({@link Presence#successes}).
      */
-    static final String LATEST = """
-            WITH RECURSIVE latest AS (
-                (SELECT revision, direction, to_revision, finished_at, db_user, duration_ms, checksum
-                 FROM retort_history
-                 WHERE outcome = 'success' AND direction IN ('upgrade', 'downgrade')
-                 ORDER BY revision DESC, finished_at DESC
-                 LIMIT 1)
-                UNION ALL
-                SELECT below.*
-                FROM latest CROSS JOIN LATERAL (
-                    SELECT revision, direction, to_revision, finished_at, db_user, duration_ms, checksum
-                    FROM retort_history
-                    WHERE outcome = 'success' AND direction IN ('upgrade', 'downgrade') AND revision < latest.revision
-                    ORDER BY revision DESC, finished_at DESC
-                    LIMIT 1) below)
-            SELECT * FROM latest
-            """ + AND_EVERY_STAMP;
+    private static final String LATEST_STEPS_BY_PROBE = """
+            (SELECT revision, direction, to_revision, finished_at, db_user, duration_ms, checksum
+             FROM retort_history
+             WHERE outcome = 'success' AND direction IN ('upgrade', 'downgrade')
+             ORDER BY revision DESC, finished_at DESC
+             LIMIT 1)
+            UNION ALL
+            SELECT below.*
+            FROM latest CROSS JOIN LATERAL (
+                SELECT revision, direction, to_revision, finished_at, db_user, duration_ms, checksum
+                FROM retort_history
+                WHERE outcome = 'success' AND direction IN ('upgrade', 'downgrade') AND revision < latest.revision
+                ORDER BY revision DESC, finished_at DESC
+                LIMIT 1) below""";
 
     /**
-     * Whether the table exists, and whether it has the indexes {@link #LATEST} needs, in one round trip: a command
-     * that reads the history asks the first anyway.
+     * The latest stamp to each target (to_revision, null for base), found by a scan. A stamp's mark on the replay
+     * ({@link #applied}) depends on its target alone, and it only takes away: every revision after the target. So of
+     * two stamps to one target the newer takes away again whatever the older took away and is still applied by then,
+     * and the older changes nothing. The rows sent are one per target, however often a DBA stamped: a history with
+     * thousands of stamps would otherwise send them all to every command.
      */
-    enum Presence {
-        ABSENT, UNINDEXED, INDEXED;
+    private static final String LATEST_STAMPS_BY_SCAN = """
+            SELECT DISTINCT ON (to_revision) revision, direction, to_revision, finished_at, db_user, duration_ms,
+                   checksum
+            FROM retort_history
+            WHERE outcome = 'success' AND direction NOT IN ('upgrade', 'downgrade')
+            ORDER BY to_revision, finished_at DESC""";
 
-        boolean exists() {
-            return this != ABSENT;
+    /**
+     * {@link #LATEST_STAMPS_BY_SCAN}'s rows through {@code ix_retort_history_stamp_targets}, one probe per target,
+     * walked down as {@link #LATEST_STEPS_BY_PROBE} walks the revisions. Base's stamps, whose target is null, sort
+     * apart from every other and no comparison reaches them: they get a probe of their own. Asked for only where the
+     * index exists ({@link Presence#successes}).
+     */
+    private static final String LATEST_STAMPS_BY_PROBE = """
+            (SELECT revision, direction, to_revision, finished_at, db_user, duration_ms, checksum
+             FROM retort_history
+             WHERE outcome = 'success' AND direction NOT IN ('upgrade', 'downgrade') AND to_revision IS NULL
+             ORDER BY to_revision DESC, finished_at DESC
+             LIMIT 1)
+            UNION ALL
+            (SELECT revision, direction, to_revision, finished_at, db_user, duration_ms, checksum
+             FROM retort_history
+             WHERE outcome = 'success' AND direction NOT IN ('upgrade', 'downgrade') AND to_revision IS NOT NULL
+             ORDER BY to_revision DESC, finished_at DESC
+             LIMIT 1)
+            UNION ALL
+            SELECT below.*
+            FROM stamps CROSS JOIN LATERAL (
+                SELECT revision, direction, to_revision, finished_at, db_user, duration_ms, checksum
+                FROM retort_history
+                WHERE outcome = 'success' AND direction NOT IN ('upgrade', 'downgrade')
+                      AND to_revision < stamps.to_revision
+                ORDER BY to_revision DESC, finished_at DESC
+                LIMIT 1) below""";
+
+    /**
+     * Whether the table exists, and which of the indexes of {@link #LATEST_FIRST} it has, in one round trip: a command
+     * that reads the history asks the first anyway. Each index serves its half of the reading alone, so a table with
+     * one of them (the previous Retort's {@code ix_retort_history_latest}, where the role may not build the other)
+     * still reads that half through it.
+     */
+    record Presence(boolean exists, boolean stepsIndexed, boolean stampsIndexed) {
+
+        static final Presence ABSENT = new Presence(false, false, false);
+
+        /** A table an older Retort made, which has none of the read indexes. */
+        static final Presence UNINDEXED = new Presence(true, false, false);
+
+        static final Presence INDEXED = new Presence(true, true, true);
+
+        /**
+         * The successful steps that decide what is applied now, oldest first, for {@link #applied}: each revision's
+         * latest upgrade or downgrade and the latest stamp to each target, through whichever of the indexes the table
+         * has. Replaying these gives what replaying every successful step would.
+         */
+        String successes() {
+            return "WITH RECURSIVE latest AS (\n" + (stepsIndexed ? LATEST_STEPS_BY_PROBE : LATEST_STEPS_BY_SCAN)
+                    + "),\nstamps AS (\n" + (stampsIndexed ? LATEST_STAMPS_BY_PROBE : LATEST_STAMPS_BY_SCAN) + """
+                    )
+                    SELECT * FROM latest
+                    UNION ALL
+                    SELECT * FROM stamps
+                    ORDER BY finished_at""";
         }
     }
 
+    /** {@link Presence#successes} for a table without the read indexes: every successful step read to find them. */
+    static final String SUCCESSES = Presence.UNINDEXED.successes();
+
+    /** {@link Presence#successes} through both read indexes: one probe per revision and one per stamps' target. */
+    static final String LATEST = Presence.INDEXED.successes();
+
     static Presence presence(Connection connection) throws SQLException {
-        try (PreparedStatement query = connection.prepareStatement("""
-                SELECT to_regclass('retort_history') IS NOT NULL,
-                       """ + READ_INDEXES_PRESENT);
+        try (PreparedStatement query = connection.prepareStatement("SELECT to_regclass('retort_history') IS NOT NULL, "
+                + STEPS_INDEXED + ", " + STAMPS_INDEXED);
              ResultSet rows = query.executeQuery()) {
             rows.next();
-            return !rows.getBoolean(1) ? Presence.ABSENT : rows.getBoolean(2) ? Presence.INDEXED : Presence.UNINDEXED;
+            return new Presence(rows.getBoolean(1), rows.getBoolean(2), rows.getBoolean(3));
         }
     }
 
@@ -421,7 +478,7 @@ final class HistoryTable {
      */
     static Reading read(Connection connection, RevisionGraph graph, Presence presence) throws SQLException {
         try (Statement statement = connection.createStatement()) {
-            statement.execute((presence == Presence.INDEXED ? LATEST : SUCCESSES) + ";\n" + NEWEST);
+            statement.execute(presence.successes() + ";\n" + NEWEST);
             Map<String, AppliedRevision> applied;
             try (ResultSet rows = statement.getResultSet()) {
                 applied = applied(rows, graph);
@@ -435,7 +492,7 @@ final class HistoryTable {
 
     /**
      * For each revision applied now, as the table tells it, its latest successful upgrade: when it was applied, by
-     * whom, its SQL's checksum then. The successful steps ({@link #SUCCESSES}) are replayed in order: a later
+     * whom, its SQL's checksum then. The successful steps ({@link Presence#successes}) are replayed in order: a later
      * downgrade of the revision, or a later stamp to a revision before it, means it is not applied that way any more
      * (a stamp back up says nothing of how a revision came to be there).
      */

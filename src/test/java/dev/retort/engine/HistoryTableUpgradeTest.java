@@ -7,7 +7,10 @@ import dev.retort.testing.TestPostgres.TestDatabase;
 import org.junit.jupiter.api.Test;
 import org.postgresql.ds.PGSimpleDataSource;
 
+import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 
@@ -21,7 +24,12 @@ class HistoryTableUpgradeTest {
 
     /** A history table's indexes as Retort makes them now, by name. */
     private static final List<String> ALL_INDEXES = List.of("ix_retort_history_finished_at",
-            "ix_retort_history_latest", "ix_retort_history_stamps", "retort_history_pkey");
+            "ix_retort_history_latest", "ix_retort_history_stamp_targets", "retort_history_pkey");
+
+    /** The previous Retort's stamps index, on finished_at alone, in place of the one by target. */
+    private static final String PREVIOUS_STAMPS_INDEX = "DROP INDEX ix_retort_history_stamp_targets;"
+            + " CREATE INDEX ix_retort_history_stamps ON retort_history (finished_at)"
+            + " WHERE outcome = 'success' AND direction NOT IN ('upgrade', 'downgrade')";
 
     private final TestDatabase database = TestPostgres.newDatabase("history_upgrade");
 
@@ -116,7 +124,22 @@ class HistoryTableUpgradeTest {
     void aHistoryMissingOneOfItsIndexesGetsItAtTheNextMigration() throws SQLException {
         Migrator migrator = firstSeedRevision();
         migrator.upgrade("head");
-        database.execute("DROP INDEX ix_retort_history_stamps");
+        database.execute("DROP INDEX ix_retort_history_stamp_targets");
+
+        migrator.downgrade("base");
+
+        assertThat(indexesOfTheHistory()).containsExactlyElementsOf(ALL_INDEXES);
+    }
+
+    /**
+     * The Retort before this one indexed the stamps by finished_at alone, for a read of every stamp: its table gets the
+     * index by target at the next migration, and loses the old one, which nothing reads any more.
+     */
+    @Test
+    void aHistoryWithThePreviousStampsIndexSwapsItForTheIndexByTargetAtTheNextMigration() throws SQLException {
+        Migrator migrator = firstSeedRevision();
+        migrator.upgrade("head");
+        database.execute(PREVIOUS_STAMPS_INDEX);
 
         migrator.downgrade("base");
 
@@ -130,34 +153,88 @@ class HistoryTableUpgradeTest {
     @Test
     void aRoleThatDoesNotOwnTheHistoryMigratesWithoutItsNewIndexes() throws SQLException {
         firstSeedRevision().upgrade("head");
-        database.execute("DROP INDEX ix_retort_history_latest, ix_retort_history_stamps");
-        String role = "runner_" + database.name();
-        database.execute("CREATE ROLE " + role + " LOGIN");
-        try {
-            database.execute("GRANT CREATE ON SCHEMA public TO " + role);
-            database.execute("GRANT ALL ON ALL TABLES IN SCHEMA public TO " + role);
-            PGSimpleDataSource asRunner = new PGSimpleDataSource();
-            asRunner.setUrl(database.jdbcUrl());
-            asRunner.setUser(role);
-            Migrator runner = new Migrator(asRunner, new RevisionGraph(List.of(Migrations.all().get(0),
-                    FakeRevision.table("002", Migrations.all().get(0).id()))), MigrationListener.SILENT,
-                    Duration.ofSeconds(5));
+        database.execute("DROP INDEX ix_retort_history_latest, ix_retort_history_stamp_targets");
 
+        Migrator runner = asRoleNotOwningTheHistory();
+        try {
             runner.upgrade("head");
 
             assertThat(runner.current()).isEqualTo("002");
             assertThat(runner.status().applied()).containsKeys("002");
             assertThat(indexesOfTheHistory()).containsExactly("ix_retort_history_finished_at", "retort_history_pkey");
         } finally {
-            database.execute("DROP OWNED BY " + role);
-            database.execute("DROP ROLE " + role);
+            dropRoleNotOwningTheHistory();
         }
+    }
+
+    /**
+     * Nor can it swap the previous Retort's stamps index for the new one: it keeps both of that Retort's indexes, and
+     * its commands still find each revision's latest step through the one that serves it.
+     */
+    @Test
+    void aRoleThatDoesNotOwnThePreviousHistoryKeepsItsIndexesAndWalksTheRevisionsThroughOne() throws SQLException {
+        firstSeedRevision().upgrade("head");
+        database.execute(PREVIOUS_STAMPS_INDEX);
+
+        Migrator runner = asRoleNotOwningTheHistory();
+        try {
+            runner.upgrade("head");
+
+            assertThat(runner.status().applied()).containsKeys("002");
+            assertThat(indexesOfTheHistory()).containsExactly("ix_retort_history_finished_at",
+                    "ix_retort_history_latest", "ix_retort_history_stamps", "retort_history_pkey");
+            try (Connection connection = database.connect(); Statement statement = connection.createStatement()) {
+                HistoryTable.Presence presence = HistoryTable.presence(connection);
+                assertThat(presence).isEqualTo(new HistoryTable.Presence(true, true, false));
+                // The history holds a few rows, which the planner would rather scan: the plan says it can probe.
+                statement.execute("SET enable_seqscan = off");
+                assertThat(planOf(statement, presence.successes())).contains("ix_retort_history_latest");
+            }
+        } finally {
+            dropRoleNotOwningTheHistory();
+        }
+    }
+
+    /**
+     * A role that may create in the schema and write every table, the history included, without owning any: it
+     * migrates the seed's first revision and 002, a plain table, after it.
+     */
+    private Migrator asRoleNotOwningTheHistory() throws SQLException {
+        String role = roleNotOwningTheHistory();
+        database.execute("CREATE ROLE " + role + " LOGIN");
+        database.execute("GRANT CREATE ON SCHEMA public TO " + role);
+        database.execute("GRANT ALL ON ALL TABLES IN SCHEMA public TO " + role);
+        PGSimpleDataSource asRunner = new PGSimpleDataSource();
+        asRunner.setUrl(database.jdbcUrl());
+        asRunner.setUser(role);
+        return new Migrator(asRunner, new RevisionGraph(List.of(Migrations.all().get(0),
+                FakeRevision.table("002", Migrations.all().get(0).id()))), MigrationListener.SILENT,
+                Duration.ofSeconds(5));
+    }
+
+    private void dropRoleNotOwningTheHistory() throws SQLException {
+        database.execute("DROP OWNED BY " + roleNotOwningTheHistory());
+        database.execute("DROP ROLE " + roleNotOwningTheHistory());
+    }
+
+    private String roleNotOwningTheHistory() {
+        return "runner_" + database.name();
     }
 
     /** The seed's first revision alone, on the test's database as its owner. */
     private Migrator firstSeedRevision() {
         return new Migrator(database.dataSource(), new RevisionGraph(List.of(Migrations.all().get(0))),
                 MigrationListener.SILENT, Duration.ofSeconds(5));
+    }
+
+    private static String planOf(Statement statement, String query) throws SQLException {
+        StringBuilder plan = new StringBuilder();
+        try (ResultSet rows = statement.executeQuery("EXPLAIN " + query)) {
+            while (rows.next()) {
+                plan.append(rows.getString(1)).append('\n');
+            }
+        }
+        return plan.toString();
     }
 
     private List<String> indexesOfTheHistory() throws SQLException {

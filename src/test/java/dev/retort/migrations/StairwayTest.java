@@ -70,7 +70,7 @@ class StairwayTest {
         assertThat(migrator.current()).isNull();
         assertThat(objectsInPublic()).containsExactly(
                 "alembic_version (table)", "alembic_version_pkc (index)", "ix_retort_history_finished_at (index)",
-                "ix_retort_history_latest (index)", "ix_retort_history_stamps (index)", "retort_history (table)",
+                "ix_retort_history_latest (index)", "ix_retort_history_stamp_targets (index)", "retort_history (table)",
                 "retort_history_pkey (index)");
         assertThat(database.column("SELECT typname FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace"
                 + " WHERE n.nspname = 'public' AND t.typrelid = 0 AND t.typelem = 0")).as("enum and other types").isEmpty();
