@@ -496,7 +496,7 @@ final class HistoryTable {
      * downgrade of the revision, or a later stamp to a revision before it, means it is not applied that way any more
      * (a stamp back up says nothing of how a revision came to be there).
      */
-    private static Map<String, AppliedRevision> applied(ResultSet rows, RevisionGraph graph) throws SQLException {
+    static Map<String, AppliedRevision> applied(ResultSet rows, RevisionGraph graph) throws SQLException {
         Map<String, AppliedRevision> applied = new HashMap<>();
         while (rows.next()) {
             String revision = rows.getString(1);
