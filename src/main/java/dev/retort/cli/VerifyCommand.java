@@ -21,6 +21,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 
 @Command(name = "verify", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
@@ -66,6 +67,9 @@ final class VerifyCommand implements Callable<Integer> {
         if (root.json()) {
             Json.print(out, Json.object("revision", verification.revision(), "label", verification.label(),
                     "matches", verification.matches(), "diff", verification.drift().diff(),
+                    "drifted_objects", verification.drift().objects().stream().map(object -> Json.object("kind",
+                            object.kind(), "name", object.name(), "change",
+                            object.change().name().toLowerCase(Locale.ROOT))).toList(),
                     // null, not []: the queries did not run, which [] would read as ran and found nothing.
                     "queries", quiet ? null : queriesJson(results),
                     "edited_revisions", verification.edited().stream().map(Json::edited).toList(),

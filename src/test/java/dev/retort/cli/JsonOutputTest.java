@@ -113,6 +113,11 @@ class JsonOutputTest {
         assertThat(clean.get("queries").get(0).get("rows").get(1).get(0).asText()).isEqualTo("audit_logs");
         assertThat(drifted.get("matches").asBoolean()).isFalse();
         assertThat(drifted.get("diff").toString()).contains("-index ix_customers_deleted_at on customers");
+        assertThat(clean.get("drifted_objects")).isEmpty();
+        assertThat(drifted.get("drifted_objects")).hasSize(1);
+        assertThat(drifted.get("drifted_objects").get(0).toString())
+                .isEqualTo("{\"kind\":\"index\",\"name\":\"ix_customers_deleted_at on customers\","
+                        + "\"change\":\"missing\"}");
     }
 
     @Test
