@@ -27,12 +27,7 @@ public final class BenchDatabase {
 
     /** Creates {@value #NAME} on the server of {@code server}; with {@code replace}, drops an existing one first. */
     public static void create(DataSource server, boolean replace) {
-        String current = query(server, "SELECT current_database()");
-        if (NAME.equals(current)) {
-            throw new BenchRefusedException("The URL names the database " + NAME + ", which the bench creates and "
-                    + "drops. Point --url at another database on that server (e.g. postgres); the bench only uses it "
-                    + "to create " + NAME + " beside it.");
-        }
+        refuseAsTheDoor(query(server, "SELECT current_database()"));
         boolean exists = "t".equals(query(server, "SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = '"
                 + NAME + "')"));
         if (exists && !replace) {
@@ -44,6 +39,19 @@ public final class BenchDatabase {
             execute(server, "DROP DATABASE " + NAME + " WITH (FORCE)");
         }
         execute(server, "CREATE DATABASE " + NAME);
+    }
+
+    /**
+     * Refuses {@code database} as the door to the server if it is {@value #NAME} itself. Called with the URL's own
+     * database before connecting, so that a URL naming a {@value #NAME} that does not exist yet is refused for what
+     * it is rather than reported missing (with advice to create it); and with the server's answer once connected.
+     */
+    public static void refuseAsTheDoor(String database) {
+        if (NAME.equals(database)) {
+            throw new BenchRefusedException("The URL names the database " + NAME + ", which the bench creates and "
+                    + "drops. Point --url at another database on that server (e.g. postgres); the bench only uses it "
+                    + "to create " + NAME + " beside it.");
+        }
     }
 
     /** Drops {@value #NAME}, ending any session still in it; nothing if it is not there. */

@@ -161,6 +161,7 @@ final class BenchCommand implements Callable<Integer> {
     /** {@code --cli}: whole processes of the launcher beside this project, in a scratch database of their own. */
     private int timeWholeProcesses() {
         DatabaseSession session = root.session();
+        BenchDatabase.refuseAsTheDoor(session.urlDatabase());
         BenchDatabase.create(session.dataSource(), replace);
         CliBenchResult result;
         try {
@@ -189,6 +190,7 @@ final class BenchCommand implements Callable<Integer> {
         BenchOptions options = options();
         PrintWriter err = spec.commandLine().getErr();
         DatabaseSession session = root.session();
+        BenchDatabase.refuseAsTheDoor(session.urlDatabase());
         String database = session.describe();
         Narration narration = new Narration(err, root.redrawsProgress());
         narration.say("Database: %s; the bench works in %s beside it.", database, BenchDatabase.NAME);

@@ -99,6 +99,11 @@ final class DatabaseSession implements AutoCloseable {
         return URLEncoder.encode(text, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
+    /** The database the URL names, as pgjdbc reads it, without connecting; null on the embedded server. */
+    String urlDatabase() {
+        return url == null ? null : url.dataSource(APPLICATION_NAME).getDatabaseName();
+    }
+
     /** Where we are connected, fit to print: the URL with its password masked, or the embedded folder. */
     String describe() {
         return url != null ? url.masked() : "embedded PostgreSQL " + EmbeddedDatabase.MAJOR_VERSION + " in "

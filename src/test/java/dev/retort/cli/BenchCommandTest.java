@@ -127,6 +127,24 @@ class BenchCommandTest {
         }
     }
 
+    /**
+     * Before, the URL was only checked once connected: with no retort_bench there yet, the user got exit 4 and
+     * "database retort_bench does not exist … createdb", advice that led to the refusal above.
+     */
+    @Test
+    void aUrlNamingABenchDatabaseThatDoesNotExistIsRefusedWithoutConnecting() throws SQLException {
+        TestDatabase target = TestPostgres.newDatabase("bench_self_absent");
+
+        Cli.Result result = Cli.shipped(home).runOn(new TestDatabase(BenchDatabase.NAME, target.port()).jdbcUrl(),
+                "bench", "--scale", "200,200,200");
+
+        assertThat(result.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(result.err().lines()).containsExactly("retort: error: The URL names the database retort_bench, "
+                + "which the bench creates and drops. Point --url at another database on that server (e.g. postgres); "
+                + "the bench only uses it to create retort_bench beside it.");
+        assertThat(benchDatabases(target)).isEmpty();
+    }
+
     @Test
     void aBadScaleIsAUsageErrorThatSaysWhatItTakes() {
         Cli.Result result = Cli.shipped(home).run("bench", "--scale", "huge");
