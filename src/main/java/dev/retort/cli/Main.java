@@ -1,5 +1,6 @@
 package dev.retort.cli;
 
+import dev.retort.bench.BenchException;
 import dev.retort.engine.ConnectionFailedException;
 import dev.retort.engine.LockNotAcquiredException;
 import dev.retort.engine.LocksUnavailableException;
@@ -238,7 +239,9 @@ public final class Main {
         PrintWriter err = failed.getErr();
         String message = error.getMessage() == null ? error.getClass().getName() : error.getMessage();
         int exitCode = ExitCodes.of(error);
-        String hint = exitCode == ExitCodes.FAILED && !(error instanceof RetortException)
+        // The engine's and the bench's exceptions are written for the person who ran the command; others are not.
+        boolean explained = error instanceof RetortException || error instanceof BenchException;
+        String hint = exitCode == ExitCodes.FAILED && !explained
                 ? " (an unexpected error; run again with --debug for details)" : "";
         if (error instanceof LockNotAcquiredException && !message.contains("--lock-wait")) {
             message += " Let it finish, or wait longer with --lock-wait.";

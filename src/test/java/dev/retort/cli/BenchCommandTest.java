@@ -145,6 +145,27 @@ class BenchCommandTest {
         assertThat(benchDatabases(target)).isEmpty();
     }
 
+    /** The bench's own errors are written for the reader, not "an unexpected error; run again with --debug". */
+    @Test
+    void aRoleThatMayNotCreateDatabasesIsToldWhatTheBenchNeeds() throws SQLException {
+        TestDatabase target = TestPostgres.newDatabase("bench_nocreatedb");
+        String role = target.name() + "_nocreatedb";
+        target.execute("CREATE ROLE " + role + " LOGIN NOCREATEDB");
+        try {
+            Cli.Result result = Cli.shipped(home).runOn("postgresql://" + role + "@localhost:" + target.port() + "/"
+                    + target.name(), "bench", "--scale", "200,200,200");
+
+            assertThat(result.exitCode()).isEqualTo(ExitCodes.FAILED);
+            assertThat(result.err().lines().filter(line -> line.startsWith("retort: error:")))
+                    .containsExactly("retort: error: Could not run CREATE DATABASE retort_bench: permission denied to "
+                            + "create database (SQLSTATE 42501). The bench needs a role that may create databases "
+                            + "(CREATEDB).");
+            assertThat(benchDatabases(target)).isEmpty();
+        } finally {
+            target.execute("DROP ROLE " + role);
+        }
+    }
+
     @Test
     void aBadScaleIsAUsageErrorThatSaysWhatItTakes() {
         Cli.Result result = Cli.shipped(home).run("bench", "--scale", "huge");
