@@ -11,6 +11,7 @@ import dev.retort.migrations.Migrations;
 import picocli.CommandLine;
 import picocli.CommandLine.HelpCommand;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Model.PositionalParamSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
@@ -177,9 +178,29 @@ public final class Main {
 
     private static int executeThenClose(RetortCommand root, ParseResult parseResult) {
         try {
+            refuseAnOptionGivenOnBothSidesOfTheVerb(parseResult);
             return new CommandLine.RunLast().execute(parseResult);
         } finally {
             closeQuietly(root, parseResult.commandSpec().commandLine().getErr());
+        }
+    }
+
+    /**
+     * Picocli refuses {@code --url a --url b}, but an inherited option given before the verb and again after it is
+     * two options to picocli, the verb's value silently winning: {@code --url $PROD upgrade head --url $STAGING} must
+     * not pick one. Flags ({@code --json}, {@code --debug}) given twice mean the same, and are left alone.
+     */
+    private static void refuseAnOptionGivenOnBothSidesOfTheVerb(ParseResult parseResult) {
+        ParseResult verb = parseResult.subcommand();
+        if (verb == null) {
+            return;
+        }
+        for (OptionSpec option : parseResult.matchedOptions()) {
+            if (option.arity().max() > 0 && verb.hasMatchedOption(option.longestName())) {
+                throw new ParameterException(verb.commandSpec().commandLine(), "option '" + option.longestName()
+                        + "' (" + option.paramLabel() + ") should be specified only once, before the verb or after "
+                        + "it");
+            }
         }
     }
 

@@ -119,6 +119,12 @@ class BadInputTableTest {
                         "See 'retort current --help'.", "current", "--url"),
                 bad("--url twice", ExitCodes.USAGE, "option '--url' (URL) should be specified only once", HELP,
                         "--url", "{db}", "--url", "{db}", "upgrade", "head"),
+                bad("--url before the verb and after it", ExitCodes.USAGE, "option '--url' (URL) should be specified "
+                        + "only once, before the verb or after it", HELP_UPGRADE,
+                        "--url", "{db}", "upgrade", "head", "--url", "{db}"),
+                bad("--lock-wait before the verb and after it", ExitCodes.USAGE, "option '--lock-wait' (DURATION) "
+                        + "should be specified only once", HELP_UPGRADE,
+                        "--lock-wait", "1s", "--url", "{db}", "upgrade", "head", "--lock-wait", "2s"),
 
                 // Offline SQL: the range is read without any database.
                 bad("--sql range going down", ExitCodes.USAGE, "upgrade --sql 005:003 goes down from 005 to 003",
