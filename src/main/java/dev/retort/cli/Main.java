@@ -17,6 +17,7 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.UnmatchedArgumentException;
 
+import java.io.File;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.sql.SQLException;
@@ -76,12 +77,29 @@ public final class Main {
         EarlyConnection early = EarlyConnection.forCommandLine(args, environment);
         CommandLine commandLine = commandLine(Migrations::all, environment, Folders.fromSystemProperties(), args,
                 early);
-        int exitCode = commandLine.execute(args);
+        int exitCode = execute(commandLine, args);
         early.close(); // unless the command took it: after a usage error, say
         // picocli's writers flush only on println; System.exit would drop what a print left in the buffer.
         commandLine.getOut().flush();
         commandLine.getErr().flush();
         System.exit(exitCode);
+    }
+
+    /**
+     * Runs {@code args} on {@code commandLine}, as {@code retort} does. Picocli reads an {@code @file} before it
+     * parses; one that names a directory makes it print a stack trace and exit 1, so that case is a usage error here,
+     * one line and exit 2, like any other bad word on the command line.
+     */
+    static int execute(CommandLine commandLine, String[] args) {
+        for (String arg : args) {
+            // Picocli's rule: @ alone and @@… are words; any other @… names a file, read if it can be.
+            if (arg.length() > 1 && arg.startsWith("@") && !arg.startsWith("@@")
+                    && new File(arg.substring(1)).isDirectory()) {
+                return usageError(commandLine, args, "Could not read the argument file " + arg.substring(1)
+                        + ": it is a directory. See 'retort --help'.");
+            }
+        }
+        return commandLine.execute(args);
     }
 
     /**
@@ -231,6 +249,19 @@ public final class Main {
                     + String.join("' '", words) + "': " + failed.getCommandSpec().name() + " takes "
                     + takes(failed.getCommandSpec()) + ".";
         }
+        if (error instanceof UnmatchedArgumentException unmatched) {
+            // Picocli keeps an @file that does not exist as a word, then suggests verbs for it.
+            Optional<String> atFile = unmatched.getUnmatched().stream()
+                    .filter(word -> word.length() > 1 && word.startsWith("@")).findFirst();
+            if (atFile.isPresent()) {
+                String file = atFile.get().substring(1);
+                String line = (new File(file).exists() ? "Could not read the argument file " + file + ": it may not "
+                        + "be read." : "No argument file " + file + ": a word that starts with @ names a file of "
+                        + "arguments to read, and there is none there.") + " See '"
+                        + failed.getCommandSpec().qualifiedName() + " --help'.";
+                return usageError(failed, args, line);
+            }
+        }
         if (error.getMessage() != null && error.getMessage().startsWith("Unknown subcommand '")) {
             // Picocli's help verb says "subcommand" where every other message says "command".
             message = message.replace("Unknown subcommand '", "Unknown command '");
@@ -238,7 +269,10 @@ public final class Main {
         if (error instanceof UnmatchedArgumentException unmatched && !unmatched.getSuggestions().isEmpty()) {
             message += " Did you mean: " + String.join(" or ", unmatched.getSuggestions()) + "?";
         }
-        String line = message + " See '" + failed.getCommandSpec().qualifiedName() + " --help'.";
+        return usageError(failed, args, message + " See '" + failed.getCommandSpec().qualifiedName() + " --help'.");
+    }
+
+    private static int usageError(CommandLine failed, String[] args, String line) {
         if (List.of(args).contains("--json")) {
             Json.printError(failed.getOut(), ExitCodes.USAGE, line);
             return ExitCodes.USAGE;

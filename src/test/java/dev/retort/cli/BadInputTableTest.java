@@ -119,6 +119,14 @@ class BadInputTableTest {
                         "See 'retort current --help'.", "current", "--url"),
                 bad("--url twice", ExitCodes.USAGE, "option '--url' (URL) should be specified only once", HELP,
                         "--url", "{db}", "--url", "{db}", "upgrade", "head"),
+                bad("an argument file that does not exist", ExitCodes.USAGE, "No argument file "
+                        + "/no/such/retort-args: a word that starts with @ names a file of arguments to read", HELP,
+                        "--url", "{db}", "@/no/such/retort-args", "upgrade", "head"),
+                bad("an argument file that does not exist, after the verb", ExitCodes.USAGE, "No argument file "
+                        + "/no/such/retort-args", HELP_UPGRADE, "--url", "{db}", "upgrade", "head",
+                        "@/no/such/retort-args"),
+                bad("an argument file that cannot be read", ExitCodes.USAGE, "Could not read the argument file /: it "
+                        + "is a directory.", HELP, "--url", "{db}", "upgrade", "@/"),
                 bad("--url before the verb and after it", ExitCodes.USAGE, "option '--url' (URL) should be specified "
                         + "only once, before the verb or after it", HELP_UPGRADE,
                         "--url", "{db}", "upgrade", "head", "--url", "{db}"),

@@ -65,7 +65,7 @@ final class Cli {
         CommandLine commandLine = Main.commandLine(revisions, environment, folders, args, early);
         commandLine.setOut(new PrintWriter(out, true));
         commandLine.setErr(new PrintWriter(err, true));
-        int exitCode = commandLine.execute(args);
+        int exitCode = Main.execute(commandLine, args);
         return new Result(exitCode, out.toString(), err.toString());
     }
 
