@@ -237,20 +237,22 @@ public record ConnectionUrl(String jdbcUrl, String user, String password, String
         for (SecurityVariable variable : SECURITY_VARIABLES) {
             String value = environment.get(variable.name());
             if (value != null && !value.isEmpty() && variable.setBy().stream().noneMatch(url::setsParameter)) {
-                added.add(variable.parameter() + "=" + URLEncoder.encode(value, StandardCharsets.UTF_8));
+                String parameter = variable.parameter() + "=" + URLEncoder.encode(value, StandardCharsets.UTF_8);
+                try {
+                    // Read as a URL of its own (host and database are url's), so the checks and renames are the
+                    // same; one variable at a time, so that the error names the one to fix.
+                    parse("postgresql://h/d?" + parameter);
+                } catch (InvalidUrlException e) {
+                    throw new InvalidUrlException(variable.name() + " in the environment: " + e.problem() + ".",
+                            e.problem());
+                }
+                added.add(parameter);
             }
         }
         if (added.length() == 0) {
             return url;
         }
-        ConnectionUrl withVariables;
-        try {
-            // Read as a URL of its own (host and database are url's), so the checks and renames are the same.
-            withVariables = parse("postgresql://h/d?" + added);
-        } catch (InvalidUrlException e) {
-            throw new InvalidUrlException("In the environment (PGSSLMODE and the like): " + e.problem() + ".",
-                    e.problem());
-        }
+        ConnectionUrl withVariables = parse("postgresql://h/d?" + added);
         String parameters = withVariables.jdbcUrl().substring(withVariables.jdbcUrl().indexOf('?') + 1);
         String jdbc = url.jdbcUrl() + (url.jdbcUrl().contains("?") ? "&" : "?") + parameters;
         return new ConnectionUrl(jdbc, url.user(), url.password(), url.masked());

@@ -418,7 +418,7 @@ class CliErrorsTest {
         Cli.Result requireAuth = cli.withEnvironment(Map.of("PGREQUIREAUTH", "scram-sha-256"))
                 .runOn(database.postgresUrl(), "current");
         assertThat(requireAuth.exitCode()).isEqualTo(ExitCodes.USAGE);
-        assertThat(requireAuth.err()).hasLineCount(1).contains("In the environment (PGSSLMODE and the like): "
+        assertThat(requireAuth.err()).hasLineCount(1).contains("PGREQUIREAUTH in the environment: "
                 + "require_auth cannot be honoured");
         assertThat(database.tables()).as("nothing ran").isEmpty();
 

@@ -330,8 +330,17 @@ class ConnectionUrlTest {
         assertThatThrownBy(() -> ConnectionUrl.fromEnvironment("postgresql://h/db",
                 Map.of("PGSSLMINPROTOCOLVERSION", "TLSv1.3")))
                 .isInstanceOf(InvalidUrlException.class)
-                .hasMessageContaining("In the environment (PGSSLMODE and the like): ssl_min_protocol_version=TLSv1.3 "
+                .hasMessageContaining("PGSSLMINPROTOCOLVERSION in the environment: ssl_min_protocol_version=TLSv1.3 "
                         + "cannot be honoured");
+        // Named, where "In the environment (PGSSLMODE and the like)" left the user to guess which of them it was.
+        assertThatThrownBy(() -> ConnectionUrl.fromEnvironment("postgresql://h/db",
+                Map.of("PGSSLMODE", "require", "PGREQUIREAUTH", "scram-sha-256")))
+                .isInstanceOf(InvalidUrlException.class)
+                .hasMessageStartingWith("PGREQUIREAUTH in the environment: require_auth cannot be honoured");
+        assertThatThrownBy(() -> ConnectionUrl.fromEnvironment("postgresql://h/db",
+                Map.of("PGSSLMODE", "sometimes", "PGSSLNEGOTIATION", "direct")))
+                .isInstanceOf(InvalidUrlException.class)
+                .hasMessageStartingWith("PGSSLMODE in the environment: sslmode must be one of");
         assertThatThrownBy(() -> ConnectionUrl.fromEnvironment("postgresql://h/db",
                 Map.of("PGSSLROOTCERT", "system")))
                 .isInstanceOf(InvalidUrlException.class).hasMessageContaining("sslrootcert=system cannot be honoured");
