@@ -152,6 +152,27 @@ class LauncherIT {
         assertThat(heads.exitCode()).isZero();
     }
 
+    /**
+     * Installed as a link on the PATH ({@code ln -s …/retort ~/bin/retort}), through a relative link to a link: the
+     * launcher found its project beside the link, and tried to build one there ("there is no POM in this directory").
+     */
+    @Test
+    void runsThroughSymbolicLinksFromTheProjectTheyPointAt() throws Exception {
+        Path bin = Files.createDirectories(home.resolve("bin"));
+        Path other = Files.createDirectories(home.resolve("other"));
+        Files.createSymbolicLink(bin.resolve("retort"), Path.of("retort").toAbsolutePath());
+        Path link = Files.createSymbolicLink(other.resolve("retort"), Path.of("../bin/retort"));
+        ProcessBuilder builder = new ProcessBuilder("bash", link.toString(), "heads").directory(home.toFile());
+        builder.environment().put("RETORT_HOME", home.toString());
+        builder.environment().remove("RETORT_JAVA_OPTS");
+
+        ScriptRun heads = finish(builder.start());
+
+        assertThat(heads.err()).as("no build beside the link").isEmpty();
+        assertThat(heads.out()).isEqualTo(ProjectHead.label() + "\n");
+        assertThat(heads.exitCode()).isZero();
+    }
+
     @Test
     void upgradeHeadThenVerifyOnTheEmbeddedDatabasePrintsTheFourTablesAndAMatch() throws Exception {
         ScriptRun upgrade = retort("upgrade", "head");
