@@ -19,8 +19,10 @@ record SnapshotObject(String kind, String name) {
             Pattern.compile("(?:unlogged )?(table) " + NAME + ".*"),
             Pattern.compile("(constraint|index|trigger|policy) " + NAME + " on " + NAME + ": .*"),
             Pattern.compile("(materialized view|view) " + NAME + ": .*"),
-            // A routine is known by its signature; the lazy name stops before "returns", which a procedure lacks.
-            Pattern.compile("(window function|function|procedure|aggregate) (.+?)(?: returns .*)? language .*"),
+            // A routine is known by its signature; the lazy name stops before "returns", which a procedure lacks. It
+            // ends at a parenthesis: an argument may be named language (greet(who text, language text)), and no
+            // argument list holds ") language " or ") returns ".
+            Pattern.compile("(window function|function|procedure|aggregate) (.+?\\))(?: returns .*)? language .*"),
             Pattern.compile("(extension|enum|domain|type|range|sequence) " + NAME + ".*"));
 
     /**

@@ -28,6 +28,8 @@ class SnapshotObjectTest {
             function touch() returns trigger language plpgsql body 0a1b2c3d4e5f         | function          | touch()
             procedure archive(cutoff timestamp with time zone) language sql body 0a1b2c | procedure         | archive(cutoff timestamp with time zone)
             window function rank_of(integer) returns bigint language internal body 0a1b | window function   | rank_of(integer)
+            function greet(who text, language text) returns text language sql body 0a1b | function          | greet(who text, language text)
+            procedure tag(n numeric(12,2), language text) language sql body 0a1b       | procedure         | tag(n numeric(12,2), language text)
             something a newer Retort writes                                             | object            | something a newer Retort writes
             """)
     void aLineNamesItsObject(String line, String kind, String name) {
