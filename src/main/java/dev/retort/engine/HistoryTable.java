@@ -90,10 +90,19 @@ final class HistoryTable {
 
     /**
      * The stamps' index of the Retort before this one, on {@code finished_at} alone: it served a read of every stamp,
-     * which {@link #LATEST} no longer makes. Dropped with the making of {@link #LATEST_FIRST}, in the same transaction,
-     * so that a role that may not make the new one keeps the old (a scan of the stamps' index beats one of the table).
+     * which {@link #LATEST} no longer makes. Dropped only once the index by target exists, so that a role that may not
+     * make the new one keeps the old (a scan of the stamps' index beats one of the table).
      */
-    private static final String RETIRED_STAMPS_INDEX = "DROP INDEX IF EXISTS ix_retort_history_stamps";
+    private static final String RETIRED_STAMPS_INDEX = "ix_retort_history_stamps";
+
+    /**
+     * Drops {@link #RETIRED_STAMPS_INDEX} in a transaction of its own, waiting at most the first try's lock timeout.
+     * {@code DROP INDEX} locks the whole history, against reads too: a transaction that read it and is still open (a
+     * DBA's psql, pg_dump) would hold the migration up for as long as it lasts, and every runner's {@code current}
+     * would queue behind the drop meanwhile. An index that cannot go at once is left to a later migration.
+     */
+    private static final String RETIRE_STAMPS_INDEX = "SELECT set_config('lock_timeout', '"
+            + LockPolicy.DEFAULT.lockTimeout().toMillis() + "', true);\nDROP INDEX IF EXISTS " + RETIRED_STAMPS_INDEX;
 
     /** Whether the table has the index {@link #LATEST} walks each revision's latest step down. */
     private static final String STEPS_INDEXED = "to_regclass('ix_retort_history_latest') IS NOT NULL";
@@ -146,6 +155,9 @@ final class HistoryTable {
     /** {@code must be owner of table}, among others. */
     private static final String INSUFFICIENT_PRIVILEGE = "42501";
 
+    /** {@code canceling statement due to lock timeout}. */
+    private static final String LOCK_NOT_AVAILABLE = "55P03";
+
     private HistoryTable() {
     }
 
@@ -167,7 +179,8 @@ final class HistoryTable {
                 SELECT EXISTS (SELECT 1 FROM pg_attribute
                                WHERE attrelid = to_regclass('retort_history') AND attname = 'part' AND NOT attisdropped),
                        to_regclass('ix_retort_history_finished_at') IS NOT NULL,
-                       """ + STEPS_INDEXED + " AND " + STAMPS_INDEXED);
+                       """ + STEPS_INDEXED + " AND " + STAMPS_INDEXED + ", to_regclass('" + RETIRED_STAMPS_INDEX
+                + "') IS NOT NULL");
              ResultSet rows = query.executeQuery()) {
             rows.next();
             if (!rows.getBoolean(1)) {
@@ -176,8 +189,9 @@ final class HistoryTable {
             if (!rows.getBoolean(2)) {
                 executeAll(connection, NEWEST_FIRST);
             }
-            if (!rows.getBoolean(3)) {
-                addReadIndexes(connection);
+            boolean readIndexed = rows.getBoolean(3) || addReadIndexes(connection);
+            if (readIndexed && rows.getBoolean(4)) {
+                retireStampsIndex(connection);
             }
         }
     }
@@ -186,14 +200,31 @@ final class HistoryTable {
      * The indexes of {@link #LATEST_FIRST}, on a table made by an older Retort. Only the table's owner may build them,
      * and a role that may write the history without owning it has run migrations until now: without them its commands
      * read the history by a scan, as before, so that role's migration goes on rather than fail over a speed-up.
+     *
+     * @return whether they were built
      */
-    private static void addReadIndexes(Connection connection) throws SQLException {
-        List<String> statements = new ArrayList<>(LATEST_FIRST);
-        statements.add(RETIRED_STAMPS_INDEX);
+    private static boolean addReadIndexes(Connection connection) throws SQLException {
         try {
-            executeTogether(connection, statements);
+            executeTogether(connection, LATEST_FIRST);
+            return true;
         } catch (SQLException e) {
             if (!INSUFFICIENT_PRIVILEGE.equals(e.getSQLState())) {
+                throw e;
+            }
+            return false;
+        }
+    }
+
+    /**
+     * {@link #RETIRE_STAMPS_INDEX}. A lock not had within its timeout, or a role that does not own the table, leaves
+     * the index for a later migration to drop. A runner of the previous Retort builds it again at its next migration:
+     * that costs its stamps the index's upkeep, and this Retort a drop at its next migration.
+     */
+    private static void retireStampsIndex(Connection connection) throws SQLException {
+        try {
+            executeTogether(connection, List.of(RETIRE_STAMPS_INDEX));
+        } catch (SQLException e) {
+            if (!LOCK_NOT_AVAILABLE.equals(e.getSQLState()) && !INSUFFICIENT_PRIVILEGE.equals(e.getSQLState())) {
                 throw e;
             }
         }

@@ -13,6 +13,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -142,6 +144,30 @@ class HistoryTableUpgradeTest {
         database.execute(PREVIOUS_STAMPS_INDEX);
 
         migrator.downgrade("base");
+
+        assertThat(indexesOfTheHistory()).containsExactlyElementsOf(ALL_INDEXES);
+    }
+
+    /**
+     * Dropping the previous stamps index locks the history against every reader. A session that read it in a
+     * transaction still open (a DBA's psql, pg_dump) must not hold the migration up, nor make every other runner's
+     * {@code current} queue behind the drop: the new indexes are built, and the old one goes at a later migration.
+     */
+    @Test
+    void aTransactionThatReadTheHistoryHoldsUpNeitherTheMigrationNorItsReaders() throws Exception {
+        Migrator migrator = firstSeedRevision();
+        migrator.upgrade("head");
+        database.execute(PREVIOUS_STAMPS_INDEX);
+
+        try (Connection reader = database.connect(); Statement statement = reader.createStatement()) {
+            reader.setAutoCommit(false);
+            statement.execute("SELECT count(*) FROM retort_history");
+            CompletableFuture<Void> run = CompletableFuture.runAsync(() -> migrator.downgrade("base"));
+
+            run.get(20, TimeUnit.SECONDS);
+            assertThat(indexesOfTheHistory()).contains("ix_retort_history_latest", "ix_retort_history_stamp_targets");
+        }
+        migrator.upgrade("head");
 
         assertThat(indexesOfTheHistory()).containsExactlyElementsOf(ALL_INDEXES);
     }
