@@ -40,7 +40,8 @@ final class MigrationOptions {
 
     @Option(names = "--dry-run",
             description = "Print the steps and, for each statement, the lock it takes on each table and whether it "
-                    + "scans or rewrites it; list sessions that would be in the way. Changes nothing.")
+                    + "scans or rewrites it; list sessions that would be in the way, and what would make the run fail "
+                    + "(Would fail: lines; then exit 1). Changes nothing.")
     boolean dryRun;
 
     @Option(names = "--sql",

@@ -66,12 +66,15 @@ final class MigrationRun {
             if (plan.from() == null) {
                 migrator.versionTableElsewhere().ifPresent(listener::warning);
             }
+            List<String> obstacles = plan.stepsToRun().isEmpty() ? List.of() : migrator.obstacles(plan);
             if (root.json()) {
-                Json.print(out, dryRunDocument(database, migrator, plan));
+                Json.print(out, dryRunDocument(database, migrator, plan, obstacles));
             } else {
-                printDryRun(out, database, migrator, plan, target, direction);
+                printDryRun(out, database, migrator, plan, target, direction, obstacles);
             }
-            return ExitCodes.OK;
+            // As git apply --check does: a script or CI job gating a deploy on the dry run must not pass it when the
+            // run is known to fail.
+            return obstacles.isEmpty() ? ExitCodes.OK : ExitCodes.FAILED;
         }
         if (root.json()) {
             SignalExit.watch();
@@ -127,11 +130,12 @@ final class MigrationRun {
         }
     }
 
-    private static Map<String, Object> dryRunDocument(String database, Migrator migrator, Plan plan) {
+    private static Map<String, Object> dryRunDocument(String database, Migrator migrator, Plan plan,
+                                                      List<String> obstacles) {
         List<Object> steps = plan.steps().stream().map(step -> (Object) stepDocument(migrator, step)).toList();
         return Json.object("database", database, "dry_run", true, "from", plan.from(), "to", plan.to(),
                 "undo_first", plan.undoFirst() == null ? null : stepDocument(migrator, plan.undoFirst().reverse()),
-                "steps", steps, "would_fail", plan.stepsToRun().isEmpty() ? List.of() : migrator.obstacles(plan),
+                "steps", steps, "would_fail", obstacles,
                 "note", plan.note(), "edited_revisions", plan.edited().stream().map(Json::edited).toList());
     }
 
@@ -176,7 +180,7 @@ final class MigrationRun {
 
     /** Each step, each statement with the locks it takes, and who would be in the way right now. */
     private static void printDryRun(PrintWriter out, String database, Migrator migrator, Plan plan, String target,
-                                    Direction direction) {
+                                    Direction direction, List<String> obstacles) {
         out.println("Database: " + database);
         if (plan.stepsToRun().isEmpty()) {
             out.println("Dry run: " + plan.note());
@@ -201,7 +205,6 @@ final class MigrationRun {
                     : " (one transaction: every lock is held until it commits)"));
             printStatements(out, migrator, step, now);
         }
-        List<String> obstacles = migrator.obstacles(plan);
         if (!obstacles.isEmpty()) {
             out.println();
             obstacles.forEach(obstacle -> out.println("Would fail: " + obstacle + "."));

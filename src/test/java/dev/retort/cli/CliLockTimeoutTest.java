@@ -109,7 +109,7 @@ class CliLockTimeoutTest {
         try {
             Cli.Result result = Cli.shipped(home).runOn(asApp, "upgrade", "+1", "--dry-run");
 
-            assertThat(result.exitCode()).isEqualTo(ExitCodes.OK);
+            assertThat(result.exitCode()).isEqualTo(ExitCodes.FAILED);
             assertThat(result.out()).endsWith("""
 
                     Would fail: the session is read-only (default_transaction_read_only is on, for the role, the \
@@ -118,10 +118,12 @@ class CliLockTimeoutTest {
                     Would fail: role %1$s does not own customers (owner postgres): altering, indexing or dropping a \
                     table takes its owner (or a member of the owning role).
                     """.formatted(role));
-            assertThat(Cli.shipped(home).runOn(asApp, "--json", "upgrade", "+1", "--dry-run").out())
-                    .contains("\"would_fail\" : [ \"the session is read-only");
-            assertThat(Cli.shipped(home).runOn(database.postgresUrl(), "upgrade", "+1", "--dry-run").out())
-                    .doesNotContain("Would fail");
+            Cli.Result json = Cli.shipped(home).runOn(asApp, "--json", "upgrade", "+1", "--dry-run");
+            assertThat(json.out()).contains("\"would_fail\" : [ \"the session is read-only");
+            assertThat(json.exitCode()).isEqualTo(ExitCodes.FAILED);
+            Cli.Result clear = Cli.shipped(home).runOn(database.postgresUrl(), "upgrade", "+1", "--dry-run");
+            assertThat(clear.out()).doesNotContain("Would fail");
+            assertThat(clear.exitCode()).isEqualTo(ExitCodes.OK);
             TestDatabase empty = TestPostgres.newDatabase("cli_dry_run_base");
             String asAppOnEmpty = "postgresql://" + role + "@localhost:" + empty.port() + "/" + empty.name();
             assertThat(Cli.shipped(home).runOn(asAppOnEmpty, "upgrade", "head", "--dry-run").out())

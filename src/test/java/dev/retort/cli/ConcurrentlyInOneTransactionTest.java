@@ -77,7 +77,7 @@ class ConcurrentlyInOneTransactionTest {
     void theDryRunSaysItWouldFailAndWhatToDo() {
         Cli.Result result = cli.runOn(database.postgresUrl(), "upgrade", "head", "--dry-run");
 
-        assertThat(result.exitCode()).isEqualTo(ExitCodes.OK);
+        assertThat(result.exitCode()).isEqualTo(ExitCodes.FAILED);
         assertThat(result.out()).contains("""
                    2. CREATE INDEX CONCURRENTLY ix_customers_name ON customers (name)
                       SHARE UPDATE EXCLUSIVE on customers; reads customers to build the index; PostgreSQL refuses it \
