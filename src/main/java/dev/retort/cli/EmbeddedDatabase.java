@@ -80,8 +80,7 @@ final class EmbeddedDatabase implements AutoCloseable {
             stopOrphanedServer(dataDirectory);
             boolean exists = Files.exists(dataDirectory.resolve("postgresql.conf"));
             if (!exists) {
-                notices.println("Creating an embedded PostgreSQL " + MAJOR_VERSION + " in "
-                        + home.toAbsolutePath().normalize().relativize(dataDirectory)
+                notices.println("Creating an embedded PostgreSQL " + MAJOR_VERSION + " in " + shown(dataDirectory)
                         + " (first run only; takes a few seconds)…");
                 notices.flush();
             } else if (!Files.exists(passwordFile) && !EmbeddedPassword.trusts(hba)) {
@@ -148,6 +147,16 @@ final class EmbeddedDatabase implements AutoCloseable {
      * as text that a server log could keep. This server trusted every login until the reload, as every earlier
      * Retort's did: once, for this one command.
      */
+    /**
+     * {@code folder} as the user can find it from where they are: relative to the working directory when under it
+     * (.retort/pg17 in the project), else whole (RETORT_HOME elsewhere, or the launcher run from another folder).
+     */
+    static Path shown(Path folder) {
+        Path whole = folder.toAbsolutePath().normalize();
+        Path here = Path.of("").toAbsolutePath();
+        return whole.startsWith(here) ? here.relativize(whole) : whole;
+    }
+
     private static void requirePassword(EmbeddedPostgres postgres, Path hba, String password)
             throws IOException, SQLException {
         try (Connection connection = postgres.getPostgresDatabase().getConnection()) {

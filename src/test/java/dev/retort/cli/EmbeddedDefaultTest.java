@@ -30,13 +30,25 @@ class EmbeddedDefaultTest {
 
         Cli.Result upgrade = cli.run("upgrade", "003");
         assertThat(upgrade.exitCode()).as(upgrade.err()).isZero();
-        assertThat(upgrade.err()).contains("Creating an embedded PostgreSQL 17 in .retort/pg17");
+        // The test's home is no folder under the working directory, so the notice gives it whole.
+        assertThat(upgrade.err()).contains("Creating an embedded PostgreSQL 17 in "
+                + home.toAbsolutePath().resolve(".retort/pg17") + " (first run only");
         assertThat(Files.exists(home.resolve(".retort/pg17/PG_VERSION"))).isTrue();
 
         Cli.Result current = cli.run("current");
         assertThat(current.out()).isEqualTo("003\n");
         assertThat(current.err()).as("no first-run notice the second time").isEmpty();
         assertThat(home.resolve(".retort/pg17/postmaster.pid")).as("the server stops with the command").doesNotExist();
+    }
+
+    /** In the project, the folder is given as it is from there, as the README shows it; elsewhere, whole. */
+    @Test
+    void aFolderIsShownFromTheWorkingDirectoryWhenUnderIt() {
+        Path here = Path.of("").toAbsolutePath();
+
+        assertThat(EmbeddedDatabase.shown(here.resolve(".retort/pg17"))).isEqualTo(Path.of(".retort/pg17"));
+        assertThat(EmbeddedDatabase.shown(home.resolve(".retort/pg17")))
+                .isEqualTo(home.toAbsolutePath().resolve(".retort/pg17"));
     }
 
     /**
