@@ -124,6 +124,11 @@ final class StepRunner implements AutoCloseable {
             } else {
                 runInOneTransaction(step, checksum, started, statements.size());
             }
+        } catch (StoppedWaiting e) {
+            listener.stepFailed(step, since(stepStartNanos));
+            rollbackQuietly();
+            throw new RunInterruptedException("Interrupted while " + step.describe() + " waited to try again: "
+                    + leftByStopping(step) + " Run it again to go on.", step.from());
         } catch (SQLException | RuntimeException e) {
             listener.stepFailed(step, since(stepStartNanos));
             rollbackQuietly();
@@ -276,6 +281,22 @@ final class StepRunner implements AutoCloseable {
         }
         return mayHaveChanged ? undo(step)
                 : "None of it was applied: the database is still at " + RevisionGraph.labelOf(step.from()) + ".";
+    }
+
+    /**
+     * What stopping {@code step} while it waits to try again leaves. Nothing runs then, so it is a safe place to stop
+     * for a service shutting down: a transaction is rolled back; an online step is left where it stopped, as a crash
+     * leaves it, with no failure row, so that its progress rows tell the next run where to take it up. Undoing it
+     * would take locks on the very tables the step could not get, and keep the shutdown waiting.
+     */
+    private String leftByStopping(Step step) {
+        if (!step.revision().online()) {
+            return "rolled back, the database is still at " + RevisionGraph.labelOf(step.from()) + ".";
+        }
+        return mayHaveChanged ? "stopped there, as a crash would stop it: part of " + step.revision().id() + " is "
+                + step.direction().partDone() + " while alembic_version still says "
+                + RevisionGraph.labelOf(step.from()) + ", and the next run takes the step up where it stopped."
+                : "none of it was applied, the database is still at " + RevisionGraph.labelOf(step.from()) + ".";
     }
 
     /** This online step as an earlier run left it half done, if the newest history row says so. */
@@ -524,8 +545,15 @@ final class StepRunner implements AutoCloseable {
         try {
             Thread.sleep(pause.toMillis());
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting to try again", e);
+            Thread.currentThread().interrupt(); // kept for the caller, as RunInterruptedException promises
+            throw new StoppedWaiting();
+        }
+    }
+
+    /** The thread was interrupted while a step waited to try a statement again; {@link #run} says what that left. */
+    private static final class StoppedWaiting extends RuntimeException {
+        StoppedWaiting() {
+            super("interrupted while waiting to try again");
         }
     }
 }

@@ -6,7 +6,9 @@ import dev.retort.testing.TestPostgres.TestDatabase;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 
@@ -61,6 +63,81 @@ class InterruptedRunTest {
                 .hasMessageStartingWith("Interrupted before upgrade  -> 001, create t001: the database is at <base>");
         Thread.interrupted();
         assertThat(database.tables()).doesNotContain("t001");
+    }
+
+    /**
+     * A step that waits to try again for its locks runs nothing meanwhile, and may wait for minutes: an interrupt stops
+     * it there. In one transaction, it was rolled back.
+     */
+    @Test
+    void anInterruptWhileAStepWaitsToTryAgainRollsItBack() throws SQLException {
+        List<Revision> revisions = List.of(FakeRevision.table("001", null), new FakeRevision("002", "001",
+                "add x", List.of("ALTER TABLE t001 ADD COLUMN x int"), List.of("ALTER TABLE t001 DROP COLUMN x")));
+        migrator(revisions, MigrationListener.SILENT).upgrade("001");
+
+        try (Connection holder = readingT001()) {
+            assertThatThrownBy(() -> migrator(revisions, interruptsWhenRetrying()).upgrade("head"))
+                    .isInstanceOf(RunInterruptedException.class)
+                    .hasMessage("Interrupted while upgrade 001 -> 002, add x waited to try again: rolled back, the "
+                            + "database is still at 001. Run it again to go on.")
+                    .satisfies(e -> assertThat(((RunInterruptedException) e).revision()).isEqualTo("001"));
+            assertThat(Thread.interrupted()).as("the interrupt is kept for the caller").isTrue();
+        }
+        assertThat(database.column("SELECT column_name FROM information_schema.columns WHERE table_name = 't001'"))
+                .doesNotContain("x");
+        assertThat(migrator(revisions, MigrationListener.SILENT).upgrade("head").to()).isEqualTo("002");
+    }
+
+    /**
+     * Online, the statements done so far stay, as a crash leaves them: undoing them would wait for the same tables'
+     * locks. The next run takes the step up where it stopped.
+     */
+    @Test
+    void anOnlineStepInterruptedWhileWaitingIsLeftForTheNextRun() throws SQLException {
+        List<Revision> revisions = List.of(FakeRevision.table("001", null), FakeRevision.online("002", "001",
+                List.of("CREATE TABLE IF NOT EXISTS t002 (id int)", "ALTER TABLE t001 ADD COLUMN IF NOT EXISTS x int"),
+                List.of("ALTER TABLE t001 DROP COLUMN IF EXISTS x", "DROP TABLE IF EXISTS t002")));
+        migrator(revisions, MigrationListener.SILENT).upgrade("001");
+
+        try (Connection holder = readingT001()) {
+            assertThatThrownBy(() -> migrator(revisions, interruptsWhenRetrying()).upgrade("head"))
+                    .isInstanceOf(RunInterruptedException.class)
+                    .hasMessage("Interrupted while upgrade 001 -> 002, online 002 waited to try again: stopped there, as "
+                            + "a crash would stop it: part of 002 is applied while alembic_version still says 001, "
+                            + "and the next run takes the step up where it stopped. Run it again to go on.");
+            assertThat(Thread.interrupted()).isTrue();
+        }
+        assertThat(database.tables()).as("not undone").contains("t002");
+        assertThat(migrator(revisions, MigrationListener.SILENT).status().unfinished()).isNotNull();
+        assertThat(migrator(revisions, MigrationListener.SILENT).upgrade("head").to()).isEqualTo("002");
+        assertThat(database.column("SELECT column_name FROM information_schema.columns WHERE table_name = 't001'"))
+                .contains("x");
+    }
+
+    /** A transaction that has read t001 and stays open: ALTER TABLE t001 waits for it. */
+    private Connection readingT001() throws SQLException {
+        Connection holder = database.connect();
+        holder.setAutoCommit(false);
+        try (Statement statement = holder.createStatement()) {
+            statement.execute("LOCK TABLE t001 IN ACCESS SHARE MODE");
+        }
+        return holder;
+    }
+
+    /** Interrupts the migrating thread (the listener runs on it) when a statement is to be tried again. */
+    private static MigrationListener interruptsWhenRetrying() {
+        return new MigrationListener() {
+            @Override
+            public void retrying(LockRetry retry) {
+                Thread.currentThread().interrupt();
+            }
+        };
+    }
+
+    /** Tries every 50 ms for ten minutes: without the interrupt, the test would wait that long. */
+    private Migrator migrator(List<Revision> revisions, MigrationListener listener) {
+        return new Migrator(database.dataSource(), new RevisionGraph(revisions), listener, Duration.ofSeconds(5),
+                new LockPolicy(Duration.ofMillis(50), 10_000, Duration.ofMinutes(10), Duration.ZERO));
     }
 
     private Migrator migrator(MigrationListener listener) {
