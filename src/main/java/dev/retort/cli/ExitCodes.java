@@ -48,7 +48,8 @@ public final class ExitCodes {
         Map<String, String> codes = new LinkedHashMap<>();
         codes.put(String.valueOf(OK), "done");
         codes.put(String.valueOf(FAILED), "a migration or database error, or a state Retort cannot work from; the "
-                + "message says which, and what a failed step left (rolled back, undone, or half done for a rerun)");
+                + "message says which, and what a failed step left (rolled back, undone, or half done for a rerun); "
+                + "--dry-run: the run would fail (its Would fail: lines)");
         codes.put(String.valueOf(USAGE), "bad usage or input; nothing was changed");
         codes.put(String.valueOf(DRIFT), "verify found drift");
         codes.put(String.valueOf(CANNOT_CONNECT), "cannot connect or authenticate");
