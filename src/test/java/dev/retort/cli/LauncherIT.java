@@ -173,6 +173,39 @@ class LauncherIT {
         assertThat(heads.exitCode()).isZero();
     }
 
+    /**
+     * A relative link in a folder reached through a link of its own (~/bin a link to ~/dotfiles/bin, as GNU stow
+     * makes it): the kernel reads the relative link from the real folder, and so must the launcher. Read logically,
+     * its .. climbed out of the linked folder into another one (here an empty decoy), and tried to build a project
+     * there.
+     */
+    @Test
+    void followsARelativeLinkFromTheRealFolderOfTheLink() throws Exception {
+        Path real = Files.createDirectories(home.resolve("dotfiles/bin"));
+        Path target = real.relativize(Path.of("retort").toAbsolutePath());
+        Files.createSymbolicLink(real.resolve("retort"), target);
+        // As deep below home as the link climbs, so that a logical reading of it lands inside home, on the decoy.
+        Path linked = home;
+        for (Path step : target) {
+            linked = step.toString().equals("..") ? linked.resolve("d") : linked;
+        }
+        Files.createDirectories(linked);
+        Files.createSymbolicLink(linked.resolve("bin"), real);
+        Path decoy = linked.resolve("bin").resolve(target).normalize().getParent();
+        assertThat(decoy).as("the decoy is in the test's folder").startsWithRaw(home);
+        Files.createDirectories(decoy);
+        ProcessBuilder builder = new ProcessBuilder("bash", linked.resolve("bin/retort").toString(), "heads")
+                .directory(home.toFile());
+        builder.environment().put("RETORT_HOME", home.toString());
+        builder.environment().remove("RETORT_JAVA_OPTS");
+
+        ScriptRun heads = finish(builder.start());
+
+        assertThat(heads.err()).as("no build in the decoy").isEmpty();
+        assertThat(heads.out()).isEqualTo(ProjectHead.label() + "\n");
+        assertThat(heads.exitCode()).isZero();
+    }
+
     @Test
     void upgradeHeadThenVerifyOnTheEmbeddedDatabasePrintsTheFourTablesAndAMatch() throws Exception {
         ScriptRun upgrade = retort("upgrade", "head");
