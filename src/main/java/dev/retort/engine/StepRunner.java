@@ -166,6 +166,14 @@ final class StepRunner implements AutoCloseable {
             listener.undoingHalfDone(halfDone, undo);
             runOnline(undo, checksum, statements);
             HistoryTable.record(work, entry(undo, checksum, started, "success", null, null));
+        } catch (StoppedWaiting e) {
+            // As a step stopped there (run): no failure row, which would say the undoing failed; the rows of the
+            // undoing so far, if any, tell the next run where it stopped, as after a crash.
+            rollbackQuietly();
+            throw new RunInterruptedException("Interrupted while undoing " + halfDone.describe() + ", left half "
+                    + "done by an earlier run, waited to try again: stopped there, as a crash would stop it; "
+                    + "alembic_version still says " + RevisionGraph.labelOf(halfDone.from()) + ". Run it again to go "
+                    + "on.", halfDone.from());
         } catch (SQLException | RuntimeException e) {
             rollbackQuietly();
             String what = e instanceof MigrationLockLostException ? notUndone(halfDone)

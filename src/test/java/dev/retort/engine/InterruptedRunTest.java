@@ -114,14 +114,52 @@ class InterruptedRunTest {
                 .contains("x");
     }
 
-    /** A transaction that has read t001 and stays open: ALTER TABLE t001 waits for it. */
-    private Connection readingT001() throws SQLException {
+    /**
+     * Undoing what an earlier run left half done is a step of the run too: stopped while it waits to try again, it is
+     * left as a crash leaves it, not recorded as an undoing that failed (a MigrationFailedException and a failure row
+     * with "Undoing it failed too (interrupted …)", read by current as undo_failed).
+     */
+    @Test
+    void anInterruptWhileUndoingAHalfDoneStepWaitsStopsTheRunAndLeavesNoFailure() throws SQLException {
+        List<Revision> revisions = List.of(FakeRevision.table("001", null), FakeRevision.online("002", "001",
+                List.of("CREATE TABLE IF NOT EXISTS t002 (id int)", "ALTER TABLE t001 ADD COLUMN IF NOT EXISTS x int"),
+                List.of("ALTER TABLE t001 DROP COLUMN IF EXISTS x", "DROP TABLE IF EXISTS t002")));
+        migrator(revisions, MigrationListener.SILENT).upgrade("001");
+        try (Connection holder = holding("t001")) {
+            assertThatThrownBy(() -> migrator(revisions, interruptsWhenRetrying()).upgrade("head"))
+                    .isInstanceOf(RunInterruptedException.class);
+            assertThat(Thread.interrupted()).isTrue();
+        }
+
+        try (Connection holder = holding("t002")) {
+            assertThatThrownBy(() -> migrator(revisions, interruptsWhenRetrying()).downgrade("base"))
+                    .isInstanceOf(RunInterruptedException.class)
+                    .hasMessage("Interrupted while undoing upgrade 001 -> 002, online 002, left half done by an "
+                            + "earlier run, waited to try again: stopped there, as a crash would stop it; "
+                            + "alembic_version still says 001. Run it again to go on.")
+                    .satisfies(e -> assertThat(((RunInterruptedException) e).revision()).isEqualTo("001"));
+            assertThat(Thread.interrupted()).as("the interrupt is kept for the caller").isTrue();
+        }
+        assertThat(database.column("SELECT outcome FROM retort_history")).doesNotContain("failed");
+        assertThat(migrator(revisions, MigrationListener.SILENT).status().unfinished().left())
+                .isEqualTo(UnfinishedStep.Left.UNDO_STOPPED);
+        assertThat(migrator(revisions, MigrationListener.SILENT).downgrade("base").to()).isNull();
+        assertThat(database.tables()).doesNotContain("t001", "t002");
+    }
+
+    /** A transaction that has read {@code table} and stays open: an ALTER or DROP of it waits for it. */
+    private Connection holding(String table) throws SQLException {
         Connection holder = database.connect();
         holder.setAutoCommit(false);
         try (Statement statement = holder.createStatement()) {
-            statement.execute("LOCK TABLE t001 IN ACCESS SHARE MODE");
+            statement.execute("LOCK TABLE " + table + " IN ACCESS SHARE MODE");
         }
         return holder;
+    }
+
+    /** A transaction that has read t001 and stays open: ALTER TABLE t001 waits for it. */
+    private Connection readingT001() throws SQLException {
+        return holding("t001");
     }
 
     /** Interrupts the migrating thread (the listener runs on it) when a statement is to be tried again. */
