@@ -23,6 +23,7 @@ import java.io.StringWriter;
 import java.sql.SQLException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -43,6 +44,8 @@ public final class Main {
     /** The verbs that only read the database: a role refused there needs a grant to read, not to own. */
     private static final Set<String> READING_VERBS = Set.of("current", "history", "show", "verify", "snapshot");
     /** What pgjdbc adds to "Connection to host:port refused", which connectionHint says better. */
+    /** How picocli's error for an {@code @file} it found but could not read begins; the file's name follows. */
+    private static final String UNREADABLE_ARGUMENT_FILE = "Could not read argument file @";
     private static final String PGJDBC_REFUSED_ADVICE = ". Check that the hostname and port are correct and that the "
             + "postmaster is accepting TCP/IP connections";
 
@@ -86,20 +89,50 @@ public final class Main {
     }
 
     /**
-     * Runs {@code args} on {@code commandLine}, as {@code retort} does. Picocli reads an {@code @file} before it
-     * parses; one that names a directory makes it print a stack trace and exit 1, so that case is a usage error here,
-     * one line and exit 2, like any other bad word on the command line.
+     * Runs {@code args} on {@code commandLine}, as {@code retort} does. Picocli reads each {@code @file} as it parses,
+     * and one named inside another too; one it cannot read although it is there (a directory) makes it throw, and
+     * {@code execute} prints that as a stack trace, exit 1. So a command line with an {@code @} word is parsed once
+     * beforehand, where that can be caught and said as a usage error, one line and exit 2, like any other bad word on
+     * the command line; any other error of that parse is left to {@code execute} to report.
      */
     static int execute(CommandLine commandLine, String[] args) {
-        for (String arg : args) {
-            // Picocli's rule: @ alone and @@… are words; any other @… names a file, read if it can be.
-            if (arg.length() > 1 && arg.startsWith("@") && !arg.startsWith("@@")
-                    && new File(arg.substring(1)).isDirectory()) {
-                return usageError(commandLine, args, "Could not read the argument file " + arg.substring(1)
-                        + ": it is a directory. See 'retort --help'.");
+        if (Arrays.stream(args).anyMatch(arg -> arg.startsWith("@"))) {
+            try {
+                commandLine.parseArgs(args);
+            } catch (ParameterException reportedByExecute) {
+                // Reported as always below.
+            } catch (CommandLine.InitializationException e) {
+                Optional<String> file = unreadableArgumentFile(e);
+                if (file.isEmpty()) {
+                    throw e;
+                }
+                String why = new File(file.get()).isDirectory() ? "it is a directory"
+                        : String.valueOf(rootCause(e).getMessage());
+                return usageError(commandLine, args, "Could not read the argument file " + file.get() + ": " + why
+                        + ". See 'retort --help'.");
             }
         }
         return commandLine.execute(args);
+    }
+
+    /** The innermost @file picocli could not read, if that is what {@code error} says: it names the outer ones too. */
+    private static Optional<String> unreadableArgumentFile(Throwable error) {
+        String file = null;
+        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+            if (cause instanceof CommandLine.InitializationException && cause.getMessage() != null
+                    && cause.getMessage().startsWith(UNREADABLE_ARGUMENT_FILE)) {
+                file = cause.getMessage().substring(UNREADABLE_ARGUMENT_FILE.length());
+            }
+        }
+        return Optional.ofNullable(file);
+    }
+
+    private static Throwable rootCause(Throwable error) {
+        Throwable root = error;
+        while (root.getCause() != null) {
+            root = root.getCause();
+        }
+        return root;
     }
 
     /**
@@ -250,9 +283,11 @@ public final class Main {
                     + takes(failed.getCommandSpec()) + ".";
         }
         if (error instanceof UnmatchedArgumentException unmatched) {
-            // Picocli keeps an @file that does not exist as a word, then suggests verbs for it.
+            // Picocli keeps an @file that does not exist as a word, then suggests verbs for it. @@x is the word @x,
+            // escaped: no file.
             Optional<String> atFile = unmatched.getUnmatched().stream()
-                    .filter(word -> word.length() > 1 && word.startsWith("@")).findFirst();
+                    .filter(word -> word.length() > 1 && word.startsWith("@") && !List.of(args).contains("@" + word))
+                    .findFirst();
             if (atFile.isPresent()) {
                 String file = atFile.get().substring(1);
                 String line = (new File(file).exists() ? "Could not read the argument file " + file + ": it may not "

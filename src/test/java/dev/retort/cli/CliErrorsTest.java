@@ -65,6 +65,33 @@ class CliErrorsTest {
         assertThat(result.out()).isEmpty();
     }
 
+    /**
+     * An @file named inside another one is read too: one that is a directory made picocli throw, a stack trace and
+     * exit 1, where the same file named on the command line is one line and exit 2.
+     */
+    @Test
+    void anArgumentFileNamedInAnotherThatIsADirectoryIsAUsageError() throws IOException {
+        Path folder = Files.createDirectories(home.resolve("folder"));
+        Path outer = Files.writeString(home.resolve("args"), "current\n@" + folder + "\n");
+
+        Cli.Result result = cli.run("@" + outer);
+
+        assertThat(result.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(result.err()).isEqualTo("retort: error: Could not read the argument file " + folder + ": it is a "
+                + "directory. See 'retort --help'.\n");
+        assertThat(result.out()).isEmpty();
+    }
+
+    /** @@x is how a word starting with @ is written: picocli passes it on as @x, which names no file. */
+    @Test
+    void anEscapedAtWordIsAnUnexpectedArgumentNotAMissingFile() {
+        Cli.Result result = cli.runOn(database.postgresUrl(), "current", "@@head");
+
+        assertThat(result.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(result.err()).isEqualTo("retort: error: Unexpected argument '@head': current takes no argument. "
+                + "See 'retort current --help'.\n");
+    }
+
     @Test
     void aMissingTargetOrABadOptionValueIsAUsageError() {
         assertThat(cli.run("upgrade").err()).isEqualTo(
