@@ -135,6 +135,16 @@ final class EmbeddedDatabase implements AutoCloseable {
     }
 
     /**
+     * {@code folder} as the user can find it from where they are: relative to the working directory when under it
+     * (.retort/pg17 in the project), else whole (RETORT_HOME elsewhere, or the launcher run from another folder).
+     */
+    static Path shown(Path folder) {
+        Path whole = folder.toAbsolutePath().normalize();
+        Path here = Path.of("").toAbsolutePath();
+        return whole.startsWith(here) ? here.relativize(whole) : whole;
+    }
+
+    /**
      * Converts a cluster made by an earlier Retort, whose pg_hba.conf trusted every local login, or one whose
      * conversion was cut short. The password file was written (and flushed) before this server started, so the
      * steps are: set the superuser's password to it, then rewrite pg_hba.conf (under a temporary name, renamed
@@ -147,16 +157,6 @@ final class EmbeddedDatabase implements AutoCloseable {
      * as text that a server log could keep. This server trusted every login until the reload, as every earlier
      * Retort's did: once, for this one command.
      */
-    /**
-     * {@code folder} as the user can find it from where they are: relative to the working directory when under it
-     * (.retort/pg17 in the project), else whole (RETORT_HOME elsewhere, or the launcher run from another folder).
-     */
-    static Path shown(Path folder) {
-        Path whole = folder.toAbsolutePath().normalize();
-        Path here = Path.of("").toAbsolutePath();
-        return whole.startsWith(here) ? here.relativize(whole) : whole;
-    }
-
     private static void requirePassword(EmbeddedPostgres postgres, Path hba, String password)
             throws IOException, SQLException {
         try (Connection connection = postgres.getPostgresDatabase().getConnection()) {

@@ -16,7 +16,7 @@ public final class ExitCodes {
 
     /** Done. */
     public static final int OK = 0;
-    /** A migration or database error; a failed step was rolled back. */
+    /** A migration or database error; a failed step was rolled back. Or a dry run found what would make it fail. */
     public static final int FAILED = 1;
     /**
      * Bad usage or input: unknown verb or option, bad target, bad URL, a revision list that is not one straight chain
