@@ -237,7 +237,9 @@ public record ConnectionUrl(String jdbcUrl, String user, String password, String
         for (SecurityVariable variable : SECURITY_VARIABLES) {
             String value = environment.get(variable.name());
             if (value != null && !value.isEmpty() && variable.setBy().stream().noneMatch(url::setsParameter)) {
-                String parameter = variable.parameter() + "=" + URLEncoder.encode(value, StandardCharsets.UTF_8);
+                // %20, not URLEncoder's '+': a URI's query, read as libpq reads it, keeps a '+' as it is.
+                String parameter = variable.parameter() + "="
+                        + URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
                 try {
                     // Read as a URL of its own (host and database are url's), so the checks and renames are the
                     // same; one variable at a time, so that the error names the one to fix.

@@ -353,6 +353,20 @@ class ConnectionUrlTest {
     }
 
     /**
+     * A variable's value reaches pgjdbc as it was: a space in PGSSLROOTCERT's path was encoded as '+', which the
+     * libpq-style reading keeps as a '+', so pgjdbc looked for a file that is not there (and sslmode=require then
+     * quietly went without checking the certificate, as it does when there is no root certificate).
+     */
+    @Test
+    void aSpaceInAVariablesValueReachesPgjdbcAsASpace() {
+        String jdbc = ConnectionUrl.fromEnvironment("postgresql://h/db",
+                Map.of("PGSSLROOTCERT", "/etc/my certs/root+ca.crt")).jdbcUrl();
+
+        assertThat(org.postgresql.Driver.parseURL(jdbc, null).getProperty("sslrootcert"))
+                .isEqualTo("/etc/my certs/root+ca.crt");
+    }
+
+    /**
      * pgjdbc's ssl=true (or a bare ssl) is sslmode=verify-full unless sslmode is set: PGSSLMODE=prefer added to it
      * made the URL connect without checking the certificate, or without TLS at all (code review).
      */
