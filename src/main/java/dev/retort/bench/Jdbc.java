@@ -69,7 +69,8 @@ final class Jdbc {
             connection.setAutoCommit(true);
             return query.on(connection);
         } catch (SQLException e) {
-            throw new BenchException(e.getMessage(), e);
+            // Written for the reader, as every BenchException is taken to be: pgjdbc's message alone names no SQLSTATE.
+            throw new BenchException("Database error: " + SqlErrors.describe(e), e);
         }
     }
 
@@ -106,10 +107,10 @@ final class Jdbc {
             }
         } catch (ExecutionException e) {
             throw e.getCause() instanceof RuntimeException runtime ? runtime : new BenchException(
-                    String.valueOf(e.getCause().getMessage()), e.getCause());
+                    "A bench worker failed: " + e.getCause(), e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new BenchException("interrupted", e);
+            throw new BenchException("The bench was interrupted.", e);
         } finally {
             pool.shutdownNow();
         }

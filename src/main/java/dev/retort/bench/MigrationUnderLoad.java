@@ -307,7 +307,7 @@ final class MigrationUnderLoad {
             TimeUnit.NANOSECONDS.sleep(duration.toNanos());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new BenchException("interrupted", e);
+            throw new BenchException("The bench was interrupted.", e);
         }
     }
 }

@@ -43,9 +43,9 @@ public final class Main {
     private static final Set<String> FLAGS = Set.of("--json", "--debug");
     /** The verbs that only read the database: a role refused there needs a grant to read, not to own. */
     private static final Set<String> READING_VERBS = Set.of("current", "history", "show", "verify", "snapshot");
-    /** What pgjdbc adds to "Connection to host:port refused", which connectionHint says better. */
     /** How picocli's error for an {@code @file} it found but could not read begins; the file's name follows. */
     private static final String UNREADABLE_ARGUMENT_FILE = "Could not read argument file @";
+    /** What pgjdbc adds to "Connection to host:port refused", which connectionHint says better. */
     private static final String PGJDBC_REFUSED_ADVICE = ". Check that the hostname and port are correct and that the "
             + "postmaster is accepting TCP/IP connections";
 
