@@ -141,7 +141,7 @@ final class EmbeddedDatabase implements AutoCloseable {
     static Path shown(Path folder) {
         Path whole = folder.toAbsolutePath().normalize();
         Path here = Path.of("").toAbsolutePath();
-        return whole.startsWith(here) ? here.relativize(whole) : whole;
+        return whole.startsWith(here) && !whole.equals(here) ? here.relativize(whole) : whole; // never an empty path
     }
 
     /**

@@ -47,6 +47,7 @@ class EmbeddedDefaultTest {
         Path here = Path.of("").toAbsolutePath();
 
         assertThat(EmbeddedDatabase.shown(here.resolve(".retort/pg17"))).isEqualTo(Path.of(".retort/pg17"));
+        assertThat(EmbeddedDatabase.shown(here)).as("not an empty path").isEqualTo(here);
         assertThat(EmbeddedDatabase.shown(home.resolve(".retort/pg17")))
                 .isEqualTo(home.toAbsolutePath().resolve(".retort/pg17"));
     }
