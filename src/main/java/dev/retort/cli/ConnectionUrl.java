@@ -25,7 +25,8 @@ import java.util.regex.Pattern;
  *
  * <p>Two spellings are accepted: pgjdbc's {@code jdbc:postgresql://host:port/db?user=u&password=p&…} and libpq's
  * {@code postgresql://user:password@host:port/db?…} (also {@code postgres://}, as Heroku writes
- * {@code DATABASE_URL}), with a percent-encoded user and password, 5432 as the default port, IPv6 hosts in
+ * {@code DATABASE_URL}, and SQLAlchemy's {@code postgresql+psycopg2://} and {@code postgresql+psycopg://}, as an
+ * Alembic project's application may), with a percent-encoded user and password, 5432 as the default port, IPv6 hosts in
  * brackets and several hosts separated by commas. Query parameters go through to pgjdbc; the libpq names that
  * pgjdbc spells differently are renamed, and the libpq parameters that would make a connection safer but that pgjdbc
  * cannot honour are refused. {@code sslmode=require} checks the server's certificate when there is a root
@@ -48,7 +49,15 @@ public record ConnectionUrl(String jdbcUrl, String user, String password, String
     /** Long enough for a database across the world, short enough that an unreachable host fails in bounded time. */
     static final int DEFAULT_CONNECT_TIMEOUT_SECONDS = 10;
 
-    private static final Pattern PREFIX = Pattern.compile("(?i)(jdbc:postgresql|postgresql|postgres)://(.*)");
+    /**
+     * SQLAlchemy's spelling for the libpq drivers, {@code postgresql+psycopg2://} and {@code postgresql+psycopg://},
+     * is libpq's URL with the driver named: the same query parameters, so a DATABASE_URL an Alembic project's
+     * application uses serves as it is.
+     */
+    private static final Pattern PREFIX =
+            Pattern.compile("(?i)(jdbc:postgresql|postgres(?:ql)?(?:\\+psycopg2?)?)://(.*)");
+    /** SQLAlchemy's spelling for another driver (asyncpg, pg8000), whose query parameters are not libpq's. */
+    private static final Pattern OTHER_DRIVER = Pattern.compile("(?i)postgres(?:ql)?\\+([a-z0-9_]+)://.*");
     private static final Pattern OTHER_SCHEME = Pattern.compile("(?i)(jdbc:)?[a-z][a-z0-9+.-]*://.*");
     private static final Pattern HOST_NAME = Pattern.compile("[A-Za-z0-9._-]+|\\[[0-9A-Fa-f:.]+]");
     private static final Pattern PORT = Pattern.compile("[0-9]{1,5}");
@@ -294,6 +303,14 @@ public record ConnectionUrl(String jdbcUrl, String user, String password, String
         }
         if (given.toLowerCase(Locale.ROOT).startsWith("jdbc:postgresql:")) {
             return "the host must follow jdbc:postgresql://";
+        }
+        Matcher driver = OTHER_DRIVER.matcher(given);
+        if (driver.matches()) {
+            // Its parameters mean other things: asyncpg's ssl=require encrypts without checking the certificate,
+            // where pgjdbc's ssl=require checks it. Dropping the driver's name is the user's to decide.
+            return "that is SQLAlchemy's spelling for the " + driver.group(1) + " driver, whose query parameters are "
+                    + "not libpq's; write it postgresql://… without +" + driver.group(1) + ", with libpq's parameters "
+                    + "(sslmode=…)";
         }
         return OTHER_SCHEME.matcher(given).matches() ? "Retort speaks to PostgreSQL" : "it is not a URL";
     }

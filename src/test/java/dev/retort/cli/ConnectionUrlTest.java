@@ -353,6 +353,29 @@ class ConnectionUrlTest {
     }
 
     /**
+     * An Alembic project's application often shares DATABASE_URL with its migrations, in SQLAlchemy's spelling: for
+     * the libpq drivers it is libpq's URL with the driver named, and reads as that. Another driver's parameters are
+     * not libpq's (asyncpg's ssl=require does not check the certificate; pgjdbc's does), so it is refused, saying why.
+     */
+    @Test
+    void sqlAlchemysSpellingForTheLibpqDriversIsLibpqsUrl() {
+        ConnectionUrl plain = ConnectionUrl.parse("postgresql://app:pw@db:5433/app?sslmode=require");
+
+        for (String driver : List.of("psycopg2", "psycopg", "PSYCOPG2")) {
+            ConnectionUrl url = ConnectionUrl.parse("postgresql+" + driver + "://app:pw@db:5433/app?sslmode=require");
+            assertThat(url.jdbcUrl()).isEqualTo(plain.jdbcUrl());
+            assertThat(url.user()).isEqualTo("app");
+            assertThat(url.password()).isEqualTo("pw");
+            assertThat(url.masked()).isEqualTo("postgresql+" + driver + "://app:***@db:5433/app?sslmode=require");
+        }
+        assertThatThrownBy(() -> ConnectionUrl.parse("postgresql+asyncpg://app:pw@db/app?ssl=require"))
+                .isInstanceOf(InvalidUrlException.class)
+                .hasMessageContaining("that is SQLAlchemy's spelling for the asyncpg driver, whose query parameters "
+                        + "are not libpq's; write it postgresql://… without +asyncpg")
+                .hasMessageNotContaining("pw");
+    }
+
+    /**
      * A variable's value reaches pgjdbc as it was: a space in PGSSLROOTCERT's path was encoded as '+', which the
      * libpq-style reading keeps as a '+', so pgjdbc looked for a file that is not there (and sslmode=require then
      * quietly went without checking the certificate, as it does when there is no root certificate).
