@@ -25,6 +25,13 @@ class InterruptedRunTest {
     private static final List<Revision> THREE_TABLES = List.of(
             FakeRevision.table("001", null), FakeRevision.table("002", "001"), FakeRevision.table("003", "002"));
 
+    /** 002 online: a table of its own, then a column of 001's, which a session reading t001 holds up. */
+    private static final List<Revision> ONLINE_002 = List.of(FakeRevision.table("001", null),
+            FakeRevision.online("002", "001",
+                    List.of("CREATE TABLE IF NOT EXISTS t002 (id int)",
+                            "ALTER TABLE t001 ADD COLUMN IF NOT EXISTS x int"),
+                    List.of("ALTER TABLE t001 DROP COLUMN IF EXISTS x", "DROP TABLE IF EXISTS t002")));
+
     private final TestDatabase database = TestPostgres.newDatabase("interrupted_run");
 
     @AfterEach
@@ -94,17 +101,15 @@ class InterruptedRunTest {
      */
     @Test
     void anOnlineStepInterruptedWhileWaitingIsLeftForTheNextRun() throws SQLException {
-        List<Revision> revisions = List.of(FakeRevision.table("001", null), FakeRevision.online("002", "001",
-                List.of("CREATE TABLE IF NOT EXISTS t002 (id int)", "ALTER TABLE t001 ADD COLUMN IF NOT EXISTS x int"),
-                List.of("ALTER TABLE t001 DROP COLUMN IF EXISTS x", "DROP TABLE IF EXISTS t002")));
+        List<Revision> revisions = ONLINE_002;
         migrator(revisions, MigrationListener.SILENT).upgrade("001");
 
         try (Connection holder = readingT001()) {
             assertThatThrownBy(() -> migrator(revisions, interruptsWhenRetrying()).upgrade("head"))
                     .isInstanceOf(RunInterruptedException.class)
-                    .hasMessage("Interrupted while upgrade 001 -> 002, online 002 waited to try again: stopped there, as "
-                            + "a crash would stop it: part of 002 is applied while alembic_version still says 001, "
-                            + "and the next run takes the step up where it stopped. Run it again to go on.");
+                    .hasMessage("Interrupted while upgrade 001 -> 002, online 002 waited to try again: stopped "
+                            + "there, as a crash would stop it: part of 002 is applied while alembic_version still "
+                            + "says 001, and the next run takes the step up where it stopped. Run it again to go on.");
             assertThat(Thread.interrupted()).isTrue();
         }
         assertThat(database.tables()).as("not undone").contains("t002");
@@ -121,9 +126,7 @@ class InterruptedRunTest {
      */
     @Test
     void anInterruptWhileUndoingAHalfDoneStepWaitsStopsTheRunAndLeavesNoFailure() throws SQLException {
-        List<Revision> revisions = List.of(FakeRevision.table("001", null), FakeRevision.online("002", "001",
-                List.of("CREATE TABLE IF NOT EXISTS t002 (id int)", "ALTER TABLE t001 ADD COLUMN IF NOT EXISTS x int"),
-                List.of("ALTER TABLE t001 DROP COLUMN IF EXISTS x", "DROP TABLE IF EXISTS t002")));
+        List<Revision> revisions = ONLINE_002;
         migrator(revisions, MigrationListener.SILENT).upgrade("001");
         try (Connection holder = holding("t001")) {
             assertThatThrownBy(() -> migrator(revisions, interruptsWhenRetrying()).upgrade("head"))
