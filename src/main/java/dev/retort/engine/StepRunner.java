@@ -29,7 +29,6 @@ import java.util.concurrent.Executors;
  */
 final class StepRunner implements AutoCloseable {
 
-    private static final String LOCK_NOT_AVAILABLE = "55P03";
     /** How long the check that the lock's session is alive may take before it counts as gone. */
     private static final int LOCK_CHECK_SECONDS = 10;
     /** Between an online step's statements, the lock's session is looked at again once this much time has passed. */
@@ -301,9 +300,8 @@ final class StepRunner implements AutoCloseable {
         if (!step.revision().online()) {
             return "rolled back, the database is still at " + RevisionGraph.labelOf(step.from()) + ".";
         }
-        return mayHaveChanged ? "stopped there, as a crash would stop it: part of " + step.revision().id() + " is "
-                + step.direction().partDone() + " while alembic_version still says "
-                + RevisionGraph.labelOf(step.from()) + ", and the next run takes the step up where it stopped."
+        return mayHaveChanged ? "stopped there, as a crash would stop it: " + partLeft(step, "is")
+                + ", and the next run takes the step up where it stopped."
                 : "none of it was applied, the database is still at " + RevisionGraph.labelOf(step.from()) + ".";
     }
 
@@ -314,10 +312,8 @@ final class StepRunner implements AutoCloseable {
 
     /** A step stopped because the lock is gone is not undone: another runner may be applying it by now. */
     private static String notUndone(Step step) {
-        return NOT_UNDONE + ": part of " + step.revision().id() + " may be "
-                + step.direction().partDone() + " while alembic_version still "
-                + "says " + RevisionGraph.labelOf(step.from()) + ". Run the same command again: it takes up the "
-                + "step where it stopped.";
+        return NOT_UNDONE + ": " + partLeft(step, "may be") + ". Run the same command again: it takes up the step "
+                + "where it stopped.";
     }
 
     /** Reverts what an online step did before it failed, by running its revision the other way; says how it went. */
@@ -340,9 +336,13 @@ final class StepRunner implements AutoCloseable {
      * why, and what is left applied (or reverted).
      */
     private static String undoFailed(Step step, Exception failure) {
-        return UNDO_FAILED + reason(failure) + "): part of " + step.revision().id() + " is "
-                + step.direction().partDone() + " while alembic_version still says "
-                + RevisionGraph.labelOf(step.from()) + ".";
+        return UNDO_FAILED + reason(failure) + "): " + partLeft(step, "is") + ".";
+    }
+
+    /** E.g. {@code part of 005 is applied while alembic_version still says 004}: what an online step left. */
+    private static String partLeft(Step step, String is) {
+        return "part of " + step.revision().id() + " " + is + " " + step.direction().partDone()
+                + " while alembic_version still says " + RevisionGraph.labelOf(step.from());
     }
 
     /** Before a step, names the sessions that will probably make it wait, so the operator can act before it does. */
@@ -466,7 +466,7 @@ final class StepRunner implements AutoCloseable {
      * sessions holding their locks, so they can still be named. Only a diagnosis: empty when it cannot be had.
      */
     private List<BlockingSession> holdersInTheWay(SQLException failure, String sql) {
-        if (watchFailed || !LOCK_NOT_AVAILABLE.equals(failure.getSQLState())) {
+        if (watchFailed || !SqlErrors.LOCK_NOT_AVAILABLE.equals(failure.getSQLState())) {
             return List.of(); // the watching connection is gone, or a deadlock was broken and its other party went on
         }
         try {
@@ -478,7 +478,7 @@ final class StepRunner implements AutoCloseable {
     }
 
     private static boolean waitedForLock(SQLException e) {
-        return LOCK_NOT_AVAILABLE.equals(e.getSQLState()) || DEADLOCK_DETECTED.equals(e.getSQLState());
+        return SqlErrors.LOCK_NOT_AVAILABLE.equals(e.getSQLState()) || DEADLOCK_DETECTED.equals(e.getSQLState());
     }
 
     /** Session settings, so they also cover statements outside a transaction; each try sets its own. */
