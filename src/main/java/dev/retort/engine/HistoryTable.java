@@ -155,9 +155,6 @@ final class HistoryTable {
     /** {@code must be owner of table}, among others. */
     private static final String INSUFFICIENT_PRIVILEGE = "42501";
 
-    /** {@code canceling statement due to lock timeout}. */
-    private static final String LOCK_NOT_AVAILABLE = "55P03";
-
     private HistoryTable() {
     }
 
@@ -224,7 +221,8 @@ final class HistoryTable {
         try {
             executeTogether(connection, List.of(RETIRE_STAMPS_INDEX));
         } catch (SQLException e) {
-            if (!LOCK_NOT_AVAILABLE.equals(e.getSQLState()) && !INSUFFICIENT_PRIVILEGE.equals(e.getSQLState())) {
+            String state = e.getSQLState();
+            if (!SqlErrors.LOCK_NOT_AVAILABLE.equals(state) && !INSUFFICIENT_PRIVILEGE.equals(state)) {
                 throw e;
             }
         }

@@ -9,6 +9,9 @@ import java.sql.SQLException;
 /** PostgreSQL's errors told in one line, pointing at the line of the statement where the server found the fault. */
 public final class SqlErrors {
 
+    /** {@code canceling statement due to lock timeout}: a lock not had within {@code lock_timeout}. */
+    static final String LOCK_NOT_AVAILABLE = "55P03";
+
     /**
      * What a command that creates a database (snapshot --write, bench) says its role needs when refused (42501):
      * the general advice on privileges, which is about a schema's tables, is then not added to it.
