@@ -158,10 +158,16 @@ final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    /** {@code --cli}: whole processes of the launcher beside this project, in a scratch database of their own. */
-    private int timeWholeProcesses() {
+    /** The session the bench goes through, refused before connecting if its URL names {@value BenchDatabase#NAME}. */
+    private DatabaseSession benchSession() {
         DatabaseSession session = root.session();
         BenchDatabase.refuseAsTheDoor(session.urlDatabase());
+        return session;
+    }
+
+    /** {@code --cli}: whole processes of the launcher beside this project, in a scratch database of their own. */
+    private int timeWholeProcesses() {
+        DatabaseSession session = benchSession();
         BenchDatabase.create(session.dataSource(), replace);
         CliBenchResult result;
         try {
@@ -189,8 +195,7 @@ final class BenchCommand implements Callable<Integer> {
         }
         BenchOptions options = options();
         PrintWriter err = spec.commandLine().getErr();
-        DatabaseSession session = root.session();
-        BenchDatabase.refuseAsTheDoor(session.urlDatabase());
+        DatabaseSession session = benchSession();
         String database = session.describe();
         Narration narration = new Narration(err, root.redrawsProgress());
         narration.say("Database: %s; the bench works in %s beside it.", database, BenchDatabase.NAME);

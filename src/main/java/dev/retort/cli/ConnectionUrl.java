@@ -26,8 +26,8 @@ import java.util.regex.Pattern;
  * <p>Two spellings are accepted: pgjdbc's {@code jdbc:postgresql://host:port/db?user=u&password=p&…} and libpq's
  * {@code postgresql://user:password@host:port/db?…} (also {@code postgres://}, as Heroku writes
  * {@code DATABASE_URL}, and SQLAlchemy's {@code postgresql+psycopg2://} and {@code postgresql+psycopg://}, as an
- * Alembic project's application may), with a percent-encoded user and password, 5432 as the default port, IPv6 hosts in
- * brackets and several hosts separated by commas. Query parameters go through to pgjdbc; the libpq names that
+ * Alembic project's application may), with a percent-encoded user and password, 5432 as the default port, IPv6
+ * hosts in brackets and several hosts separated by commas. Query parameters go through to pgjdbc; the libpq names that
  * pgjdbc spells differently are renamed, and the libpq parameters that would make a connection safer but that pgjdbc
  * cannot honour are refused. {@code sslmode=require} checks the server's certificate when there is a root
  * certificate, as libpq does. libpq's keyword spelling, {@code host=… dbname=… user=…}, is read as the
