@@ -33,8 +33,8 @@ import java.util.List;
  * (autocommit, and session settings such as {@code lock_timeout} and {@code statement_timeout}), so that a pool lends
  * them on as it lent them. A run ({@code upgrade}, {@code downgrade}, {@code stamp}) takes two at once, one of them to
  * hold the migration lock: a pool needs room for both. The lock makes several instances of a service starting
- * together apply each revision once: the others wait, up to {@link #withLockWait(Duration) the lock wait}, then find nothing
- * left to do (or throw {@link dev.retort.engine.LockNotAcquiredException} if the wait runs out first).
+ * together apply each revision once: the others wait, up to {@link #withLockWait(Duration) the lock wait}, then find
+ * nothing left to do (or throw {@link dev.retort.engine.LockNotAcquiredException} if the wait runs out first).
  *
  * <p>Every failure is a {@link dev.retort.engine.RetortException}, whose message is written for the person reading
  * the log and says what a failed run left; its subclass says what went wrong (a failed step, a bad target, no
