@@ -433,8 +433,6 @@ final class HistoryTable {
      */
     record Presence(boolean exists, boolean stepsIndexed, boolean stampsIndexed) {
 
-        static final Presence ABSENT = new Presence(false, false, false);
-
         /** A table an older Retort made, which has none of the read indexes. */
         static final Presence UNINDEXED = new Presence(true, false, false);
 
